@@ -1,0 +1,90 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// Sentinel errors the edge maps to status codes.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// Store owns every query the shop makes. Handlers never build queries;
+// each multi-row change is one Store method with one transaction.
+type Store struct {
+	db *gorm.DB
+	// changed is called after a commit that changed the catalog, so caches
+	// on this instance drop stale pages at once (other instances notice
+	// through the catalog version).
+	changed func(version int64)
+}
+
+// NewStore wraps an open, migrated database.
+func NewStore(db *gorm.DB) *Store { return &Store{db: db, changed: func(int64) {}} }
+
+// OnCatalogChange registers the function called after each catalog commit.
+func (s *Store) OnCatalogChange(f func(version int64)) { s.changed = f }
+
+// DB exposes the handle for lifecycle work (close, readiness).
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Dialect is "postgres" or "sqlite".
+func (s *Store) Dialect() string { return s.db.Dialector.Name() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("database handle: %w", err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// CatalogVersion is a counter bumped by every catalog change.
+func (s *Store) CatalogVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.db.WithContext(ctx).Raw("SELECT version FROM catalog_state WHERE id = 1").Scan(&v).Error
+	if err != nil {
+		return 0, fmt.Errorf("read catalog version: %w", err)
+	}
+	return v, nil
+}
+
+// catalogTx runs fn in a transaction that also bumps the catalog version,
+// then tells this instance's caches.
+func (s *Store) catalogTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	var version int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if err := tx.Exec("UPDATE catalog_state SET version = version + 1 WHERE id = 1").Error; err != nil {
+			return fmt.Errorf("bump catalog version: %w", err)
+		}
+		return tx.Raw("SELECT version FROM catalog_state WHERE id = 1").Scan(&version).Error
+	})
+	if err != nil {
+		return err
+	}
+	s.changed(version)
+	return nil
+}
+
+// notFound turns gorm's record-not-found into ErrNotFound with context.
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return fmt.Errorf("%s: %w", what, ErrConflict)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
