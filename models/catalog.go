@@ -37,6 +37,9 @@ type Association struct {
 	Active    bool   `gorm:"not null;default:true"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// LockVersion is bumped by every back-office edit, so an edit made
+	// from a stale form is detected instead of overwriting.
+	LockVersion int64 `gorm:"not null;default:1"`
 }
 
 // Group is a producer group: the collective that makes a product.
@@ -50,12 +53,13 @@ type Group struct {
 	Place           string `gorm:"size:120;not null"` // town or district, e.g. "Quinua"
 	Craft           Craft  `gorm:"size:40;not null"`
 	Artisans        int    `gorm:"not null"`
-	WomenPercent    int    `gorm:"not null"` // 0..100
+	WomenPercent    int    `gorm:"not null"`         // 0..100
 	AssemblyCadence string `gorm:"size:20;not null"` // "weekly" or "monthly"
 	StoryES         string `gorm:"type:text;not null"`
 	StoryEN         string `gorm:"type:text;not null"`
 	Photo           string `gorm:"size:200;not null"` // path under static/
 	Active          bool   `gorm:"not null;default:true"`
+	LockVersion     int64  `gorm:"not null;default:1"` // see Association.LockVersion
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -129,6 +133,10 @@ type Product struct {
 	WholesaleBreakdownID *int64
 	RetailBreakdown      *Breakdown `gorm:"foreignKey:RetailBreakdownID"`
 	WholesaleBreakdown   *Breakdown `gorm:"foreignKey:WholesaleBreakdownID"`
+
+	// LockVersion is bumped by every back-office edit of the product or
+	// its prices (not by stock movements, which are deltas).
+	LockVersion int64 `gorm:"not null;default:1"`
 
 	CreatedAt time.Time
 	UpdatedAt time.Time

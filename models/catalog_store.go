@@ -44,6 +44,8 @@ type ProductFilter struct {
 	PerPage   int
 	// IncludeUnpublished is for the back office.
 	IncludeUnpublished bool
+	// WithBreakdowns also loads each product's current retail breakdown.
+	WithBreakdowns bool
 }
 
 // Normalize clamps paging and drops unknown values, so a handler can pass
@@ -129,6 +131,9 @@ func (s *Store) ListProducts(ctx context.Context, f ProductFilter) (ProductPage,
 	}
 	for _, o := range orderFor(f.Sort, f.Lang) {
 		q = q.Order(o)
+	}
+	if f.WithBreakdowns {
+		q = q.Preload("RetailBreakdown")
 	}
 	err := q.Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&page.Items).Error
 	if err != nil {

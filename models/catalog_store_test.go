@@ -65,7 +65,9 @@ func TestBreakdown_Validate(t *testing.T) {
 		{"does not add up", func(b *models.Breakdown) { b.Margin-- }, "components"},
 		{"adds up to more", func(b *models.Breakdown) { b.Logistics += 50 }, "components"},
 		{"negative component", func(b *models.Breakdown) { b.Margin = -100; b.Taxes += 1575 }, "margin"},
-		{"zero price", func(b *models.Breakdown) { *b = models.Breakdown{Currency: models.PEN, LabourMinutes: 1, Reason: "x", CreatedBy: "x"} }, "price"},
+		{"zero price", func(b *models.Breakdown) {
+			*b = models.Breakdown{Currency: models.PEN, LabourMinutes: 1, Reason: "x", CreatedBy: "x"}
+		}, "price"},
 		{"negative local market price", func(b *models.Breakdown) { b.LocalMarketPrice = -1 }, "local_market_price"},
 		{"no labour time", func(b *models.Breakdown) { b.LabourMinutes = 0 }, "labour_minutes"},
 		{"no reason", func(b *models.Breakdown) { b.Reason = "  " }, "reason"},
@@ -260,6 +262,24 @@ func TestStore_ListProductsFiltersAndSearch(t *testing.T) {
 					t.Errorf("%s/%s: want the product with its group, got %+v", tc.name, sort, page.Items)
 				}
 			}
+		}
+	})
+}
+
+func TestStore_DatabaseRefusesToRewriteABreakdown(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := models.NewStore(db)
+		p := seedProduct(t, ctx, s)
+		if err := db.Exec("UPDATE price_breakdowns SET reason = 'rewritten' WHERE product_id = ?", p.ID).Error; err == nil {
+			t.Fatal("the database let a breakdown be rewritten")
+		}
+		if err := db.Exec("DELETE FROM price_breakdowns WHERE product_id = ?", p.ID).Error; err == nil {
+			t.Fatal("the database let a breakdown be deleted")
+		}
+		hist, _ := s.BreakdownHistory(ctx, p.ID, models.ChannelRetail)
+		if len(hist) != 1 || hist[0].Reason != "first price" {
+			t.Fatalf("breakdown changed: %+v", hist)
 		}
 	})
 }

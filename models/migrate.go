@@ -14,7 +14,14 @@ import (
 // dialect difference is spelled by the placeholders sqlFor replaces.
 // Never edit a step that has shipped: add a new one.
 var migrations = []*gormigrate.Migration{
-	{ID: "0001_catalog", Migrate: execAll(schemaCatalog)},
+	{ID: "0001_catalog", Migrate: func(tx *gorm.DB) error {
+		if err := execAll(schemaCatalog)(tx); err != nil {
+			return err
+		}
+		return execDialect(tx, breakdownsImmutablePostgres, breakdownsImmutableSQLite)
+	}},
+	{ID: "0002_accounts", Migrate: migrateAccounts},
+	{ID: "0003_backoffice", Migrate: migrateBackoffice},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start
@@ -67,6 +74,20 @@ func execAll(stmts string) gormigrate.MigrateFunc {
 		}
 		return nil
 	}
+}
+
+// execDialect runs the statements written for the connected database.
+func execDialect(tx *gorm.DB, postgres, sqlite []string) error {
+	stmts := postgres
+	if tx.Dialector.Name() == "sqlite" {
+		stmts = sqlite
+	}
+	for _, stmt := range stmts {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return fmt.Errorf("%s: %w", firstLine(stmt), err)
+		}
+	}
+	return nil
 }
 
 func firstLine(s string) string {
@@ -178,3 +199,21 @@ CREATE TABLE catalog_state (
 );
 INSERT INTO catalog_state (id, version) VALUES (1, 1);
 `
+
+// A price breakdown is a record WFTO reviewers rely on: the database itself
+// refuses to change or delete one, whatever code runs against it.
+var breakdownsImmutablePostgres = []string{
+	`CREATE FUNCTION qhatu_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION '% rows are append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+END $$`,
+	`CREATE TRIGGER price_breakdowns_append_only BEFORE UPDATE OR DELETE ON price_breakdowns
+	FOR EACH ROW EXECUTE FUNCTION qhatu_refuse_change()`,
+}
+
+var breakdownsImmutableSQLite = []string{
+	`CREATE TRIGGER price_breakdowns_no_update BEFORE UPDATE ON price_breakdowns
+	BEGIN SELECT RAISE(ABORT, 'price_breakdowns rows are append-only'); END`,
+	`CREATE TRIGGER price_breakdowns_no_delete BEFORE DELETE ON price_breakdowns
+	BEGIN SELECT RAISE(ABORT, 'price_breakdowns rows are append-only'); END`,
+}

@@ -1,16 +1,24 @@
+// Command qhatu runs the CIAP fair-trade shop.
+//
+//	qhatu [serve]   serve the shop (migrates, and seeds the demo catalog on an empty database)
+//	qhatu migrate   apply database migrations and exit
+//	qhatu seed      load the demo catalog into an empty database and exit
 package main
 
 import (
-	_ "github.com/alexedwards/scs/v2"
-	_ "github.com/glebarez/sqlite"
-	_ "github.com/go-gormigrate/gormigrate/v2"
-	_ "github.com/labstack/echo/v4"
-	_ "github.com/nicksnyder/go-i18n/v2/i18n"
-	_ "gorm.io/driver/postgres"
-	_ "gorm.io/gorm"
-	_ "golang.org/x/crypto/argon2"
-	_ "golang.org/x/text/language"
-	_ "github.com/stripe/stripe-go/v76"
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
 )
 
-func main() {}
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "qhatu:", err)
+		os.Exit(1)
+	}
+}

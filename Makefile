@@ -1,0 +1,24 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+.PHONY: run test vet fmt-check bench art
+
+run:
+	go run ./cmd/qhatu
+
+# Every test, with the race detector, on SQLite and — when
+# QHATU_TEST_DATABASE_URL names a server — on PostgreSQL too.
+test:
+	go test -race -count=1 ./...
+
+vet:
+	go vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# The read-path benchmark on PostgreSQL (see README).
+bench:
+	go run ./cmd/qhatubench
+
+# Regenerate the product and group illustrations in static/img.
+art:
+	go run ./cmd/genart

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ciap/qhatu/handlers"
+	"github.com/ciap/qhatu/models"
+	"github.com/ciap/qhatu/models/demo"
+	"gorm.io/gorm"
+)
+
+const usage = `usage: qhatu [command] [flags]
+
+commands:
+  serve     serve the shop (the default)
+  migrate   apply database migrations and exit
+  seed      load the demo catalog into an empty database and exit
+
+Run "qhatu <command> -h" for the flags; each has a QHATU_* variable too.`
+
+func run(ctx context.Context, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve", "migrate", "seed":
+	case "help":
+		fmt.Println(usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	}
+	cfg, _, err := parseConfig(cmd, args, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log, err := cfg.logger(os.Stderr)
+	if err != nil {
+		return err
+	}
+	db, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB(db, log)
+	store := models.NewStore(db)
+
+	switch cmd {
+	case "migrate":
+		log.Info("schema is current")
+		return nil
+	case "seed":
+		return seed(ctx, store, log, true)
+	}
+	if cfg.SeedDemo {
+		if err := seed(ctx, store, log, false); err != nil {
+			return err
+		}
+	}
+	return serve(ctx, cfg, store, log)
+}
+
+func openMigrated(ctx context.Context, cfg *config, log *slog.Logger) (*gorm.DB, error) {
+	db, err := models.Open(ctx, cfg.db(log))
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Migrate(ctx, db); err != nil {
+		closeDB(db, log)
+		return nil, err
+	}
+	where := "sqlite:" + cfg.DataDir
+	if cfg.DatabaseURL != "" {
+		where = "postgres"
+	}
+	log.Info("database ready", "database", where)
+	return db, nil
+}
+
+func closeDB(db *gorm.DB, log *slog.Logger) {
+	if sqlDB, err := db.DB(); err == nil {
+		if err := sqlDB.Close(); err != nil {
+			log.Warn("close database", "err", err)
+		}
+	}
+}
+
+// seed loads the demo catalog when the database has no products. With
+// explicit set (the seed command), a non-empty database is an error.
+func seed(ctx context.Context, store *models.Store, log *slog.Logger, explicit bool) error {
+	n, err := store.CountProducts(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		if explicit {
+			return fmt.Errorf("the database already has %d products: seed only fills an empty catalog", n)
+		}
+		return nil
+	}
+	start := time.Now()
+	if err := demo.Load(ctx, store); err != nil {
+		return fmt.Errorf("load demo catalog: %w", err)
+	}
+	n, _ = store.CountProducts(ctx)
+	log.Info("demo catalog loaded", "products", n, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func serve(ctx context.Context, cfg *config, store *models.Store, log *slog.Logger) error {
+	srv, err := handlers.New(store, cfg.handlers(), log)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	bg, stopBG := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); srv.WatchCatalog(bg) }()
+
+	errc := make(chan error, 1)
+	go func() {
+		log.Info("serving the shop", "addr", cfg.Addr, "url", cfg.BaseURL)
+		errc <- httpSrv.ListenAndServe()
+	}()
+	select {
+	case err := <-errc:
+		stopBG()
+		wg.Wait()
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	case <-ctx.Done():
+	}
+	// Stop taking requests, let the ones in flight finish, then stop the
+	// background work; the caller closes the database last.
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err = httpSrv.Shutdown(sctx)
+	stopBG()
+	wg.Wait()
+	if err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,316 @@
+// Command qhatubench measures the shop's read path on PostgreSQL: it seeds
+// a large catalog into a fresh schema, serves it in-process, and loads the
+// catalog page, a product page, a product's JSON and the static stylesheet
+// (the ceiling) in one run, printing requests/s, p50/p99 and the ratio of
+// each to the stylesheet. Figures from one run compare with each other
+// only: the machine is shared and noisy.
+//
+//	go run ./cmd/qhatubench -database-url postgres://postgres@127.0.0.1:5432/test
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ciap/qhatu/handlers"
+	"github.com/ciap/qhatu/models"
+	"github.com/ciap/qhatu/models/demo"
+	"gorm.io/gorm"
+)
+
+func main() {
+	if err := run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "qhatubench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	dbURL       string
+	products    int
+	duration    time.Duration
+	connections int
+	loadgen     string
+	cache       string
+}
+
+func run(ctx context.Context) error {
+	var o options
+	def := os.Getenv("QHATU_BENCH_DATABASE_URL")
+	if def == "" {
+		def = "postgres://postgres@127.0.0.1:5432/test"
+	}
+	flag.StringVar(&o.dbURL, "database-url", def, "PostgreSQL server to benchmark on (a fresh schema is created and dropped) (QHATU_BENCH_DATABASE_URL)")
+	flag.IntVar(&o.products, "products", 5000, "catalog size")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "load time per URL")
+	flag.IntVar(&o.connections, "connections", 64, "concurrent connections")
+	flag.StringVar(&o.loadgen, "loadgen", "auto", "wrk, go, or auto (wrk when installed)")
+	flag.StringVar(&o.cache, "cache", "both", "page cache: on, off, or both")
+	flag.Parse()
+	if !models.IsPostgres(o.dbURL) {
+		return errors.New("-database-url must be a postgres:// URL")
+	}
+	if o.loadgen == "auto" {
+		o.loadgen = "go"
+		if _, err := exec.LookPath("wrk"); err == nil {
+			o.loadgen = "wrk"
+		}
+	}
+
+	db, drop, err := freshSchema(ctx, o.dbURL)
+	if err != nil {
+		return err
+	}
+	defer drop()
+	store := models.NewStore(db)
+	start := time.Now()
+	if err := demo.Large(ctx, store, o.products); err != nil {
+		return fmt.Errorf("seed %d products: %w", o.products, err)
+	}
+	n, _ := store.CountProducts(ctx)
+	fmt.Printf("seeded %d products on PostgreSQL in %s; load generator %s, %d connections, %s per URL\n",
+		n, time.Since(start).Round(time.Second), o.loadgen, o.connections, o.duration)
+
+	page, err := store.ListProducts(ctx, models.ProductFilter{Page: 40, PerPage: 1})
+	if err != nil || len(page.Items) == 0 {
+		return fmt.Errorf("pick a product: %v", err)
+	}
+	slug := page.Items[0].Slug
+
+	modes := map[string][]bool{"on": {true}, "off": {false}, "both": {true, false}}[o.cache]
+	if modes == nil {
+		return fmt.Errorf("-cache must be on, off or both")
+	}
+	for _, cached := range modes {
+		if err := benchServer(ctx, store, o, slug, cached); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func benchServer(ctx context.Context, store *models.Store, o options, slug string, cached bool) error {
+	cfg := handlers.Config{BaseURL: "http://localhost", MinimumWage: handlers.MinimumWage{
+		Monthly: 113000, HoursPerWeek: 48, Source: "Decreto Supremo N.° 006-2024-TR", Since: "2025-01-01"}}
+	if cached {
+		cfg.PageCacheEntries = 2000
+	}
+	srv, err := handlers.New(store, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 5 * time.Second}
+	go hs.Serve(ln)
+	defer hs.Close()
+	base := "http://" + ln.Addr().String()
+
+	css, err := stylesheetURL(base)
+	if err != nil {
+		return err
+	}
+	targets := []struct{ name, path string }{
+		{"static CSS (ceiling)", css},
+		{"/products", "/products"},
+		{"/products?craft=…&sort=price_asc&page=3", "/products?craft=ceramics&sort=price_asc&page=3"},
+		{"/products/{slug}", "/products/" + slug},
+		{"/api/v1/products/{slug}", "/api/v1/products/" + slug},
+	}
+	label := "page cache OFF (every request queries PostgreSQL and renders)"
+	if cached {
+		label = "page cache ON (anonymous visitors)"
+	}
+	fmt.Printf("\n%s\n", label)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "URL\treq/s\tp50\tp99\tvs static\t")
+	var ceiling float64
+	for i, t := range targets {
+		if err := warm(base + t.path); err != nil {
+			return fmt.Errorf("%s: %w", t.path, err)
+		}
+		r, err := load(ctx, o, base+t.path)
+		if err != nil {
+			return fmt.Errorf("load %s: %w", t.path, err)
+		}
+		if i == 0 {
+			ceiling = r.rps
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.2f×\t\n", t.name, r.rps, ms(r.p50), ms(r.p99), r.rps/ceiling)
+	}
+	return tw.Flush()
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+// stylesheetURL finds the hashed stylesheet URL the pages link to.
+func stylesheetURL(base string) (string, error) {
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	i := strings.Index(string(b), "/static/css/site.")
+	if i < 0 {
+		return "", errors.New("home page links no stylesheet")
+	}
+	j := strings.IndexByte(string(b[i:]), '"')
+	return string(b[i : i+j]), nil
+}
+
+func warm(u string) error {
+	resp, err := http.Get(u)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return nil
+}
+
+type result struct {
+	rps      float64
+	p50, p99 time.Duration
+}
+
+func load(ctx context.Context, o options, u string) (result, error) {
+	if o.loadgen == "wrk" {
+		return loadWrk(ctx, o, u)
+	}
+	return loadGo(ctx, o, u)
+}
+
+// loadGo is a closed-loop generator: each connection sends its next
+// request as soon as the last answer arrives, for o.duration.
+func loadGo(ctx context.Context, o options, u string) (result, error) {
+	tr := &http.Transport{MaxIdleConnsPerHost: o.connections, MaxConnsPerHost: o.connections}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	deadline := time.Now().Add(o.duration)
+	lat := make(chan []time.Duration, o.connections)
+	errc := make(chan error, o.connections)
+	for range o.connections {
+		go func() {
+			var mine []time.Duration
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				t0 := time.Now()
+				resp, err := client.Get(u)
+				if err != nil {
+					errc <- err
+					break
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					errc <- fmt.Errorf("status %d", resp.StatusCode)
+					break
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			lat <- mine
+		}()
+	}
+	var all []time.Duration
+	for range o.connections {
+		all = append(all, <-lat...)
+	}
+	select {
+	case err := <-errc:
+		return result{}, err
+	default:
+	}
+	if len(all) == 0 {
+		return result{}, errors.New("no request completed")
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	return result{rps: float64(len(all)) / o.duration.Seconds(),
+		p50: all[len(all)/2], p99: all[len(all)*99/100]}, nil
+}
+
+// loadWrk runs wrk (Debian package "wrk") and reads its latency report.
+func loadWrk(ctx context.Context, o options, u string) (result, error) {
+	out, err := exec.CommandContext(ctx, "wrk", "-t2", fmt.Sprintf("-c%d", o.connections),
+		fmt.Sprintf("-d%ds", int(o.duration.Seconds())), "--latency", u).CombinedOutput()
+	if err != nil {
+		return result{}, fmt.Errorf("wrk: %w: %s", err, out)
+	}
+	var r result
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 2 && f[0] == "Requests/sec:":
+			fmt.Sscanf(f[1], "%f", &r.rps)
+		case len(f) == 2 && f[0] == "50%":
+			r.p50, _ = time.ParseDuration(f[1])
+		case len(f) == 2 && f[0] == "99%":
+			r.p99, _ = time.ParseDuration(f[1])
+		case strings.Contains(line, "Non-2xx"):
+			return r, fmt.Errorf("wrk saw errors: %s", strings.TrimSpace(line))
+		}
+	}
+	if r.rps == 0 {
+		return r, fmt.Errorf("could not read wrk output: %s", out)
+	}
+	return r, nil
+}
+
+// freshSchema creates a schema for this run and returns a migrated handle
+// on it and a function that drops it.
+func freshSchema(ctx context.Context, base string) (*gorm.DB, func(), error) {
+	admin, err := models.Open(ctx, models.DBConfig{URL: base})
+	if err != nil {
+		return nil, nil, err
+	}
+	b := make([]byte, 4)
+	rand.Read(b)
+	schema := "bench_" + hex.EncodeToString(b)
+	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+		return nil, nil, fmt.Errorf("create schema: %w", err)
+	}
+	u, _ := url.Parse(base)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := models.Open(ctx, models.DBConfig{URL: u.String()})
+	drop := func() {
+		if db != nil {
+			if s, err := db.DB(); err == nil {
+				s.Close()
+			}
+		}
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		if s, err := admin.DB(); err == nil {
+			s.Close()
+		}
+	}
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	if err := models.Migrate(ctx, db); err != nil {
+		drop()
+		return nil, nil, err
+	}
+	return db, drop, nil
+}

@@ -1,0 +1,390 @@
+package handlers
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/alexedwards/scs/v2"
+	"github.com/ciap/qhatu/mailer"
+	"github.com/ciap/qhatu/models"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// AccountsConfig configures sign-in, sessions, CSRF and account mail.
+type AccountsConfig struct {
+	// SecureCookies marks the session and CSRF cookies Secure: set it
+	// when the shop is served over https.
+	SecureCookies bool
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	// None (the default) means the TCP peer is the client, so a forged
+	// header cannot change the address rate limits are keyed on.
+	TrustedProxies []*net.IPNet
+	// Mailer sends account emails; nil writes them to the outbox table.
+	Mailer mailer.Sender
+	// Argon2 is the password hashing cost; zero means
+	// models.DefaultArgon2. Tests set a cheap one.
+	Argon2 models.Argon2Params
+	// LoginLimit slows down and refuses repeated failed sign-ins; zero
+	// means models.DefaultLoginLimit.
+	LoginLimit models.LoginLimit
+	// SessionLifetime is how long a sign-in lasts; zero means 7 days.
+	SessionLifetime time.Duration
+}
+
+// accounts is the edge's sign-in machinery.
+type accounts struct {
+	sessions *scs.SessionManager
+	hasher   *models.Hasher
+	mail     mailer.Sender
+	limit    models.LoginLimit
+	// now and sleep are the clock and the wait of the sign-in slow-down;
+	// tests replace them.
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+	// formPages are the GET routes whose pages carry a form, and so get a
+	// CSRF token; csrfExempt are the write routes that opt out of CSRF
+	// (webhooks, which authenticate by signature).
+	formPages  map[string]bool
+	csrfExempt map[string]bool
+}
+
+// Session keys.
+const (
+	sessUserID = "uid"
+	sessEpoch  = "epoch"
+	// userKey holds the signed-in *models.User in the Echo context.
+	userKey = "user"
+	// csrfKey is where Echo's CSRF middleware leaves the token.
+	csrfKey = "csrf"
+	// csrfCookie holds the CSRF token of browsers that do not send
+	// Sec-Fetch-Site.
+	csrfCookie = "qhatu_csrf"
+	// sessionCommitted marks a session already saved by the handler.
+	sessionCommitted = "session_committed"
+)
+
+// initAccounts builds the session manager, password hasher and mailer.
+func (s *Server) initAccounts() error {
+	ac := s.cfg.Accounts
+	sqlDB, err := s.store.DB().DB()
+	if err != nil {
+		return fmt.Errorf("database handle for sessions: %w", err)
+	}
+	sm := scs.New()
+	sm.Store = sessionStore(s.store.Dialect(), sqlDB)
+	sm.Lifetime = ac.SessionLifetime
+	if sm.Lifetime <= 0 {
+		sm.Lifetime = 7 * 24 * time.Hour
+	}
+	sm.Cookie.Name = sessionCookie
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = ac.SecureCookies
+	sm.Cookie.Path = "/"
+	// The database keeps only a hash of each session token.
+	sm.HashTokenInStore = true
+
+	limit := ac.LoginLimit
+	if limit == (models.LoginLimit{}) {
+		limit = models.DefaultLoginLimit
+	}
+	mail := ac.Mailer
+	if mail == nil {
+		mail = mailer.OutboxSender{Outbox: s.store}
+	}
+	s.acct = accounts{
+		sessions:   sm,
+		hasher:     models.NewHasher(ac.Argon2, 4),
+		mail:       mail,
+		limit:      limit,
+		now:        func() time.Time { return time.Now().UTC() },
+		sleep:      sleepCtx,
+		formPages:  map[string]bool{},
+		csrfExempt: map[string]bool{},
+	}
+	return nil
+}
+
+// sessionStore picks the scs store for the database. Their cleanup
+// goroutines are off: Housekeep purges expired sessions.
+func sessionStore(dialect string, db *sql.DB) scs.Store {
+	if dialect == "sqlite" {
+		return sqlite3store.NewWithCleanupInterval(db, 0)
+	}
+	return postgresstore.NewWithCleanupInterval(db, 0)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Housekeep purges expired sessions, reset links and old failed sign-ins
+// every hour until ctx ends.
+func (s *Server) Housekeep(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := s.store.PurgeAccounts(ctx, s.acct.now()); err != nil && ctx.Err() == nil {
+			s.log.Warn("purge expired sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// ipExtractor finds the client address rate limits are keyed on.
+func (s *Server) ipExtractor() echo.IPExtractor {
+	nets := s.cfg.Accounts.TrustedProxies
+	if len(nets) == 0 {
+		// Without a trusted proxy the client address is the TCP peer, so
+		// a forged X-Forwarded-For cannot change it.
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range nets {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// loadSession loads the visitor's session, if their browser sent one,
+// and the signed-in user with it. A visitor without a session cookie costs
+// no query and gets no cookie until something is put in the session, so
+// anonymous pages stay cacheable.
+func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	sm := s.acct.sessions
+	return func(c echo.Context) error {
+		r := c.Request()
+		token := ""
+		if ck, err := r.Cookie(sessionCookie); err == nil {
+			token = ck.Value
+		}
+		ctx, err := sm.Load(r.Context(), token)
+		if err != nil {
+			return fmt.Errorf("load session: %w", err)
+		}
+		c.SetRequest(r.WithContext(ctx))
+		c.Response().Before(func() { s.saveSession(c, ctx) })
+		if token != "" {
+			if err := s.identify(c, ctx); err != nil {
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+// identify loads the session's user. A user who was deactivated, or whose
+// sessions were ended (password reset, role change), loses the session
+// here, at their next request.
+func (s *Server) identify(c echo.Context, ctx context.Context) error {
+	sm := s.acct.sessions
+	id := sm.GetInt64(ctx, sessUserID)
+	if id == 0 {
+		return nil
+	}
+	u, err := s.store.UserByID(ctx, id)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	if err != nil || !u.Active || u.SessionEpoch != sm.GetInt64(ctx, sessEpoch) {
+		if err := sm.Destroy(ctx); err != nil {
+			return fmt.Errorf("end stale session: %w", err)
+		}
+		return nil
+	}
+	c.Set(userKey, u)
+	return nil
+}
+
+// saveSession runs just before the response header is written: it saves
+// a changed session and sets or clears the cookie.
+func (s *Server) saveSession(c echo.Context, ctx context.Context) {
+	if done, _ := c.Get(sessionCommitted).(bool); done {
+		return
+	}
+	sm := s.acct.sessions
+	switch sm.Status(ctx) {
+	case scs.Modified:
+		token, expiry, err := sm.Commit(ctx)
+		if err != nil {
+			s.log.Error("save session", "path", c.Request().URL.Path, "err", err)
+			c.Response().Status = http.StatusInternalServerError
+			return
+		}
+		sm.WriteSessionCookie(ctx, c.Response(), token, expiry)
+	case scs.Destroyed:
+		sm.WriteSessionCookie(ctx, c.Response(), "", time.Time{})
+	}
+}
+
+// commitSession saves the session now, so a failure becomes an error page
+// instead of a lost sign-in.
+func (s *Server) commitSession(c echo.Context) error {
+	sm := s.acct.sessions
+	ctx := c.Request().Context()
+	if sm.Status(ctx) != scs.Modified {
+		return nil
+	}
+	token, expiry, err := sm.Commit(ctx)
+	if err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	sm.WriteSessionCookie(ctx, c.Response(), token, expiry)
+	c.Set(sessionCommitted, true)
+	return nil
+}
+
+// startSession signs u in on this request: a new session token (so a
+// token planted before sign-in is worthless), bound to the user's epoch.
+func (s *Server) startSession(c echo.Context, u *models.User) error {
+	sm := s.acct.sessions
+	ctx := c.Request().Context()
+	if err := sm.RenewToken(ctx); err != nil {
+		return fmt.Errorf("renew session token: %w", err)
+	}
+	sm.Put(ctx, sessUserID, u.ID)
+	sm.Put(ctx, sessEpoch, u.SessionEpoch)
+	c.Set(userKey, u)
+	return s.commitSession(c)
+}
+
+// endSession signs out: the session is deleted on the server and the
+// cookie cleared.
+func (s *Server) endSession(c echo.Context) error {
+	if err := s.acct.sessions.Destroy(c.Request().Context()); err != nil {
+		return fmt.Errorf("end session: %w", err)
+	}
+	c.Set(userKey, nil)
+	return nil
+}
+
+// csrf checks every write (form field _csrf or header X-CSRF-Token, or a
+// same-origin Sec-Fetch-Site) and hands a token to the pages with forms.
+// Public GET pages get no token and no cookie, so they stay cacheable.
+func (s *Server) csrf() echo.MiddlewareFunc {
+	forbidden := func(error, echo.Context) error {
+		return &userError{Status: http.StatusForbidden, ID: "error.csrf"}
+	}
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		Skipper: func(c echo.Context) bool {
+			if safeMethod(c.Request().Method) || c.Request().Method == http.MethodOptions {
+				return !s.acct.formPages[c.Path()]
+			}
+			return s.acct.csrfExempt[c.Path()]
+		},
+		TokenLookup:    "form:_csrf,header:" + echo.HeaderXCSRFToken,
+		ContextKey:     csrfKey,
+		CookieName:     csrfCookie,
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieSecure:   s.cfg.Accounts.SecureCookies,
+		ErrorHandler:   forbidden,
+		// A cross-site or same-site write is refused with the same page.
+		AllowSecFetchSiteFunc: func(c echo.Context) (bool, error) { return false, forbidden(nil, c) },
+	})
+}
+
+// formPage marks a GET route whose page has a form: it gets a CSRF token.
+// Call it for the route pattern as registered ("/cart").
+func (s *Server) formPage(path string) { s.acct.formPages[path] = true }
+
+// noCSRF lets a write route skip the CSRF check: only for requests that
+// authenticate otherwise (a webhook's signature).
+func (s *Server) noCSRF(path string) { s.acct.csrfExempt[path] = true }
+
+// currentUser is the signed-in user, or nil.
+func (s *Server) currentUser(c echo.Context) *models.User {
+	u, _ := c.Get(userKey).(*models.User)
+	return u
+}
+
+// actor names the signed-in user for records of who did what.
+func (s *Server) actor(c echo.Context) string {
+	if u := s.currentUser(c); u != nil {
+		return u.Email
+	}
+	return "anonymous"
+}
+
+// Viewer is the visitor as pages see them.
+type Viewer struct {
+	// CSRF is the token every form posts back in a hidden field.
+	CSRF string
+	// SignedIn is false for anonymous visitors; the fields below are
+	// empty then.
+	SignedIn bool
+	UserID   int64
+	Email    string
+	Name     string
+	Role     models.Role
+}
+
+// IsStaff: admin or staff, who change things in the back office.
+func (v Viewer) IsStaff() bool { return v.Role == models.RoleAdmin || v.Role == models.RoleStaff }
+
+// IsAdmin: manages users and reads the outbox.
+func (v Viewer) IsAdmin() bool { return v.Role == models.RoleAdmin }
+
+// CanReadBackOffice: admin, staff and reviewers see /admin.
+func (v Viewer) CanReadBackOffice() bool { return v.IsStaff() || v.Role == models.RoleReviewer }
+
+// DisplayName is the name, or the email when there is none.
+func (v Viewer) DisplayName() string {
+	if v.Name != "" {
+		return v.Name
+	}
+	return v.Email
+}
+
+// viewer describes the current visitor for templates.
+func (s *Server) viewer(c echo.Context) Viewer {
+	v := Viewer{}
+	if tok, ok := c.Get(csrfKey).(string); ok {
+		v.CSRF = tok
+	}
+	if u := s.currentUser(c); u != nil {
+		v.SignedIn, v.UserID, v.Email, v.Name, v.Role = true, u.ID, u.Email, u.Name, u.Role
+	}
+	return v
+}
+
+// registerAccounts adds sign-in, sign-up, sign-out, password reset, the
+// account page and the admin's outbox.
+func (s *Server) registerAccounts(e *echo.Echo) {
+	for _, p := range []string{"/signin", "/signup", "/reset", "/reset/:token"} {
+		s.formPage(p)
+	}
+	e.GET("/signin", s.signInPage)
+	e.POST("/signin", s.signIn)
+	e.POST("/signout", s.signOut)
+	e.GET("/signup", s.signUpPage)
+	e.POST("/signup", s.signUp)
+	e.GET("/reset", s.resetRequestPage)
+	e.POST("/reset", s.resetRequest)
+	e.GET("/reset/:token", s.resetPage)
+	e.POST("/reset/:token", s.reset)
+
+	g := s.guard(e)
+	g.GET("/account", s.accountPage)
+	g.GET("/admin/outbox", s.adminOutbox)
+}

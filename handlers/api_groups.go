@@ -1,0 +1,58 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/labstack/echo/v4"
+)
+
+// apiGroups lists every active producer group (there are tens, not
+// thousands: one page holds them all).
+func (s *Server) apiGroups(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	groups, err := s.store.ListGroups(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := apiList[apiGroup]{Items: make([]apiGroup, len(groups)), Total: int64(len(groups)),
+		Page: 1, PerPage: len(groups)}
+	for i := range groups {
+		out.Items[i] = s.toAPIGroup(l, &groups[i].Group)
+		n := groups[i].Products
+		out.Items[i].Products = &n
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+type apiGroupDetail struct {
+	apiGroup
+	ProductList []apiProduct `json:"product_list"`
+}
+
+// apiGroup shows a group with its story and its products.
+func (s *Server) apiGroup(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	slug := c.Param("slug")
+	if !models.ValidSlug(slug) {
+		return errNotFound
+	}
+	ctx := c.Request().Context()
+	g, err := s.store.GroupBySlug(ctx, slug)
+	if err != nil {
+		return err
+	}
+	page, err := s.store.ListProducts(ctx, models.ProductFilter{GroupSlug: g.Slug, Lang: l.Lang(),
+		PerPage: models.MaxPerPage, Sort: models.SortName, WithBreakdowns: true})
+	if err != nil {
+		return err
+	}
+	out := apiGroupDetail{apiGroup: s.toAPIGroup(l, g), ProductList: make([]apiProduct, len(page.Items))}
+	out.Story = g.Story(l.Lang())
+	n := page.Total
+	out.Products = &n
+	for i := range page.Items {
+		out.ProductList[i] = s.toAPIProduct(l, &page.Items[i])
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,103 @@
+package handlers
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/labstack/echo/v4"
+)
+
+// signInPage shows the sign-in form (GET /signin).
+func (s *Server) signInPage(c echo.Context) error {
+	next := localPath(c.QueryParam("next"))
+	if u := s.currentUser(c); u != nil {
+		if next == "" {
+			next = homeFor(s.viewer(c))
+		}
+		return seeOther(c, next)
+	}
+	f := authForm{Next: next}
+	l := s.tr.For(s.tr.Pick(c))
+	switch c.QueryParam("done") {
+	case "reset":
+		f.Notice = l.T("accounts.reset_done")
+	case "signout":
+		f.Notice = l.T("accounts.signed_out")
+	}
+	return s.renderForm(c, http.StatusOK, "signin", "accounts.signin_title", f)
+}
+
+// signIn checks an email and password (POST /signin). Failed attempts are
+// counted per client IP and per email: past a few they are slowed down,
+// then refused with 429 until the window passes. An unknown email and a
+// wrong password get the same answer.
+func (s *Server) signIn(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	ctx := c.Request().Context()
+	f := authForm{Email: models.NormalizeEmail(c.FormValue("email")), Next: localPath(c.FormValue("next"))}
+	password := c.FormValue("password")
+	if f.Email == "" {
+		f.fail("email", l.T("accounts.email_required"))
+	}
+	if password == "" {
+		f.fail("password", l.T("accounts.password_required"))
+	}
+	if len(f.Errors) > 0 {
+		return s.renderForm(c, http.StatusBadRequest, "signin", "accounts.signin_title", f)
+	}
+
+	ip, now := c.RealIP(), s.acct.now()
+	verdict, err := s.store.CheckLogin(ctx, s.acct.limit, ip, f.Email, now)
+	if err != nil {
+		return err
+	}
+	if verdict.Refused {
+		secs := int(math.Ceil(verdict.RetryAfter.Seconds()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		f.Problem = l.T("accounts.too_many_attempts", "Minutes", (secs+59)/60)
+		return s.renderForm(c, http.StatusTooManyRequests, "signin", "accounts.signin_title", f)
+	}
+	if verdict.Delay > 0 {
+		if err := s.acct.sleep(ctx, verdict.Delay); err != nil {
+			return err
+		}
+	}
+	u, err := s.store.Authenticate(ctx, s.acct.hasher, f.Email, password, now)
+	if errors.Is(err, models.ErrBadCredentials) {
+		if err := s.store.RecordLoginFailure(ctx, ip, f.Email, now); err != nil {
+			return err
+		}
+		s.log.Info("failed sign-in", "ip", ip)
+		f.Problem = l.T("accounts.bad_credentials")
+		return s.renderForm(c, http.StatusUnauthorized, "signin", "accounts.signin_title", f)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.store.ClearLoginFailures(ctx, f.Email); err != nil {
+		s.log.Warn("clear failed sign-ins", "err", err)
+	}
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	s.log.Info("signed in", "user", u.ID, "role", u.Role)
+	next := f.Next
+	if next == "" {
+		next = homeFor(s.viewer(c))
+	}
+	return seeOther(c, next)
+}
+
+// signOut ends the session on the server (POST /signout).
+func (s *Server) signOut(c echo.Context) error {
+	if u := s.currentUser(c); u != nil {
+		s.log.Info("signed out", "user", u.ID)
+	}
+	if err := s.endSession(c); err != nil {
+		return err
+	}
+	return seeOther(c, "/signin?done=signout")
+}

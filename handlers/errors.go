@@ -1,0 +1,87 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/labstack/echo/v4"
+)
+
+// userError is an expected failure whose message is shown to the user,
+// translated: ID is a message ID, Args its name/value pairs.
+type userError struct {
+	Status int
+	ID     string
+	Args   []any
+}
+
+func (e *userError) Error() string { return e.ID }
+
+// badInput builds a 400 with a translated message.
+func badInput(id string, args ...any) error {
+	return &userError{Status: http.StatusBadRequest, ID: id, Args: args}
+}
+
+// errNotFound is the 404 every unknown slug gets.
+var errNotFound = &userError{Status: http.StatusNotFound, ID: "error.not_found"}
+
+// handleError is Echo's one error handler: it maps expected errors to a
+// status and a message, logs the unexpected ones, and answers JSON under
+// /api/ and a page elsewhere. A visitor never sees a stack trace or SQL.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msgID, args, text := http.StatusInternalServerError, "error.internal", []any(nil), ""
+	var ue *userError
+	var he *echo.HTTPError
+	var ve *models.ValidationError
+	switch {
+	case errors.As(err, &ue):
+		status, msgID, args = ue.Status, ue.ID, ue.Args
+	case errors.Is(err, models.ErrNotFound):
+		status, msgID = http.StatusNotFound, "error.not_found"
+	case errors.As(err, &ve):
+		status, msgID, text = http.StatusBadRequest, "error.bad_request", ve.Error()
+	case errors.As(err, &he):
+		status = he.Code
+		switch {
+		case status == http.StatusNotFound:
+			msgID = "error.not_found"
+		case status == http.StatusMethodNotAllowed:
+			msgID = "error.method_not_allowed"
+		case status == http.StatusRequestEntityTooLarge:
+			msgID = "error.too_large"
+		case status == http.StatusTooManyRequests:
+			msgID = "error.too_many_requests"
+		case status == http.StatusForbidden:
+			msgID = "error.forbidden"
+		case status < 500:
+			msgID = "error.bad_request"
+		}
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
+			"status", status, "err", err)
+	}
+	l := s.tr.For(s.tr.Pick(c))
+	if text == "" {
+		text = l.T(msgID, args...)
+	}
+	if isAPI(c) {
+		if c.Request().Method == http.MethodHead {
+			err = c.NoContent(status)
+		} else {
+			err = c.JSON(status, map[string]string{"error": text})
+		}
+	} else {
+		err = s.renderErrorPage(c, l, status, text)
+	}
+	if err != nil {
+		s.log.Error("write error response", "err", err)
+	}
+}
+
+func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }

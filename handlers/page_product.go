@@ -1,0 +1,154 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/labstack/echo/v4"
+)
+
+// breakdownRow is one line of a breakdown table.
+type breakdownRow struct {
+	Key      models.ComponentKey
+	Amount   models.Money
+	Permille int64
+}
+
+// breakdownTable splits a breakdown into the artisans' part and the rest,
+// with subtotals, for the fair-price table.
+type breakdownTable struct {
+	B                *models.Breakdown
+	Artisans, Others []breakdownRow
+	ArtisansTotal    models.Money // = paid to artisans
+	OthersTotal      models.Money
+	ArtisansPermille int64
+	OthersPermille   int64
+	Labour           models.Money
+	LabourMinutes    int
+	EffectiveHourly  models.Money
+	HourlyTenths     int64 // effective hourly pay in tenths of the minimum wage
+	AtOrAboveMinimum bool
+	PaidToArtisans   models.Money
+	LocalMarket      models.Money
+	Surplus          models.Money
+}
+
+func newBreakdownTable(b *models.Breakdown, minHourly models.Money) *breakdownTable {
+	if b == nil {
+		return nil
+	}
+	t := &breakdownTable{B: b, ArtisansTotal: b.PaidToArtisans(),
+		OthersTotal: b.PriceMoney().Sub(b.PaidToArtisans()), LabourMinutes: b.LabourMinutes,
+		EffectiveHourly: b.EffectiveHourlyPay(), LocalMarket: b.LocalMarket(), Surplus: b.Surplus(),
+		PaidToArtisans: b.PaidToArtisans(), Labour: models.Money{Amount: b.ArtisanLabour, Currency: b.Currency}}
+	for _, c := range b.Components() {
+		r := breakdownRow{Key: c.Key, Amount: c.Amount, Permille: b.SharePermille(c.Amount.Amount)}
+		if c.Key.PaysArtisans() {
+			t.Artisans = append(t.Artisans, r)
+		} else {
+			t.Others = append(t.Others, r)
+		}
+	}
+	t.ArtisansPermille = b.SharePermille(t.ArtisansTotal.Amount)
+	t.OthersPermille = 1000 - t.ArtisansPermille
+	t.HourlyTenths = tenthsOf(t.EffectiveHourly.Amount, minHourly.Amount)
+	t.AtOrAboveMinimum = t.EffectiveHourly.Amount >= minHourly.Amount
+	return t
+}
+
+// productView is what page_product.html shows.
+type productView struct {
+	P          *models.Product
+	Group      *models.Group
+	Retail     *breakdownTable
+	Wholesale  *breakdownTable
+	Chart      template.HTML
+	MinWage    MinimumWage
+	MinMonthly models.Money
+	MinHourly  models.Money
+	JSONLD     template.JS
+}
+
+// productPage shows one product, who made it and where its price goes.
+func (s *Server) productPage(c echo.Context) error {
+	slug := c.Param("slug")
+	if !models.ValidSlug(slug) {
+		return errNotFound
+	}
+	l := s.tr.For(s.tr.Pick(c))
+	p, err := s.store.ProductBySlug(c.Request().Context(), slug)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && p.Group == nil) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	minHourly := s.cfg.MinimumWage.Hourly()
+	v := productView{P: p, Group: p.Group,
+		Retail:    newBreakdownTable(p.RetailBreakdown, minHourly),
+		Wholesale: newBreakdownTable(p.WholesaleBreakdown, minHourly),
+		Chart:     breakdownChart(l, "price-chart", p.RetailBreakdown),
+		MinWage:   s.cfg.MinimumWage, MinMonthly: models.Soles(s.cfg.MinimumWage.Monthly), MinHourly: minHourly,
+	}
+	if v.JSONLD, err = s.productJSONLD(l, p); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "product", Page{L: l, Title: p.Name(l.Lang()),
+		Description: p.Description(l.Lang()), Section: "products", Data: v})
+}
+
+// productJSONLD is the schema.org Product description of p. json.Marshal
+// escapes <, > and &, so the result is safe inside a script element.
+func (s *Server) productJSONLD(l *Localizer, p *models.Product) (template.JS, error) {
+	type org struct {
+		Type string `json:"@type"`
+		Name string `json:"name"`
+		URL  string `json:"url,omitempty"`
+	}
+	type offer struct {
+		Type          string `json:"@type"`
+		Price         string `json:"price"`
+		PriceCurrency string `json:"priceCurrency"`
+		Availability  string `json:"availability"`
+		URL           string `json:"url"`
+	}
+	availability := "https://schema.org/InStock"
+	if p.Stock <= 0 {
+		availability = "https://schema.org/OutOfStock"
+	}
+	url := s.absURL("/products/" + p.Slug)
+	ld := struct {
+		Context      string `json:"@context"`
+		Type         string `json:"@type"`
+		Name         string `json:"name"`
+		Image        string `json:"image"`
+		Description  string `json:"description"`
+		SKU          string `json:"sku"`
+		Category     string `json:"category"`
+		Brand        org    `json:"brand"`
+		Manufacturer org    `json:"manufacturer"`
+		Offers       offer  `json:"offers"`
+		URL          string `json:"url"`
+	}{
+		Context: "https://schema.org", Type: "Product", Name: p.Name(l.Lang()),
+		Image: s.absURL(s.assets.URL(p.Image)), Description: p.Description(l.Lang()), SKU: p.Slug,
+		Category: l.Craft(p.Craft),
+		Brand:    org{Type: "Brand", Name: p.Group.Name},
+		Manufacturer: org{Type: "Organization", Name: p.Group.Name,
+			URL: s.absURL("/groups/" + p.Group.Slug)},
+		Offers: offer{Type: "Offer", Price: p.Price().Decimal(), PriceCurrency: string(p.Price().Currency),
+			Availability: availability, URL: url},
+		URL: url,
+	}
+	if ld.Offers.PriceCurrency == "" {
+		ld.Offers.PriceCurrency = string(models.PEN)
+	}
+	b, err := json.Marshal(ld)
+	if err != nil {
+		return "", err
+	}
+	return template.JS(b), nil
+}

@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"sync/atomic"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/labstack/echo/v4"
+)
+
+// pageCache keeps rendered catalog pages and API answers in memory for
+// anonymous visitors. Entries are tagged with the catalog version they were
+// rendered under: a change on this instance bumps the version at once, and
+// WatchCatalog picks up changes made by other instances.
+type pageCache struct {
+	entries *lru.Cache[string, *cachedPage]
+	version atomic.Int64
+}
+
+type cachedPage struct {
+	version     int64
+	status      int
+	contentType string
+	body        []byte
+}
+
+// maxCachedBody keeps one huge export from evicting many pages.
+const maxCachedBody = 512 << 10
+
+func newPageCache(size int) *pageCache {
+	if size <= 0 {
+		return nil
+	}
+	c, err := lru.New[string, *cachedPage](size)
+	if err != nil {
+		return nil
+	}
+	return &pageCache{entries: c}
+}
+
+func (p *pageCache) setVersion(v int64) {
+	if p == nil {
+		return
+	}
+	for {
+		cur := p.version.Load()
+		if v <= cur || p.version.CompareAndSwap(cur, v) {
+			return
+		}
+	}
+}
+
+// sessionCookie is the cookie that marks a signed-in or carting visitor,
+// whose pages carry personal data and are never shared.
+const sessionCookie = "qhatu_session"
+
+// cached serves a GET from the cache, or runs next and keeps a 200 answer.
+func (s *Server) cached(next echo.HandlerFunc) echo.HandlerFunc {
+	p := s.cache
+	if p == nil {
+		return next
+	}
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method != http.MethodGet || r.URL.Query().Has("lang") {
+			return next(c)
+		}
+		if _, err := r.Cookie(sessionCookie); err == nil {
+			return next(c)
+		}
+		c.Response().Header().Set("Vary", "Accept-Language, Cookie")
+		key := s.tr.Pick(c) + " " + r.URL.RequestURI()
+		version := p.version.Load()
+		if e, ok := p.entries.Get(key); ok && e.version == version {
+			return c.Blob(e.status, e.contentType, e.body)
+		}
+		rec := &recorder{ResponseWriter: c.Response().Writer}
+		c.Response().Writer = rec
+		err := next(c)
+		c.Response().Writer = rec.ResponseWriter
+		if err == nil && c.Response().Status == http.StatusOK && !rec.overflow &&
+			c.Response().Header().Get("Set-Cookie") == "" {
+			p.entries.Add(key, &cachedPage{version: version, status: http.StatusOK,
+				contentType: c.Response().Header().Get(echo.HeaderContentType),
+				body:        bytes.Clone(rec.buf.Bytes())})
+		}
+		return err
+	}
+}
+
+// recorder copies what a handler writes, up to maxCachedBody.
+type recorder struct {
+	http.ResponseWriter
+	buf      bytes.Buffer
+	overflow bool
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if !r.overflow {
+		if r.buf.Len()+len(b) > maxCachedBody {
+			r.overflow = true
+			r.buf = bytes.Buffer{}
+		} else {
+			r.buf.Write(b)
+		}
+	}
+	return r.ResponseWriter.Write(b)
+}

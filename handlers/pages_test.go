@@ -1,0 +1,873 @@
+package handlers
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/ciap/qhatu/models/dbtest"
+	"github.com/ciap/qhatu/models/demo"
+	"gorm.io/gorm"
+)
+
+// testMinimumWage is Peru's RMV of 2025, as the deployment configures it.
+var testMinimumWage = MinimumWage{Monthly: 113000, HoursPerWeek: 48,
+	Source: "Decreto Supremo N.° 006-2024-TR", Since: "2025-01-01"}
+
+const testBaseURL = "https://qhatu.example"
+
+// shop is a server on a fresh database holding the demo catalog.
+type shop struct {
+	srv      *Server
+	store    *models.Store
+	products []models.Product // every published product with its group and breakdowns
+	groups   []models.GroupSummary
+}
+
+func newShop(t *testing.T, db *gorm.DB) *shop {
+	t.Helper()
+	ctx := context.Background()
+	store := models.NewStore(db)
+	if err := demo.Load(ctx, store); err != nil {
+		t.Fatalf("load demo catalog: %v", err)
+	}
+	srv, err := New(store, Config{BaseURL: testBaseURL, MinimumWage: testMinimumWage, DemoNotice: true,
+		PageCacheEntries: 200}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("new server: %v", err)
+	}
+	ps, err := store.ProductsWithBreakdowns(ctx)
+	if err != nil || len(ps) < 3 {
+		t.Fatalf("demo products: %d, %v", len(ps), err)
+	}
+	gs, err := store.ListGroups(ctx)
+	if err != nil || len(gs) == 0 {
+		t.Fatalf("demo groups: %d, %v", len(gs), err)
+	}
+	return &shop{srv: srv, store: store, products: ps, groups: gs}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// get requests target with Accept-Language lang ("" sends none).
+func (s *shop) get(t *testing.T, target, lang string) response {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
+	}
+	rec := httptest.NewRecorder()
+	s.srv.ServeHTTP(rec, req)
+	b, _ := io.ReadAll(rec.Result().Body)
+	return response{status: rec.Code, header: rec.Result().Header, body: string(b)}
+}
+
+func TestPages_EveryPageRendersInBothLanguages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newShop(t, db)
+		p, g := s.products[0], s.groups[0]
+		pages := []struct{ path, wantES, wantEN string }{
+			{"/", "Quiénes somos", "Who we are"},
+			{"/products", "Productos", "Products"},
+			{"/products/" + p.Slug, p.NameES, p.NameEN},
+			{"/groups", "Grupos productores", "Producer groups"},
+			{"/groups/" + g.Slug, "Su historia", "Their story"},
+			{"/transparency", "Transparencia de precios", "Price transparency"},
+		}
+		for _, pg := range pages {
+			for _, lang := range []string{"es", "en"} {
+				t.Run(lang+pg.path, func(t *testing.T) {
+					r := s.get(t, pg.path, lang)
+					if r.status != http.StatusOK {
+						t.Fatalf("status %d, want 200\n%s", r.status, r.body)
+					}
+					want := pg.wantES
+					if lang == "en" {
+						want = pg.wantEN
+					}
+					if !strings.Contains(r.body, html.EscapeString(want)) {
+						t.Errorf("page does not contain %q", want)
+					}
+					if !strings.Contains(r.body, `<html lang="`+lang+`">`) {
+						t.Errorf("html lang is not %s", lang)
+					}
+					checkHTML(t, r.body)
+					for _, link := range []string{`?lang=es`, `?lang=en`} {
+						if !strings.Contains(r.body, link) {
+							t.Errorf("no language switch link %s", link)
+						}
+					}
+					if !strings.Contains(r.body, "demo-banner") {
+						t.Error("no demo banner")
+					}
+				})
+			}
+		}
+	})
+}
+
+func TestPages_SecurityHeaders(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newShop(t, db)
+		for _, path := range []string{"/", "/products/" + s.products[0].Slug, "/transparency/breakdowns.csv", "/nope"} {
+			r := s.get(t, path, "es")
+			if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") ||
+				!strings.Contains(csp, "style-src 'self'") || !strings.Contains(csp, "script-src 'self'") {
+				t.Errorf("%s: CSP %q", path, csp)
+			}
+			if r.header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("%s: no nosniff", path)
+			}
+		}
+	})
+}
+
+func TestProductsPage_FiltersAndPagination(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newShop(t, db)
+		l := s.srv.tr.For("en")
+		craft, region, group := s.products[0].Craft, s.products[0].Group.Region, s.products[0].Group.Slug
+		count := func(keep func(p *models.Product) bool) int {
+			n := 0
+			for i := range s.products {
+				if keep(&s.products[i]) {
+					n++
+				}
+			}
+			return n
+		}
+		cases := []struct {
+			query string
+			want  int
+		}{
+			{"", len(s.products)},
+			{"craft=" + string(craft), count(func(p *models.Product) bool { return p.Craft == craft })},
+			{"region=" + string(region), count(func(p *models.Product) bool { return p.Group.Region == region })},
+			{"group=" + group, count(func(p *models.Product) bool { return p.Group.Slug == group })},
+			{"min_price=100&max_price=200", count(func(p *models.Product) bool {
+				return p.PriceAmount >= 10000 && p.PriceAmount <= 20000
+			})},
+			{"q=" + url.QueryEscape(s.products[0].NameEN), -1}, // at least one
+			{"q=zzzznothing", 0},
+			{"craft=" + string(craft) + "&region=" + string(region) + "&sort=price_desc", count(func(p *models.Product) bool {
+				return p.Craft == craft && p.Group.Region == region
+			})},
+		}
+		for _, tc := range cases {
+			t.Run(tc.query, func(t *testing.T) {
+				r := s.get(t, "/products?"+tc.query, "en")
+				if r.status != http.StatusOK {
+					t.Fatalf("status %d", r.status)
+				}
+				checkHTML(t, r.body)
+				got := resultCount(t, r.body)
+				switch {
+				case tc.want == -1 && got < 1:
+					t.Errorf("%d results, want at least 1", got)
+				case tc.want >= 0 && got != tc.want:
+					t.Errorf("%d results, want %d", got, tc.want)
+				}
+				if tc.want == 0 && !strings.Contains(r.body, l.T("products.empty")) {
+					t.Error("no empty state")
+				}
+				cards := strings.Count(r.body, `<li class="card">`)
+				if want := min(got, models.DefaultPerPage); cards != want {
+					t.Errorf("%d cards, want %d", cards, want)
+				}
+			})
+		}
+
+		t.Run("page 2 keeps the filters", func(t *testing.T) {
+			q := "craft=" + string(craft) + "&sort=price_asc&per_page=1"
+			n := count(func(p *models.Product) bool { return p.Craft == craft })
+			if n < 2 {
+				t.Skipf("craft %s has %d products", craft, n)
+			}
+			r := s.get(t, "/products?"+q, "en")
+			next := html.EscapeString("/products?craft=" + string(craft) + "&page=2&per_page=1&sort=price_asc")
+			if !strings.Contains(r.body, `href="`+next+`" rel="next"`) {
+				t.Fatalf("no next link %s", next)
+			}
+			r2 := s.get(t, "/products?"+q+"&page=2", "en")
+			if r2.status != http.StatusOK || strings.Count(r2.body, `<li class="card">`) != 1 {
+				t.Fatalf("page 2: status %d, cards %d", r2.status, strings.Count(r2.body, `<li class="card">`))
+			}
+			if !strings.Contains(r2.body, `rel="prev"`) || !strings.Contains(r2.body, `aria-current="page"><span class="visually-hidden">Page </span>2</a>`) {
+				t.Error("page 2 has no previous link or current page marker")
+			}
+			if resultCount(t, r2.body) != n {
+				t.Errorf("page 2 counts %d, want %d", resultCount(t, r2.body), n)
+			}
+		})
+		t.Run("default page size leaves a page 2", func(t *testing.T) {
+			if len(s.products) <= models.DefaultPerPage {
+				t.Skipf("only %d products", len(s.products))
+			}
+			r := s.get(t, "/products?page=2", "es")
+			want := min(len(s.products)-models.DefaultPerPage, models.DefaultPerPage)
+			if r.status != http.StatusOK || strings.Count(r.body, `<li class="card">`) != want {
+				t.Errorf("page 2: status %d, %d cards, want %d", r.status, strings.Count(r.body, `<li class="card">`), want)
+			}
+		})
+		t.Run("filters survive in the form", func(t *testing.T) {
+			r := s.get(t, "/products?craft="+string(craft)+"&min_price=12.5&q=abc", "en")
+			for _, want := range []string{`<option value="` + string(craft) + `" selected>`, `value="12.50"`, `value="abc"`} {
+				if !strings.Contains(r.body, want) {
+					t.Errorf("form does not keep %s", want)
+				}
+			}
+		})
+	})
+}
+
+var resultsRE = regexp.MustCompile(`<h2 id="results-h" class="results-count">(\d+) products?`)
+
+func resultCount(t *testing.T, body string) int {
+	t.Helper()
+	m := resultsRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no result count in page")
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+func TestPages_BadInputIsAClearError(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newShop(t, db)
+		long := strings.Repeat("a", 10<<10)
+		cases := []struct {
+			query  string
+			status int
+			want   string // in the English page
+		}{
+			{"page=-1", 200, "products"},
+			{"page=0", 200, "products"},
+			{"page=99999999", 200, "This page is past the last one."},
+			{"page=999999999999999999999999", 200, "This page is past the last one."},
+			{"page=abc", 400, "“page” must be a whole number."},
+			{"per_page=x", 400, "“per_page” must be a whole number."},
+			{"min_price=abc", 400, "“min_price” must be an amount in soles"},
+			{"max_price=1.234", 400, "“max_price” must be an amount in soles"},
+			{"min_price=200&max_price=100", 400, "The minimum price is above the maximum."},
+			{"q=" + long, 400, "The search is too long: use at most 100 characters."},
+			{"craft=unknown", 400, "“unknown” is not a valid value for “craft”."},
+			{"region=mars", 400, "“mars” is not a valid value for “region”."},
+			{"group=Not%20A%20Slug", 400, "is not a valid value for “group”."},
+			{"sort=random", 400, "“random” is not a valid value for “sort”."},
+			{"q=%27%3B%20DROP%20TABLE%20products%3B--", 200, "0 products"},
+		}
+		for _, tc := range cases {
+			name := tc.query
+			if len(name) > 40 {
+				name = name[:40]
+			}
+			t.Run(name, func(t *testing.T) {
+				r := s.get(t, "/products?"+tc.query, "en")
+				if r.status != tc.status {
+					t.Fatalf("status %d, want %d", r.status, tc.status)
+				}
+				if !strings.Contains(r.body, html.EscapeString(tc.want)) {
+					t.Errorf("page does not say %q", tc.want)
+				}
+				for _, leak := range []string{"SELECT", "sql", "gorm", "goroutine", ".go:"} {
+					if strings.Contains(r.body, leak) {
+						t.Errorf("page leaks %q", leak)
+					}
+				}
+				checkHTML(t, r.body)
+				if tc.status == 400 && !strings.Contains(r.body, `href="/products"`) {
+					t.Error("error page has no link back to the catalog")
+				}
+			})
+		}
+		t.Run("spanish", func(t *testing.T) {
+			r := s.get(t, "/products?min_price=abc", "es")
+			if r.status != 400 || !strings.Contains(r.body, html.EscapeString("«min_price» debe ser un monto en soles")) {
+				t.Errorf("status %d; no Spanish message", r.status)
+			}
+		})
+	})
+}
+
+func TestPages_UnknownSlugIsA404Page(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newShop(t, db)
+		for _, path := range []string{"/products/no-such-thing", "/groups/no-such-group", "/products/Bad_Slug!",
+			"/groups/" + strings.Repeat("x", 300), "/no/such/page"} {
+			for _, lang := range []string{"es", "en"} {
+				r := s.get(t, path, lang)
+				if r.status != http.StatusNotFound {
+					t.Errorf("%s: status %d, want 404", path, r.status)
+					continue
+				}
+				want := map[string]string{"es": "No encontramos esta página.", "en": "We could not find this page."}[lang]
+				if !strings.Contains(r.body, want) || !strings.Contains(r.body, `href="/products"`) ||
+					!strings.Contains(r.body, `class="error-status"`) {
+					t.Errorf("%s (%s): not the 404 page:\n%s", path, lang, r.body)
+				}
+				checkHTML(t, r.body)
+			}
+		}
+	})
+}
+
+func TestProductPage_EveryDemoProductShowsItsMakerAndBreakdown(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newShop(t, db)
+		for _, lang := range []string{"en", "es"} {
+			l := s.srv.tr.For(lang)
+			for i := range s.products {
+				p := &s.products[i]
+				r := s.get(t, "/products/"+p.Slug, lang)
+				if r.status != http.StatusOK {
+					t.Errorf("%s: status %d", p.Slug, r.status)
+					continue
+				}
+				must := []string{p.Group.Name, `href="/groups/` + p.Group.Slug + `"`, l.Money(p.Price()),
+					l.Money(p.WholesalePrice()), l.Region(p.Group.Region)}
+				for _, c := range p.RetailBreakdown.Components() {
+					must = append(must, l.ComponentLabel(c.Key), l.Money(c.Amount))
+				}
+				rb := p.RetailBreakdown
+				must = append(must, l.Money(rb.PaidToArtisans()), l.Money(rb.LocalMarket()),
+					l.Money(rb.Surplus()), l.Money(rb.EffectiveHourlyPay()), l.Money(testMinimumWage.Hourly()),
+					testMinimumWage.Source, testMinimumWage.Since)
+				for _, want := range must {
+					if !strings.Contains(r.body, html.EscapeString(want)) {
+						t.Errorf("%s (%s): page does not show %q", p.Slug, lang, want)
+					}
+				}
+				if p.Stock == 0 && !strings.Contains(r.body, l.T("product.sold_out")) {
+					t.Errorf("%s: sold out not shown", p.Slug)
+				}
+				if !strings.Contains(r.body, `role="img" aria-labelledby="price-chart-t price-chart-d"`) {
+					t.Errorf("%s: no accessible chart", p.Slug)
+				}
+				checkJSONLD(t, p, r.body)
+				if i < 3 {
+					checkHTML(t, r.body)
+				}
+			}
+		}
+	})
+}
+
+var ldRE = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
+
+func checkJSONLD(t *testing.T, p *models.Product, body string) {
+	t.Helper()
+	m := ldRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Errorf("%s: no JSON-LD", p.Slug)
+		return
+	}
+	var ld struct {
+		Context, Type, Name, Image, SKU, URL string
+		Context2                             string `json:"@context"`
+		Type2                                string `json:"@type"`
+		Brand                                struct{ Name string }
+		Offers                               struct {
+			Price         string
+			PriceCurrency string
+			Availability  string
+			URL           string
+		}
+	}
+	if err := json.Unmarshal([]byte(m[1]), &ld); err != nil {
+		t.Errorf("%s: JSON-LD does not parse: %v\n%s", p.Slug, err, m[1])
+		return
+	}
+	avail := "https://schema.org/InStock"
+	if p.Stock == 0 {
+		avail = "https://schema.org/OutOfStock"
+	}
+	switch {
+	case ld.Context2 != "https://schema.org" || ld.Type2 != "Product":
+		t.Errorf("%s: JSON-LD type %s %s", p.Slug, ld.Context2, ld.Type2)
+	case ld.Offers.Price != p.Price().Decimal() || ld.Offers.PriceCurrency != "PEN":
+		t.Errorf("%s: JSON-LD price %s %s, want %s PEN", p.Slug, ld.Offers.Price, ld.Offers.PriceCurrency, p.Price().Decimal())
+	case ld.SKU != p.Slug || ld.Brand.Name != p.Group.Name || ld.Offers.Availability != avail:
+		t.Errorf("%s: JSON-LD sku %q brand %q availability %q", p.Slug, ld.SKU, ld.Brand.Name, ld.Offers.Availability)
+	case !strings.HasPrefix(ld.Image, testBaseURL+"/static/") || ld.Offers.URL != testBaseURL+"/products/"+p.Slug:
+		t.Errorf("%s: JSON-LD image %q url %q are not absolute", p.Slug, ld.Image, ld.Offers.URL)
+	}
+}
+
+func TestTransparencyDownloads(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newShop(t, db)
+		r := s.get(t, "/transparency/breakdowns.csv", "en")
+		if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") ||
+			!strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("csv: status %d, type %q, disposition %q", r.status, r.header.Get("Content-Type"), r.header.Get("Content-Disposition"))
+		}
+		rows, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+		if err != nil {
+			t.Fatalf("csv does not parse: %v", err)
+		}
+		if strings.Join(rows[0], ",") != strings.Join(breakdownColumns, ",") {
+			t.Fatalf("header %v", rows[0])
+		}
+		if len(rows)-1 != 2*len(s.products) {
+			t.Fatalf("%d rows, want 2 per product (%d)", len(rows)-1, 2*len(s.products))
+		}
+		col := map[string]int{}
+		for i, c := range rows[0] {
+			col[c] = i
+		}
+		num := func(row []string, name string) int64 {
+			n, err := strconv.ParseInt(row[col[name]], 10, 64)
+			if err != nil {
+				t.Fatalf("%s = %q: %v", name, row[col[name]], err)
+			}
+			return n
+		}
+		channels := map[string]int{}
+		for _, row := range rows[1:] {
+			var sum int64
+			for _, k := range models.ComponentKeys {
+				sum += num(row, string(k))
+			}
+			if sum != num(row, "price") {
+				t.Errorf("%s %s: components add up to %d, price %d", row[0], row[col["channel"]], sum, num(row, "price"))
+			}
+			paid := num(row, "artisan_labour") + num(row, "artisan_materials") + num(row, "community_fund")
+			if paid != num(row, "paid_to_artisans") || paid-num(row, "local_market_price") != num(row, "surplus") {
+				t.Errorf("%s: paid/surplus do not reconcile", row[0])
+			}
+			channels[row[col["channel"]]]++
+		}
+		if channels["retail"] != len(s.products) || channels["wholesale"] != len(s.products) {
+			t.Errorf("channels %v", channels)
+		}
+
+		// A second request comes from the page cache and is still a download.
+		if r2 := s.get(t, "/transparency/breakdowns.csv", "en"); r2.body != r.body ||
+			!strings.HasPrefix(r2.header.Get("Content-Disposition"), "attachment") {
+			t.Error("cached csv differs or is not an attachment")
+		}
+
+		j := s.get(t, "/transparency/breakdowns.json", "en")
+		if j.status != http.StatusOK || !strings.HasPrefix(j.header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("json: status %d", j.status)
+		}
+		var out struct {
+			Currency    string
+			MinimumWage struct{ Hourly int64 } `json:"minimum_wage"`
+			Breakdowns  []map[string]any
+		}
+		if err := json.Unmarshal([]byte(j.body), &out); err != nil {
+			t.Fatalf("json does not parse: %v", err)
+		}
+		if len(out.Breakdowns) != 2*len(s.products) || out.Currency != "PEN" ||
+			out.MinimumWage.Hourly != testMinimumWage.Hourly().Amount {
+			t.Errorf("json: %d breakdowns, currency %q, hourly %d", len(out.Breakdowns), out.Currency, out.MinimumWage.Hourly)
+		}
+		for _, c := range breakdownColumns {
+			if _, ok := out.Breakdowns[0][c]; !ok {
+				t.Errorf("json lacks %s", c)
+			}
+		}
+	})
+}
+
+func TestTransparencyPage_ShowsCatalogFigures(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newShop(t, db)
+		fig := computeCatalogFigures(s.products, testMinimumWage.Hourly())
+		for _, lang := range []string{"es", "en"} {
+			l := s.srv.tr.For(lang)
+			r := s.get(t, "/transparency", lang)
+			for _, want := range []string{l.Permille(fig.MedianSharePermille), l.Money(fig.TotalSurplus),
+				l.Money(fig.AverageHourlyPay), l.Money(testMinimumWage.Hourly()), testMinimumWage.Source,
+				"/transparency/breakdowns.csv", "/transparency/breakdowns.json"} {
+				if !strings.Contains(r.body, html.EscapeString(want)) {
+					t.Errorf("%s: transparency page does not show %q", lang, want)
+				}
+			}
+			for _, k := range models.ComponentKeys {
+				if !strings.Contains(r.body, html.EscapeString(l.T("transparency.component."+string(k)))) {
+					t.Errorf("%s: component %s not explained", lang, k)
+				}
+			}
+			home := s.get(t, "/", lang)
+			if !strings.Contains(home.body, html.EscapeString(l.Permille(fig.MedianSharePermille))) {
+				t.Errorf("%s: home does not show the median share", lang)
+			}
+		}
+	})
+}
+
+func TestPages_LanguageSwitchKeepsTheQuery(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newShop(t, db)
+		r := s.get(t, "/products?craft=retablo&lang=en", "es")
+		if !strings.Contains(r.body, `<html lang="en">`) {
+			t.Fatal("?lang=en did not switch to English")
+		}
+		if !strings.Contains(r.body, html.EscapeString("/products?craft=retablo&lang=es")) {
+			t.Error("switch link loses the query")
+		}
+		if !strings.Contains(r.header.Get("Set-Cookie"), "lang=en") {
+			t.Error("no language cookie")
+		}
+	})
+}
+
+// Pure helpers.
+
+func TestMedian(t *testing.T) {
+	cases := []struct {
+		in   []int64
+		want int64
+	}{
+		{nil, 0},
+		{[]int64{7}, 7},
+		{[]int64{5, 1, 3}, 3},
+		{[]int64{4, 1, 3, 2}, 2}, // (2+3)/2 rounded down
+		{[]int64{500, 600}, 550},
+		{[]int64{10, 10, 30, 30}, 20},
+	}
+	for _, tc := range cases {
+		if got := median(tc.in); got != tc.want {
+			t.Errorf("median(%v) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+	in := []int64{3, 1, 2}
+	median(in)
+	if in[0] != 3 {
+		t.Error("median reordered its input")
+	}
+}
+
+func testBreakdown(price, labour, materials, fund, local int64, minutes int) *models.Breakdown {
+	rest := price - labour - materials - fund
+	b := &models.Breakdown{Currency: models.PEN, Price: price, ArtisanLabour: labour,
+		ArtisanMaterials: materials, CommunityFund: fund, LocalMarketPrice: local, LabourMinutes: minutes}
+	// Spread the rest over CIAP's side.
+	b.CIAPOperations, b.Logistics, b.PaymentFees, b.Taxes = rest/5, rest/5, rest/5, rest/5
+	b.Margin = rest - 4*(rest/5)
+	return b
+}
+
+func TestComputeCatalogFigures(t *testing.T) {
+	ps := []models.Product{
+		{Slug: "a", RetailBreakdown: testBreakdown(10000, 4000, 1000, 500, 3000, 600)}, // 55.0 %, 40/h
+		{Slug: "b", RetailBreakdown: testBreakdown(20000, 6000, 2000, 0, 5000, 240)},   // 40.0 %, 150/h... 6000*60/240
+		{Slug: "c", RetailBreakdown: testBreakdown(5000, 2000, 500, 500, 4000, 60)},    // 60.0 %
+		{Slug: "d", RetailBreakdown: testBreakdown(8000, 3000, 1000, 200, 2000, 90)},   // 52.5 %
+		{Slug: "no-breakdown"},
+	}
+	f := computeCatalogFigures(ps, models.Soles(2500))
+	if f.Products != 4 {
+		t.Errorf("products %d, want 4", f.Products)
+	}
+	// Shares 550, 400, 600, 525 → sorted 400 525 550 600 → (525+550)/2 = 537.
+	if f.MedianSharePermille != 537 || f.MinSharePermille != 400 || f.MaxSharePermille != 600 {
+		t.Errorf("median %d min %d max %d, want 537 400 600", f.MedianSharePermille, f.MinSharePermille, f.MaxSharePermille)
+	}
+	if f.TotalPrice.Amount != 43000 || f.TotalPaidToArtisans.Amount != 5500+8000+3000+4200 {
+		t.Errorf("totals %d %d", f.TotalPrice.Amount, f.TotalPaidToArtisans.Amount)
+	}
+	if want := int64(5500 - 3000 + 8000 - 5000 + 3000 - 4000 + 4200 - 2000); f.TotalSurplus.Amount != want {
+		t.Errorf("surplus %d, want %d", f.TotalSurplus.Amount, want)
+	}
+	// Labour 15000 over 990 minutes → 15000*60/990 = 909 céntimos an hour.
+	if f.AverageHourlyPay.Amount != 909 {
+		t.Errorf("average hourly %d, want 909", f.AverageHourlyPay.Amount)
+	}
+	// Hourly: a 400, b 1500, c 2000, d 2000 → three at or above 2500? none; at 1500: b, c, d.
+	if f.AtOrAboveMinimum != 0 {
+		t.Errorf("at or above 25.00/h: %d, want 0", f.AtOrAboveMinimum)
+	}
+	if g := computeCatalogFigures(ps, models.Soles(1500)); g.AtOrAboveMinimum != 3 {
+		t.Errorf("at or above 15.00/h: %d, want 3", g.AtOrAboveMinimum)
+	}
+	var sum, amounts int64
+	for _, s := range f.Shares {
+		sum += s.Permille
+		amounts += s.Amount
+	}
+	if sum != 1000 || amounts != f.TotalPrice.Amount || len(f.Shares) != 8 {
+		t.Errorf("shares add up to %d ‰ and %d, want 1000 and %d", sum, amounts, f.TotalPrice.Amount)
+	}
+	if f.Shares[0].Key != models.ArtisanLabour || f.Shares[0].Permille != 15000*1000/43000 {
+		t.Errorf("labour share %+v", f.Shares[0])
+	}
+	if empty := computeCatalogFigures(nil, models.Soles(500)); empty.Products != 0 || empty.MedianSharePermille != 0 {
+		t.Errorf("empty catalog: %+v", empty)
+	}
+}
+
+func TestShareOfTotal_AddsUpTo1000(t *testing.T) {
+	sums := map[models.ComponentKey]int64{}
+	for i, k := range models.ComponentKeys {
+		sums[k] = int64(1 + i*7) // awkward thirds
+	}
+	var total int64
+	for _, v := range sums {
+		total += v
+	}
+	var got int64
+	for _, s := range shareOfTotal(sums, total) {
+		got += s.Permille
+	}
+	if got != 1000 {
+		t.Errorf("shares add up to %d", got)
+	}
+}
+
+func TestNewPager(t *testing.T) {
+	q := url.Values{"craft": {"retablo"}, "page": {"3"}, "lang": {"en"}, "q": {""}}
+	p := newPager("/products", q, 3, 10)
+	if p.Prev != "/products?craft=retablo&page=2" || p.Next != "/products?craft=retablo&page=4" {
+		t.Errorf("prev %q next %q", p.Prev, p.Next)
+	}
+	var ns []string
+	for _, l := range p.Links {
+		if l.Gap {
+			ns = append(ns, "…")
+		} else {
+			ns = append(ns, strconv.Itoa(l.N))
+		}
+	}
+	if got := strings.Join(ns, " "); got != "1 2 3 4 5 … 10" {
+		t.Errorf("links %s", got)
+	}
+	if p.Links[0].URL != "/products?craft=retablo" {
+		t.Errorf("page 1 link %q", p.Links[0].URL)
+	}
+	if one := newPager("/products", nil, 1, 1); one.Prev != "" || one.Next != "" || len(one.Links) != 0 {
+		t.Errorf("single page has links: %+v", one)
+	}
+	if past := newPager("/products", nil, 50, 2); past.Prev != "/products?page=2" || past.Next != "" {
+		t.Errorf("past the end: %+v", past)
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	cases := []struct{ got, want string }{
+		{formatHours("en", 150), "2.5"},
+		{formatHours("es", 150), "2,5"},
+		{formatHours("en", 120), "2"},
+		{formatHours("en", 20), "0.3"},
+		{formatInt("en", 2000), "2,000"},
+		{formatInt("es", 2000), "2000"},
+		{formatInt("es", 12000), "12\u00a0000"},
+		{formatInt("en", 700), "700"},
+		{formatTenths("es", 23), "2,3"},
+		{formatTenths("en", 5), "0.5"},
+		{langURL("/products", "craft=retablo&lang=es", "en"), "/products?craft=retablo&lang=en"},
+		{langURL("/", "", "es"), "/?lang=es"},
+	}
+	for i, tc := range cases {
+		if tc.got != tc.want {
+			t.Errorf("case %d: %q, want %q", i, tc.got, tc.want)
+		}
+	}
+}
+
+func TestLocales_SameKeysInBothLanguages(t *testing.T) {
+	keys := func(lang string) map[string]bool {
+		b, err := localeFS.ReadFile("locales/" + lang + ".toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]bool{}
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, _, ok := strings.Cut(line, "="); ok && strings.HasPrefix(strings.TrimSpace(k), `"`) {
+				m[strings.Trim(strings.TrimSpace(k), `"`)] = true
+			}
+		}
+		return m
+	}
+	es, en := keys("es"), keys("en")
+	for k := range es {
+		if !en[k] {
+			t.Errorf("%s is in es.toml but not en.toml", k)
+		}
+	}
+	for k := range en {
+		if !es[k] {
+			t.Errorf("%s is in en.toml but not es.toml", k)
+		}
+	}
+	// Every message the pages and the error handler use exists.
+	tr, err := NewTranslations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"error.method_not_allowed", "error.too_large", "error.too_many_requests", "error.forbidden",
+		"error.param_unknown", "error.param_amount", "error.price_range", "error.query_too_long",
+		"error.param_integer", "group.cadence.weekly", "group.cadence.monthly"}
+	for _, s := range models.SortOrders {
+		ids = append(ids, "sort."+s)
+	}
+	for _, k := range models.ComponentKeys {
+		ids = append(ids, "transparency.component."+string(k), "component."+string(k))
+	}
+	for _, c := range models.Crafts {
+		ids = append(ids, "craft."+strings.ReplaceAll(string(c), "-", "_"))
+	}
+	for _, lang := range Languages {
+		for _, id := range ids {
+			if got := tr.For(lang).T(id, "Param", "x", "Value", "y", "Max", 1); got == id {
+				t.Errorf("%s: no message %s", lang, id)
+			}
+		}
+	}
+}
+
+// Markup checks.
+
+var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true,
+	"hr": true, "img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true}
+
+// untranslated matches a message ID shown instead of its text.
+var untranslated = regexp.MustCompile(`\b(nav|home|products?|filters|transparency|groups?|error|breakdown|chart|footer|demo|card|pager|sort|brand|component|region|craft)\.[a-z_]+(\.[a-z_]+)?\b`)
+
+// checkHTML parses a page and fails on unbalanced tags, inline styles or
+// scripts, images without alt, form controls without a label, duplicate
+// ids, tables without caption, and message IDs left untranslated.
+func checkHTML(t *testing.T, page string) {
+	t.Helper()
+	if err := htmlProblems(page); err != nil {
+		t.Error(err)
+	}
+}
+
+func htmlProblems(page string) error {
+	var problems []string
+	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if err := parsesAsHTML5(page); err != nil {
+		fail("does not parse: %v", err)
+	}
+	z := newTokenizer(page)
+	var stack []string
+	ids := map[string]int{}
+	labels := map[string]bool{}
+	var controls []string
+	landmarks := map[string]int{}
+	inScript := false
+	for {
+		tok, ok := z.next()
+		if !ok {
+			break
+		}
+		switch tok.kind {
+		case "start", "self":
+			name := tok.name
+			for _, a := range tok.attrs {
+				if a.key == "style" {
+					fail("<%s> has a style attribute", name)
+				}
+				if strings.HasPrefix(a.key, "on") {
+					fail("<%s> has an inline event handler %s", name, a.key)
+				}
+				if a.key == "id" {
+					ids[a.val]++
+				}
+				if a.key == "alt" || a.key == "aria-label" || a.key == "title" || a.key == "placeholder" {
+					if m := untranslated.FindString(a.val); m != "" && !strings.Contains(a.val, "/") {
+						fail("untranslated message %q in %s", m, a.key)
+					}
+				}
+			}
+			switch name {
+			case "style":
+				fail("inline <style>")
+			case "script":
+				if tok.attr("type") != "application/ld+json" && tok.attr("src") == "" {
+					fail("inline <script>")
+				}
+				inScript = true
+			case "img":
+				if !tok.has("alt") {
+					fail("<img src=%q> has no alt", tok.attr("src"))
+				}
+			case "label":
+				labels[tok.attr("for")] = true
+			case "input", "select", "textarea":
+				if tok.attr("type") != "hidden" && tok.attr("type") != "submit" {
+					controls = append(controls, tok.attr("id"))
+				}
+			case "main", "header", "footer", "nav", "h1":
+				landmarks[name]++
+			case "svg":
+				if tok.attr("role") == "img" && tok.attr("aria-labelledby") == "" {
+					fail("svg role=img without aria-labelledby")
+				}
+			}
+			if tok.kind == "start" && !voidElements[name] {
+				stack = append(stack, name)
+			}
+		case "end":
+			if tok.name == "script" {
+				inScript = false
+			}
+			if len(stack) == 0 || stack[len(stack)-1] != tok.name {
+				fail("</%s> closes <%s> (open: %v)", tok.name, last(stack), stack)
+				return fmt.Errorf("broken markup: %s", strings.Join(problems, "; "))
+			}
+			stack = stack[:len(stack)-1]
+		case "text":
+			if !inScript {
+				if m := untranslated.FindString(tok.text); m != "" {
+					fail("untranslated message %q in text", m)
+				}
+			}
+		}
+	}
+	if len(stack) != 0 {
+		fail("unclosed elements %v", stack)
+	}
+	for id, n := range ids {
+		if n > 1 {
+			fail("id %q used %d times", id, n)
+		}
+	}
+	for _, id := range controls {
+		if id == "" || !labels[id] {
+			fail("form control %q has no label", id)
+		}
+	}
+	for _, l := range []string{"main", "header", "footer", "nav"} {
+		if landmarks[l] == 0 {
+			fail("no <%s>", l)
+		}
+	}
+	if landmarks["h1"] != 1 {
+		fail("%d h1 elements, want 1", landmarks["h1"])
+	}
+	if strings.Count(page, "<table") != strings.Count(page, "<caption>") {
+		fail("a table has no caption")
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("markup problems: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func last(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[len(s)-1]
+}

@@ -1,0 +1,223 @@
+package handlers
+
+// Access control: the route × role table.
+//
+// Every route that needs a signed-in person is registered through the
+// access table, never with e.GET/e.POST directly:
+//
+//	g := s.guard(e)                                  // in registerAdmin(e)
+//	g.GET("/admin/products", s.adminProducts)        // admin, staff, reviewer
+//	g.POST("/admin/products/:id", s.adminProductSave) // admin, staff
+//	g.GET("/admin/users", s.adminUsers)              // admin only
+//
+// or, the same thing spelled out:
+//
+//	s.protect(e, http.MethodPost, "/admin/stock/:id", h, optionalMiddleware...) *echo.Route
+//
+// protect looks the method and route pattern up in accessRules (first
+// match wins) and wraps the handler with the check of that rule, so the
+// table IS what is enforced. New fails at start-up when
+//   - a protected route matches no rule,
+//   - any route under a protected prefix (/admin, /account) was registered
+//     without protect,
+//   - a rule lets a reviewer write.
+//
+// What a request gets when the rule refuses it:
+//   - anonymous: 303 to /signin?next=<path> (401 JSON under /api/),
+//   - signed in without the role: 403 page (403 JSON under /api/),
+//   - a reviewer on any method but GET/HEAD: 403, whatever the table says.
+//
+// The signed-in user is s.currentUser(c) (nil when anonymous); handlers
+// behind protect can rely on it being non-nil. CSRF: every non-GET request
+// is checked (form field _csrf or header X-CSRF-Token), and GET pages
+// registered through protect receive a token in Page.Viewer.CSRF.
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/labstack/echo/v4"
+)
+
+// anyMethod in an access rule matches every HTTP method.
+const anyMethod = "*"
+
+// accessRule says who may call the routes matching Method and Path.
+// Path is a route pattern as registered ("/admin/products/:id"); a pattern
+// ending in "/*" matches its prefix itself and everything below it
+// ("/admin/users/*" matches "/admin/users" and "/admin/users/:id/role").
+type accessRule struct {
+	Method string
+	Path   string
+	Roles  []models.Role
+}
+
+var (
+	everyone          = models.Roles
+	adminOnly         = []models.Role{models.RoleAdmin}
+	backOfficeReaders = []models.Role{models.RoleAdmin, models.RoleStaff, models.RoleReviewer}
+	backOfficeWriters = []models.Role{models.RoleAdmin, models.RoleStaff}
+)
+
+// accessRules is the route × role table, first match wins.
+var accessRules = []accessRule{
+	{http.MethodGet, "/account/*", everyone},
+	{http.MethodPost, "/account/*", everyone},
+
+	// Users and the mail outbox are the admin's alone, reading included.
+	{anyMethod, "/admin/users/*", adminOnly},
+	{anyMethod, "/admin/outbox/*", adminOnly},
+
+	// The rest of the back office: reviewers read, staff and admins write.
+	{http.MethodGet, "/admin/*", backOfficeReaders},
+	{anyMethod, "/admin/*", backOfficeWriters},
+}
+
+// protectedPrefixes are where every route must go through protect.
+var protectedPrefixes = []string{"/admin", "/account"}
+
+// accessState is what protect collected while routes were registered.
+type accessState struct {
+	routes []protectedRoute
+	errs   []error
+}
+
+// protectedRoute is one route registered through protect, with its rule.
+type protectedRoute struct {
+	Method string
+	Path   string
+	Rule   accessRule
+}
+
+// matches reports whether the rule covers method and route pattern.
+func (r accessRule) matches(method, path string) bool {
+	if r.Method != anyMethod && r.Method != method {
+		return false
+	}
+	return underPattern(r.Path, path)
+}
+
+// underPattern matches a route pattern against a rule's path.
+func underPattern(pattern, path string) bool {
+	if prefix, ok := strings.CutSuffix(pattern, "/*"); ok {
+		return path == prefix || strings.HasPrefix(path, prefix+"/")
+	}
+	return pattern == path
+}
+
+// ruleFor finds the first rule for method and path.
+func ruleFor(method, path string) (accessRule, bool) {
+	for _, r := range accessRules {
+		if r.matches(method, path) {
+			return r, true
+		}
+	}
+	return accessRule{}, false
+}
+
+// allows reports whether role may use the rule's routes with method.
+func (r accessRule) allows(role models.Role, method string) bool {
+	if role == models.RoleReviewer && !safeMethod(method) {
+		return false
+	}
+	return slices.Contains(r.Roles, role)
+}
+
+func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead }
+
+// guarded registers routes through protect; it mirrors Echo's methods.
+type guarded struct {
+	s *Server
+	e *echo.Echo
+}
+
+// guard returns a registrar whose routes are all checked against the table.
+func (s *Server) guard(e *echo.Echo) guarded { return guarded{s: s, e: e} }
+
+// GET registers a protected GET route.
+func (g guarded) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return g.s.protect(g.e, http.MethodGet, path, h, m...)
+}
+
+// POST registers a protected POST route.
+func (g guarded) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return g.s.protect(g.e, http.MethodPost, path, h, m...)
+}
+
+// protect registers h for method and path behind the access rule that
+// matches them. A route without a rule is refused for everyone and makes
+// New fail, so it can never ship unprotected.
+func (s *Server) protect(e *echo.Echo, method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	rule, ok := ruleFor(method, path)
+	if !ok {
+		s.access.errs = append(s.access.errs, fmt.Errorf("route %s %s has no entry in the access table (handlers/roles.go)", method, path))
+		rule = accessRule{Method: method, Path: path} // nobody
+	}
+	s.access.routes = append(s.access.routes, protectedRoute{Method: method, Path: path, Rule: rule})
+	if method == http.MethodGet {
+		s.formPage(path)
+	}
+	return e.Add(method, path, h, append([]echo.MiddlewareFunc{s.requireRule(rule)}, m...)...)
+}
+
+// requireRule is the middleware that enforces one rule.
+func (s *Server) requireRule(rule accessRule) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := s.currentUser(c)
+			method := c.Request().Method
+			if u == nil {
+				if isAPI(c) {
+					return &userError{Status: http.StatusUnauthorized, ID: "error.unauthorized"}
+				}
+				return c.Redirect(http.StatusSeeOther, signInURL(c))
+			}
+			if !rule.allows(u.Role, method) {
+				return &userError{Status: http.StatusForbidden, ID: "error.forbidden"}
+			}
+			// Pages behind a sign-in are personal: never stored by a
+			// shared cache or the browser's back-forward cache.
+			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+			return next(c)
+		}
+	}
+}
+
+// signInURL sends the visitor to sign in and back here afterwards (GET
+// only: a form post cannot be replayed by a redirect).
+func signInURL(c echo.Context) string {
+	if c.Request().Method != http.MethodGet {
+		return "/signin"
+	}
+	return "/signin?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+}
+
+// checkAccess is run by New after the routes are registered.
+func (s *Server) checkAccess() error {
+	errs := append([]error(nil), s.access.errs...)
+	for _, r := range accessRules {
+		if !safeMethod(r.Method) && slices.Contains(r.Roles, models.RoleReviewer) {
+			errs = append(errs, fmt.Errorf("access rule %s %s lets reviewers write", r.Method, r.Path))
+		}
+	}
+	registered := map[string]bool{}
+	for _, p := range s.access.routes {
+		registered[p.Method+" "+p.Path] = true
+	}
+	for _, r := range s.echo.Routes() {
+		if r.Method == echo.RouteNotFound {
+			continue // a group's 404 fallback serves nothing
+		}
+		for _, prefix := range protectedPrefixes {
+			if underPattern(prefix+"/*", r.Path) && !registered[r.Method+" "+r.Path] {
+				errs = append(errs, fmt.Errorf("route %s %s is under %s but not registered through protect (handlers/roles.go)", r.Method, r.Path, prefix))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

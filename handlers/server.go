@@ -1,0 +1,199 @@
+// Package handlers is the HTTP edge of the shop: the Echo server, its
+// middleware, the storefront pages and the public JSON API.
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/ciap/qhatu/static"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// MinimumWage is Peru's legal minimum wage (RMV), shown beside each
+// product's effective hourly pay. It is configuration, not template text,
+// because it changes by decree.
+type MinimumWage struct {
+	Monthly      int64  // céntimos a month
+	HoursPerWeek int    // legal full-time week
+	Source       string // the decree that set it
+	Since        string // date it took effect, YYYY-MM-DD
+}
+
+// Hourly converts the monthly wage to an hourly figure: 12 months of pay
+// over 52 weeks of HoursPerWeek hours, rounded down.
+func (w MinimumWage) Hourly() models.Money {
+	if w.HoursPerWeek <= 0 {
+		return models.Soles(0)
+	}
+	return models.Soles(w.Monthly * 12 / int64(52*w.HoursPerWeek))
+}
+
+// Config is what the edge needs to know about its deployment.
+type Config struct {
+	BaseURL     string // absolute URL of the shop, for links in JSON-LD and exports
+	MinimumWage MinimumWage
+	// DemoNotice shows a banner saying the catalog is demo data.
+	DemoNotice bool
+	// PageCacheEntries bounds the rendered-page cache; 0 disables it.
+	PageCacheEntries int
+	// CatalogPoll is how often the cache checks the catalog version that
+	// other instances may have changed.
+	CatalogPoll time.Duration
+	// Accounts configures sign-in, sessions, CSRF and mail (accounts.go).
+	Accounts AccountsConfig
+}
+
+// Server holds the edge's dependencies; handlers are its methods.
+type Server struct {
+	store  *models.Store
+	cfg    Config
+	log    *slog.Logger
+	tr     *Translations
+	assets *Assets
+	views  *Views
+	cache  *pageCache
+	echo   *echo.Echo
+	acct   accounts    // sessions, passwords, mail (accounts.go)
+	access accessState // the route × role table's routes (roles.go)
+}
+
+// New builds the server: templates, translations and static files are
+// loaded and checked here, so a broken one fails at start-up.
+func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
+	tr, err := NewTranslations()
+	if err != nil {
+		return nil, err
+	}
+	assets, err := NewAssets(static.FS)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: store, cfg: cfg, log: log, tr: tr, assets: assets,
+		cache: newPageCache(cfg.PageCacheEntries)}
+	if s.views, err = NewViews(assets, cfg); err != nil {
+		return nil, err
+	}
+	if err := s.initAccounts(); err != nil {
+		return nil, err
+	}
+	store.OnCatalogChange(s.cache.setVersion)
+	s.echo = s.routes()
+	if err := s.checkAccess(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// WatchCatalog polls the catalog version until ctx ends, so pages cached
+// here are dropped when another instance changes the catalog.
+func (s *Server) WatchCatalog(ctx context.Context) {
+	if s.cache == nil || s.cfg.CatalogPoll <= 0 {
+		return
+	}
+	t := time.NewTicker(s.cfg.CatalogPoll)
+	defer t.Stop()
+	for {
+		if v, err := s.store.CatalogVersion(ctx); err == nil {
+			s.cache.setVersion(v)
+		} else if ctx.Err() == nil {
+			s.log.Warn("poll catalog version", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// csp allows only the shop's own files: no inline script or style, no
+// framing. JSON-LD is a data block, which CSP does not execute or block.
+const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	// The TCP peer, or X-Forwarded-For from trusted proxies only (accounts.go).
+	e.IPExtractor = s.ipExtractor()
+
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			return err
+		},
+	}))
+	e.Use(s.requestLog)
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		HSTSMaxAge:            31536000, // Echo sends it only over TLS
+		ContentSecurityPolicy: csp,
+		ReferrerPolicy:        "strict-origin-when-cross-origin",
+	}))
+	e.Use(middleware.BodyLimit("1M"))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	e.Use(s.loadSession, s.csrf())
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/static/*", s.assets.serve)
+
+	s.registerPages(e)
+	s.registerAPI(e)
+	s.registerAccounts(e)
+	s.registerAdmin(e)
+	return e
+}
+
+// requestLog logs one line per request with slog.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		if s.log.Enabled(c.Request().Context(), slog.LevelInfo) {
+			s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("method", c.Request().Method),
+				slog.String("path", c.Request().URL.Path),
+				slog.Int("status", c.Response().Status),
+				slog.Duration("took", time.Since(start)),
+				slog.String("ip", c.RealIP()))
+		}
+		return nil
+	}
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz answers 200 only when the database is reachable and its schema
+// is current, so a load balancer never routes to a half-started instance.
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("not ready", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"})
+	}
+	pending, err := models.Pending(ctx, s.store.DB())
+	if err != nil || len(pending) > 0 {
+		return c.JSON(http.StatusServiceUnavailable,
+			map[string]string{"status": fmt.Sprintf("schema not current: %d migrations pending", len(pending))})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}

@@ -1,0 +1,226 @@
+// Package demo holds the shop's demo catalog: 14 associations, 21 producer
+// groups and their products, modelled on CIAP's member groups in Lima,
+// Junín, Ayacucho and Puno. Every name is fictional; crafts, places,
+// techniques and price levels are real.
+//
+// Load writes the catalog through the Store's public methods; Large adds
+// synthetic variants for benchmarks. Associations, Groups and Products
+// return the same data for cmd/genart, which draws an illustration for
+// every product and group, so pictures and data never drift apart.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ciap/qhatu/models"
+)
+
+// CreatedBy names the demo seed as the author of every breakdown.
+const CreatedBy = "demo-seed"
+
+// Reason is recorded on every demo breakdown.
+const Reason = "Catálogo de demostración: acuerdo inicial de precio justo con el grupo / " +
+	"Demo catalog: initial fair-price agreement with the group"
+
+// AssociationSpec describes one demo association.
+type AssociationSpec struct {
+	Slug   string
+	Name   string
+	Region models.Region
+}
+
+// GroupSpec describes one demo producer group.
+type GroupSpec struct {
+	Slug         string
+	Name         string
+	Association  string // association slug
+	Region       models.Region
+	Place        string
+	Craft        models.Craft
+	Artisans     int
+	WomenPercent int
+	Cadence      string // models.CadenceWeekly or models.CadenceMonthly
+	StoryES      string
+	StoryEN      string
+}
+
+// Photo is the group's illustration, a path under static/.
+func (g GroupSpec) Photo() string { return "img/groups/" + g.Slug + ".svg" }
+
+// ProductSpec describes one demo product. Its craft is its group's craft.
+type ProductSpec struct {
+	Slug          string
+	Group         string // group slug
+	Craft         models.Craft
+	NameES        string
+	NameEN        string
+	DescriptionES string
+	DescriptionEN string
+	// Technique and materials; empty means the craft's usual wording.
+	TechniqueES, TechniqueEN string
+	MaterialsES, MaterialsEN string
+	// Soles is the retail price in whole soles (IGV included).
+	Soles int64
+	// Minutes is the labour one piece takes.
+	Minutes  int
+	Stock    int
+	MinQty   int // wholesale minimum quantity
+	Featured bool
+
+	picture string // slug whose picture a synthetic variant shows
+}
+
+// Image is the product's illustration, a path under static/.
+func (p ProductSpec) Image() string { return "img/products/" + or(p.picture, p.Slug) + ".svg" }
+
+// Price is the retail price in céntimos.
+func (p ProductSpec) Price() int64 { return p.Soles * 100 }
+
+// Breakdowns builds the product's retail and wholesale breakdowns (not
+// yet stored) and checks them: both valid, same pay to artisans, a
+// positive surplus and an hourly pay at or above the minimum wage.
+func (p ProductSpec) Breakdowns() (retail, wholesale *models.Breakdown, err error) {
+	return priceFor(p.Slug, p.Craft, p.Price(), p.Minutes)
+}
+
+// Associations returns the demo associations.
+func Associations() []AssociationSpec { return append([]AssociationSpec(nil), associations...) }
+
+// Groups returns the demo producer groups.
+func Groups() []GroupSpec { return append([]GroupSpec(nil), groups...) }
+
+// Products returns the demo products, each with its group's craft and the
+// craft's usual technique and materials where the product says none.
+func Products() []ProductSpec {
+	craftOf := make(map[string]models.Craft, len(groups))
+	for _, g := range groups {
+		craftOf[g.Slug] = g.Craft
+	}
+	out := make([]ProductSpec, len(products))
+	for i, p := range products {
+		p.Craft = craftOf[p.Group]
+		if d, ok := craftDefaults[p.Craft]; ok {
+			p.TechniqueES = or(p.TechniqueES, d.techniqueES)
+			p.TechniqueEN = or(p.TechniqueEN, d.techniqueEN)
+			p.MaterialsES = or(p.MaterialsES, d.materialsES)
+			p.MaterialsEN = or(p.MaterialsEN, d.materialsEN)
+		}
+		out[i] = p
+	}
+	return out
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// Load writes the demo catalog. Call it on a database with no products; it
+// fails with an error wrapping models.ErrConflict if an association of the
+// demo already exists.
+func Load(ctx context.Context, s *models.Store) error {
+	_, err := load(ctx, s)
+	return err
+}
+
+// load writes the catalog and returns the stored products with their
+// group IDs set, for Large.
+func load(ctx context.Context, s *models.Store) ([]models.Product, error) {
+	assocIDs := make(map[string]int64, len(associations))
+	for _, a := range associations {
+		m := &models.Association{Slug: a.Slug, Name: a.Name, Region: a.Region}
+		if err := s.CreateAssociation(ctx, m); err != nil {
+			if errors.Is(err, models.ErrConflict) {
+				return nil, fmt.Errorf("demo catalog: association %q already exists; load the demo only into an empty catalog: %w", a.Slug, err)
+			}
+			return nil, fmt.Errorf("demo catalog: association %q: %w", a.Slug, err)
+		}
+		assocIDs[a.Slug] = m.ID
+	}
+	groupIDs := make(map[string]int64, len(groups))
+	for _, g := range groups {
+		aid, ok := assocIDs[g.Association]
+		if !ok {
+			return nil, fmt.Errorf("demo catalog: group %q names unknown association %q", g.Slug, g.Association)
+		}
+		m := &models.Group{Slug: g.Slug, Name: g.Name, AssociationID: aid, Region: g.Region,
+			Place: g.Place, Craft: g.Craft, Artisans: g.Artisans, WomenPercent: g.WomenPercent,
+			AssemblyCadence: g.Cadence, StoryES: g.StoryES, StoryEN: g.StoryEN, Photo: g.Photo()}
+		if err := s.CreateGroup(ctx, m); err != nil {
+			return nil, fmt.Errorf("demo catalog: group %q: %w", g.Slug, err)
+		}
+		groupIDs[g.Slug] = m.ID
+	}
+	specs := Products()
+	stored := make([]models.Product, 0, len(specs))
+	for _, p := range specs {
+		gid, ok := groupIDs[p.Group]
+		if !ok {
+			return nil, fmt.Errorf("demo catalog: product %q names unknown group %q", p.Slug, p.Group)
+		}
+		m, err := createProduct(ctx, s, p, gid)
+		if err != nil {
+			return nil, err
+		}
+		stored = append(stored, *m)
+	}
+	return stored, nil
+}
+
+func createProduct(ctx context.Context, s *models.Store, p ProductSpec, groupID int64) (*models.Product, error) {
+	retail, wholesale, err := p.Breakdowns()
+	if err != nil {
+		return nil, err
+	}
+	m := &models.Product{Slug: p.Slug, NameES: p.NameES, NameEN: p.NameEN,
+		DescriptionES: p.DescriptionES, DescriptionEN: p.DescriptionEN, Craft: p.Craft,
+		TechniqueES: p.TechniqueES, TechniqueEN: p.TechniqueEN,
+		MaterialsES: p.MaterialsES, MaterialsEN: p.MaterialsEN,
+		GroupID: groupID, Image: p.Image(), Stock: p.Stock, WholesaleMinQty: p.MinQty,
+		Published: true, Featured: p.Featured}
+	if err := s.CreateProduct(ctx, m, retail, wholesale); err != nil {
+		return nil, fmt.Errorf("demo catalog: product %q: %w", p.Slug, err)
+	}
+	return m, nil
+}
+
+// Large loads the demo catalog and then adds synthetic variants of its
+// products ("<slug>-v0001", same group, craft and picture, a price up to
+// 24 % higher) until the catalog holds n products, for benchmarks. With n
+// at or below the size of the demo catalog it loads just the catalog.
+func Large(ctx context.Context, s *models.Store, n int) error {
+	base, err := load(ctx, s)
+	if err != nil {
+		return err
+	}
+	specs := Products()
+	for k := 1; len(specs)+k-1 < n; k++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		i := (k - 1) % len(specs)
+		v := variant(specs[i], k)
+		if _, err := createProduct(ctx, s, v, base[i].GroupID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// variant derives the k-th synthetic product from p. The price only goes
+// up, so the hourly pay stays at or above the base product's.
+func variant(p ProductSpec, k int) ProductSpec {
+	v := p
+	v.Slug = fmt.Sprintf("%s-v%04d", p.Slug, k)
+	v.NameES = fmt.Sprintf("%s (variante %d)", p.NameES, k)
+	v.NameEN = fmt.Sprintf("%s (variant %d)", p.NameEN, k)
+	v.Soles = p.Soles * int64(100+(k*7)%25) / 100
+	v.Stock = (p.Stock + k) % 41
+	v.Featured = false
+	v.picture = p.Slug
+	return v
+}

@@ -1,0 +1,192 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// StockReason says why a product's stock changed.
+type StockReason string
+
+// Stock movement reasons. The back office records the first three by
+// hand; orders record sold and returned.
+const (
+	StockReceived   StockReason = "received_from_group"
+	StockDamaged    StockReason = "damaged"
+	StockCorrection StockReason = "count_correction"
+	StockSold       StockReason = "sold"
+	StockReturned   StockReason = "returned"
+)
+
+// ManualStockReasons are the reasons staff may choose in the back office.
+var ManualStockReasons = []StockReason{StockReceived, StockDamaged, StockCorrection}
+
+// Valid reports whether r is a known reason.
+func (r StockReason) Valid() bool {
+	switch r {
+	case StockReceived, StockDamaged, StockCorrection, StockSold, StockReturned:
+		return true
+	}
+	return false
+}
+
+// Manual reports whether staff may record r by hand.
+func (r StockReason) Manual() bool {
+	return r == StockReceived || r == StockDamaged || r == StockCorrection
+}
+
+// MaxStockDelta bounds one movement, so a typo cannot add a million pieces.
+const MaxStockDelta = 100000
+
+// StockMovement is one recorded change of a product's stock. Movements are
+// append-only: the database refuses to change or delete one.
+type StockMovement struct {
+	ID             int64       `gorm:"primaryKey"`
+	ProductID      int64       `gorm:"not null;index"`
+	Delta          int         `gorm:"not null"`
+	Reason         StockReason `gorm:"size:30;not null"`
+	Note           string      `gorm:"size:500;not null"`
+	Actor          string      `gorm:"size:254;not null"`
+	CreatedAt      time.Time   `gorm:"not null"` // when
+	ResultingStock int         `gorm:"not null"` // stock right after this movement
+}
+
+// TableName is part of the migration history.
+func (StockMovement) TableName() string { return "stock_movements" }
+
+// StockAdjustment asks for one stock movement.
+type StockAdjustment struct {
+	ProductID int64
+	Delta     int // pieces added (positive) or removed (negative)
+	Reason    StockReason
+	Note      string
+	// SeenStock, when set, is the stock the editor saw: the movement is
+	// refused with ErrStale if the stock changed meanwhile. A count
+	// correction sets it, since it corrects the count it was made against.
+	SeenStock *int
+}
+
+// ErrNotEnoughStock marks a movement that would take stock below zero.
+var ErrNotEnoughStock = errors.New("not enough stock")
+
+// NotEnoughStockError says how much there was; it matches ErrNotEnoughStock.
+type NotEnoughStockError struct {
+	ProductID int64
+	InStock   int
+	Remove    int
+}
+
+func (e *NotEnoughStockError) Error() string {
+	return fmt.Sprintf("product %d has %d in stock: cannot remove %d", e.ProductID, e.InStock, e.Remove)
+}
+
+// Is lets errors.Is(err, ErrNotEnoughStock) match.
+func (e *NotEnoughStockError) Is(target error) bool { return target == ErrNotEnoughStock }
+
+// Validate checks the movement's own rules: a known reason, a change in
+// the direction the reason implies, and bounds.
+func (a *StockAdjustment) Validate() error {
+	var v ValidationError
+	a.Note = strings.TrimSpace(a.Note)
+	if !a.Reason.Valid() {
+		v.add("reason", "choose a reason")
+	}
+	switch {
+	case a.Delta == 0:
+		v.add("delta", "must not be zero")
+	case a.Delta > MaxStockDelta || a.Delta < -MaxStockDelta:
+		v.add("delta", fmt.Sprintf("must be between -%d and %d", MaxStockDelta, MaxStockDelta))
+	case (a.Reason == StockReceived || a.Reason == StockReturned) && a.Delta < 0:
+		v.add("delta", "must be positive: pieces received add to the stock")
+	case (a.Reason == StockDamaged || a.Reason == StockSold) && a.Delta > 0:
+		v.add("delta", "must be negative: damaged or sold pieces leave the stock")
+	}
+	if len([]rune(a.Note)) > 500 {
+		v.add("note", "must have at most 500 characters")
+	}
+	if a.Reason == StockCorrection && a.Note == "" {
+		v.add("note", "say what the count found")
+	}
+	return v.orNil()
+}
+
+// AdjustStock records a stock movement and changes the stock with one
+// conditional update, so concurrent movements never take it below zero:
+// of two removals of the last piece, exactly one succeeds and the other
+// gets a NotEnoughStockError.
+func (e *Editor) AdjustStock(ctx context.Context, a StockAdjustment) (*StockMovement, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	var m *StockMovement
+	err := e.tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		m, err = adjustStock(tx, e.actor, a)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// adjustStock does the movement inside tx; checkout calls it from its own
+// transaction with StockSold.
+func adjustStock(tx *gorm.DB, actor string, a StockAdjustment) (*StockMovement, error) {
+	sql := "UPDATE products SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0"
+	args := []any{a.Delta, time.Now().UTC(), a.ProductID, a.Delta}
+	if a.SeenStock != nil {
+		sql += " AND stock = ?"
+		args = append(args, *a.SeenStock)
+	}
+	var rows []struct{ Stock int }
+	if err := tx.Raw(sql+" RETURNING stock", args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("adjust stock of product %d: %w", a.ProductID, err)
+	}
+	if len(rows) != 1 {
+		var p Product
+		if err := tx.Select("id", "stock").Take(&p, a.ProductID).Error; err != nil {
+			return nil, notFound(err, fmt.Sprintf("product %d", a.ProductID))
+		}
+		if a.SeenStock != nil && p.Stock != *a.SeenStock {
+			return nil, fmt.Errorf("the stock of product %d changed since you opened it (%d, now %d): %w",
+				a.ProductID, *a.SeenStock, p.Stock, ErrStale)
+		}
+		return nil, &NotEnoughStockError{ProductID: a.ProductID, InStock: p.Stock, Remove: -a.Delta}
+	}
+	after := rows[0].Stock
+	m := &StockMovement{ProductID: a.ProductID, Delta: a.Delta, Reason: a.Reason, Note: a.Note,
+		Actor: actor, ResultingStock: after}
+	if err := tx.Create(m).Error; err != nil {
+		return nil, fmt.Errorf("record stock movement of product %d: %w", a.ProductID, err)
+	}
+	summary := fmt.Sprintf("stock %d → %d (%+d, %s)", after-a.Delta, after, a.Delta, a.Reason)
+	if a.Note != "" {
+		summary += ": " + a.Note
+	}
+	err := writeAudit(tx, actor, ActionStock, EntityProduct, a.ProductID, summary,
+		map[string]any{"stock": after - a.Delta},
+		map[string]any{"stock": after, "delta": a.Delta, "reason": a.Reason, "note": a.Note, "movement_id": m.ID})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// StockMovements lists a product's movements, newest first, at most limit.
+func (s *Store) StockMovements(ctx context.Context, productID int64, limit int) ([]StockMovement, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var ms []StockMovement
+	err := s.db.WithContext(ctx).Where("product_id = ?", productID).Order("id DESC").Limit(limit).Find(&ms).Error
+	if err != nil {
+		return nil, fmt.Errorf("stock movements of product %d: %w", productID, err)
+	}
+	return ms, nil
+}
