@@ -6,16 +6,28 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// accountView is what the account page shows.
+// accountView is what the account page shows: who is signed in, and the
+// change-password form.
 type accountView struct {
 	Viewer Viewer
 	Since  string // account creation date, YYYY-MM-DD
+	authForm
 }
 
 // accountPage shows who is signed in, with their role (GET /account).
 func (s *Server) accountPage(c echo.Context) error {
+	var f authForm
+	if c.QueryParam("done") == "password" {
+		f.Notice = s.tr.For(s.tr.Pick(c)).T("accounts.password_changed")
+	}
+	return s.renderAccount(c, http.StatusOK, f)
+}
+
+func (s *Server) renderAccount(c echo.Context, status int, f authForm) error {
 	u := s.currentUser(c)
 	l := s.tr.For(s.tr.Pick(c))
-	v := accountView{Viewer: s.viewer(c), Since: u.CreatedAt.UTC().Format("2006-01-02")}
-	return s.render(c, http.StatusOK, "account", Page{L: l, Title: l.T("accounts.account_title"), NoIndex: true, Data: v})
+	f.MinPassword = minPassword
+	v := accountView{Viewer: s.viewer(c), Since: u.CreatedAt.UTC().Format("2006-01-02"), authForm: f}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return s.render(c, status, "account", Page{L: l, Title: l.T("accounts.account_title"), NoIndex: true, Data: v})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
@@ -165,6 +166,31 @@ func (s *Server) ipExtractor() echo.IPExtractor {
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
+// ParseTrustedProxies reads a comma-separated list of CIDRs (a bare
+// address means just that address).
+func ParseTrustedProxies(list string) ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			if ip := net.ParseIP(item); ip != nil && ip.To4() != nil {
+				item += "/32"
+			} else {
+				item += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(item)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: %w", item, err)
+		}
+		nets = append(nets, n)
+	}
+	return nets, nil
+}
+
 // loadSession loads the visitor's session, if their browser sent one,
 // and the signed-in user with it. A visitor without a session cookie costs
 // no query and gets no cookie until something is put in the session, so
@@ -184,6 +210,11 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(r.WithContext(ctx))
 		c.Response().Before(func() { s.saveSession(c, ctx) })
 		if token != "" {
+			// A page for someone with a session is theirs alone: no
+			// shared cache may keep it (a handler may still be stricter).
+			h := c.Response().Header()
+			h.Add(echo.HeaderVary, echo.HeaderCookie)
+			h.Set(echo.HeaderCacheControl, "private, no-cache")
 			if err := s.identify(c, ctx); err != nil {
 				return err
 			}
@@ -264,6 +295,7 @@ func (s *Server) startSession(c echo.Context, u *models.User) error {
 	sm.Put(ctx, sessUserID, u.ID)
 	sm.Put(ctx, sessEpoch, u.SessionEpoch)
 	c.Set(userKey, u)
+	s.dropCSRFToken(c)
 	return s.commitSession(c)
 }
 
@@ -274,7 +306,16 @@ func (s *Server) endSession(c echo.Context) error {
 		return fmt.Errorf("end session: %w", err)
 	}
 	c.Set(userKey, nil)
+	s.dropCSRFToken(c)
 	return nil
+}
+
+// dropCSRFToken clears the CSRF cookie when the visitor signs in or out:
+// the next form gets a fresh token, so a token planted before sign-in
+// (say, by a sibling subdomain) is worthless after it.
+func (s *Server) dropCSRFToken(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.cfg.Accounts.SecureCookies})
 }
 
 // csrf checks every write (form field _csrf or header X-CSRF-Token, or a
@@ -386,5 +427,6 @@ func (s *Server) registerAccounts(e *echo.Echo) {
 
 	g := s.guard(e)
 	g.GET("/account", s.accountPage)
+	g.POST("/account/password", s.changePassword)
 	g.GET("/admin/outbox", s.adminOutbox)
 }

@@ -1,6 +1,173 @@
 package handlers
 
-import "github.com/labstack/echo/v4"
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
 
-// registerAdmin adds the back office under /admin.
-func (s *Server) registerAdmin(e *echo.Echo) {}
+	"github.com/ciap/qhatu/models"
+	"github.com/labstack/echo/v4"
+)
+
+// The back office at /admin: CIAP staff run the catalog, prices and stock;
+// reviewers read everything; admins also manage users. Every route goes
+// through the access table (roles.go); every page with a form is marked
+// with formPage so it carries a CSRF token. Handlers parse a form, call
+// one models.Editor method (one transaction with its audit entry), and
+// either redirect (303) or re-render the form with the input kept and a
+// message next to each wrong field.
+
+// registerAdmin adds the back office under /admin, the uploaded media and
+// the public price history.
+func (s *Server) registerAdmin(e *echo.Echo) {
+	// Public. The price history is a storefront page registered here until
+	// pages.go takes it; it goes through the page cache like the others.
+	e.GET("/products/:slug/history", s.cached(s.priceHistoryPage))
+	e.GET("/media/:name", s.media)
+	e.Pre(s.limitImageUpload)
+
+	g := s.guard(e)
+	// form registers a GET page that carries a form (and so a CSRF token).
+	form := func(path string, h echo.HandlerFunc) {
+		s.formPage(path)
+		g.GET(path, h)
+	}
+	g.GET("/admin", s.adminDashboard)
+
+	g.GET("/admin/associations", s.adminAssociations)
+	form("/admin/associations/new", s.adminAssociationNew)
+	g.POST("/admin/associations", s.adminAssociationCreate)
+	form("/admin/associations/:id", s.adminAssociationEdit)
+	g.POST("/admin/associations/:id", s.adminAssociationUpdate)
+	g.POST("/admin/associations/:id/active", s.adminAssociationActive)
+
+	g.GET("/admin/groups", s.adminGroups)
+	form("/admin/groups/new", s.adminGroupNew)
+	g.POST("/admin/groups", s.adminGroupCreate)
+	form("/admin/groups/:id", s.adminGroupEdit)
+	g.POST("/admin/groups/:id", s.adminGroupUpdate)
+	g.POST("/admin/groups/:id/active", s.adminGroupActive)
+
+	g.GET("/admin/products", s.adminProducts)
+	form("/admin/products/new", s.adminProductNew)
+	g.POST("/admin/products", s.adminProductCreate)
+	form("/admin/products/:id", s.adminProductEdit)
+	g.POST("/admin/products/:id", s.adminProductUpdate)
+	g.POST("/admin/products/:id/published", s.adminProductPublished)
+	form("/admin/products/:id/image", s.adminImageForm)
+	g.POST("/admin/products/:id/image", s.adminImageUpload)
+	form("/admin/products/:id/prices", s.adminPricesForm)
+	g.POST("/admin/products/:id/prices", s.adminPricesSave)
+	g.GET("/admin/products/:id/prices/:bid", s.adminBreakdownVersion)
+	form("/admin/products/:id/stock", s.adminStockForm)
+	g.POST("/admin/products/:id/stock", s.adminStockAdjust)
+
+	g.GET("/admin/audit", s.adminAudit)
+	g.GET("/admin/audit/:id", s.adminAuditEntry)
+
+	form("/admin/users", s.adminUsers)
+	g.POST("/admin/users/:id", s.adminUserUpdate)
+}
+
+// adminView starts the Data of every back-office page.
+type adminView struct {
+	Viewer Viewer
+	// Nav is the back-office section, for aria-current in the sub-menu.
+	Nav string
+	// Notice is good news (after a redirect); Problem is about the whole
+	// form; Conflict explains a refused stale edit.
+	Notice   string
+	Problem  string
+	Conflict *conflictView
+	// Errors maps a form field to its translated message.
+	Errors map[string]string
+}
+
+// conflictView explains why a save was refused: who changed the record
+// since the form was opened, and where the saved record differs from what
+// the editor typed.
+type conflictView struct {
+	Who, When, Summary string
+	Diffs              []fieldDiff
+}
+
+type fieldDiff struct{ Label, Saved, Yours string }
+
+// notices are the good news a redirect can announce (?done=…).
+var notices = map[string]string{
+	"saved":       "admin.notice.saved",
+	"created":     "admin.notice.created",
+	"prices":      "admin.notice.prices",
+	"stock":       "admin.notice.stock",
+	"image":       "admin.notice.image",
+	"published":   "admin.notice.published",
+	"unpublished": "admin.notice.unpublished",
+	"activated":   "admin.notice.activated",
+	"deactivated": "admin.notice.deactivated",
+	"user":        "admin.notice.user",
+}
+
+// newAdminView fills what every page needs.
+func (s *Server) newAdminView(c echo.Context, l *Localizer, nav string) adminView {
+	v := adminView{Viewer: s.viewer(c), Nav: nav}
+	if id, ok := notices[c.QueryParam("done")]; ok {
+		v.Notice = l.T(id)
+	}
+	return v
+}
+
+// renderAdmin renders a back-office page; a refused form gets its status.
+func (s *Server) renderAdmin(c echo.Context, status int, page, title string, l *Localizer, data any) error {
+	return s.render(c, status, page, Page{L: l, Title: title, NoIndex: true, Section: "admin", Data: data})
+}
+
+// editor is the signed-in user's back-office editor.
+func (s *Server) editor(c echo.Context) *models.Editor { return s.store.Editor(s.actor(c)) }
+
+// idParam reads a positive numeric path parameter; anything else is 404.
+func idParam(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// lockVersion reads the hidden lock_version field of an edit form.
+func lockVersion(c echo.Context) (int64, error) {
+	v, err := strconv.ParseInt(c.FormValue("lock_version"), 10, 64)
+	if err != nil || v <= 0 {
+		return 0, badInput("admin.error.lock_version")
+	}
+	return v, nil
+}
+
+// conflictFor describes the newest change of a record, for the 409 page.
+func (s *Server) conflictFor(c echo.Context, l *Localizer, entity string, id int64) *conflictView {
+	cv := &conflictView{Who: l.T("admin.conflict.someone")}
+	if e, err := s.store.LatestAudit(c.Request().Context(), entity, id); err == nil {
+		cv.Who, cv.When, cv.Summary = e.Actor, e.CreatedAt.UTC().Format(time.DateTime+" UTC"), e.Summary
+	}
+	return cv
+}
+
+// isStale reports whether err is a refused stale edit.
+func isStale(err error) bool { return errors.Is(err, models.ErrStale) }
+
+// adminNotFound turns a missing record into the 404 page.
+func adminNotFound(err error) error {
+	if errors.Is(err, models.ErrNotFound) {
+		return errNotFound
+	}
+	return err
+}
+
+// formStatus is the status of a re-rendered form: 409 for a stale edit,
+// 400 for wrong input (as the account forms answer).
+func formStatus(cv *conflictView) int {
+	if cv != nil {
+		return http.StatusConflict
+	}
+	return http.StatusBadRequest
+}

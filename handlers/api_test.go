@@ -148,7 +148,7 @@ func TestAPI_EveryDemoProductsComponentsAddUpToItsPrice(t *testing.T) {
 		seen := 0
 		for page := 1; page <= (int(n)+99)/100; page++ {
 			var l list
-			getJSON(t, srv, "/api/v1/products?per_page=100&page="+itoa(page), "", &l)
+			getJSON(t, srv, "/api/v1/products?per_page=100&page="+strconv.Itoa(page), "", &l)
 			for _, item := range l.Items {
 				checkBreakdown(t, item)
 				var one product

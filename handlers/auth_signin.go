@@ -55,10 +55,10 @@ func (s *Server) signIn(c echo.Context) error {
 		return err
 	}
 	if verdict.Refused {
-		secs := int(math.Ceil(verdict.RetryAfter.Seconds()))
-		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-		f.Problem = l.T("accounts.too_many_attempts", "Minutes", (secs+59)/60)
-		return s.renderForm(c, http.StatusTooManyRequests, "signin", "accounts.signin_title", f)
+		return s.tooManyAttempts(c, verdict, func(msg string) error {
+			f.Problem = msg
+			return s.renderForm(c, http.StatusTooManyRequests, "signin", "accounts.signin_title", f)
+		})
 	}
 	if verdict.Delay > 0 {
 		if err := s.acct.sleep(ctx, verdict.Delay); err != nil {
@@ -89,6 +89,15 @@ func (s *Server) signIn(c echo.Context) error {
 		next = homeFor(s.viewer(c))
 	}
 	return seeOther(c, next)
+}
+
+// tooManyAttempts answers a refused attempt: Retry-After, and the page
+// (rendered by show) says how long to wait.
+func (s *Server) tooManyAttempts(c echo.Context, v models.LoginVerdict, show func(msg string) error) error {
+	secs := int(math.Ceil(v.RetryAfter.Seconds()))
+	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	s.log.Warn("sign-in refused: too many failures", "ip", c.RealIP())
+	return show(s.tr.For(s.tr.Pick(c)).T("accounts.too_many_attempts", "Minutes", (secs+59)/60))
 }
 
 // signOut ends the session on the server (POST /signout).

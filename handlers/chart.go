@@ -55,13 +55,14 @@ type stackedBar struct {
 
 const (
 	chartWidth  = 640.0
-	chartBarTop = 38.0
-	chartBarH   = 46.0
-	chartHeight = chartBarTop + chartBarH + 2
+	chartHeight = 64.0
+	chartBarTop = 18.0
 )
 
-// SVG draws the chart. Labels are escaped here, since the result is
-// trusted HTML.
+// SVG draws the chart: the two labels in HTML above (so they keep the
+// page's text size on a phone), then the brackets and the bar in SVG,
+// stretched to the width of the page. Labels are escaped here, since the
+// result is trusted HTML.
 func (b stackedBar) SVG() template.HTML {
 	var total int64
 	for _, s := range b.Segments {
@@ -69,7 +70,9 @@ func (b stackedBar) SVG() template.HTML {
 	}
 	esc := template.HTMLEscapeString
 	var w strings.Builder
-	fmt.Fprintf(&w, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-labelledby="%s-t %s-d" preserveAspectRatio="xMidYMid meet">`,
+	fmt.Fprintf(&w, `<div class="chart-labels"><span class="chart-label-artisans">%s</span> <span class="chart-label-others">%s</span></div>`,
+		esc(b.ArtisanLabel), esc(b.OtherLabel))
+	fmt.Fprintf(&w, `<svg class="chart price-bar" viewBox="0 0 %g %g" preserveAspectRatio="none" role="img" aria-labelledby="%s-t %s-d">`,
 		chartWidth, chartHeight, esc(b.ID), esc(b.ID))
 	fmt.Fprintf(&w, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, esc(b.ID), esc(b.Title), esc(b.ID), esc(b.Desc))
 	if total <= 0 {
@@ -88,24 +91,21 @@ func (b stackedBar) SVG() template.HTML {
 		if s.Key.PaysArtisans() {
 			artisansEnd = cum
 		}
-		fmt.Fprintf(&w, `<rect x="%.2f" y="%g" width="%.2f" height="%g" fill="%s" stroke="#fffdf8" stroke-width="2"/>`,
-			x0, chartBarTop, max(x1-x0, 0.5), chartBarH, componentColor(s.Key))
+		fmt.Fprintf(&w, `<rect x="%.2f" y="%g" width="%.2f" height="%g" fill="%s" stroke="#fffdf8" stroke-width="2" vector-effect="non-scaling-stroke"/>`,
+			x0, chartBarTop, max(x1-x0, 0.5), chartHeight-chartBarTop, componentColor(s.Key))
 	}
 	w.WriteString(`</g>`)
-	// Brackets: artisans' part on the left, the rest on the right.
+	// Brackets over the artisans' part (left) and the rest (right).
 	split := x(artisansEnd)
 	bracket := func(x0, x1 float64, colour string) {
 		if x1-x0 < 4 {
 			return
 		}
-		fmt.Fprintf(&w, `<path d="M%.2f %g V%g H%.2f V%g" fill="none" stroke="%s" stroke-width="3"/>`,
-			x0+1.5, chartBarTop-4, chartBarTop-12, x1-1.5, chartBarTop-4, colour)
+		fmt.Fprintf(&w, `<path d="M%.2f %g V%g H%.2f V%g" fill="none" stroke="%s" stroke-width="3" vector-effect="non-scaling-stroke"/>`,
+			x0+1.5, chartBarTop-4, 4.0, x1-1.5, chartBarTop-4, colour)
 	}
 	bracket(0, split-2, "#7a1b2a")
 	bracket(split+2, chartWidth, "#1f3560")
-	fmt.Fprintf(&w, `<text x="0" y="17" font-size="16" font-weight="700" fill="#7a1b2a">%s</text>`, esc(b.ArtisanLabel))
-	fmt.Fprintf(&w, `<text x="%g" y="17" font-size="16" font-weight="700" fill="#1f3560" text-anchor="end">%s</text>`,
-		chartWidth, esc(b.OtherLabel))
 	w.WriteString(`</svg>`)
 	return template.HTML(w.String())
 }
@@ -116,14 +116,13 @@ func breakdownChart(l *Localizer, id string, b *models.Breakdown) template.HTML 
 		return ""
 	}
 	comps := b.Components()
+	shares, artisans := breakdownPermilles(b)
 	segs := make([]chartSegment, len(comps))
 	parts := make([]string, len(comps))
 	for i, c := range comps {
 		segs[i] = chartSegment{Key: c.Key, Amount: c.Amount.Amount}
-		parts[i] = fmt.Sprintf("%s: %s (%s)", l.ComponentLabel(c.Key), l.Money(c.Amount),
-			l.Permille(b.SharePermille(c.Amount.Amount)))
+		parts[i] = fmt.Sprintf("%s: %s (%s)", l.ComponentLabel(c.Key), l.Money(c.Amount), l.Permille(shares[i]))
 	}
-	artisans := b.SharePermille(b.PaidToArtisans().Amount)
 	return stackedBar{
 		ID:    id,
 		Title: l.T("chart.breakdown_title", "Price", l.Money(b.PriceMoney())),

@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"html/template"
 	"net/http"
+	"slices"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
@@ -44,19 +46,78 @@ func newBreakdownTable(b *models.Breakdown, minHourly models.Money) *breakdownTa
 		OthersTotal: b.PriceMoney().Sub(b.PaidToArtisans()), LabourMinutes: b.LabourMinutes,
 		EffectiveHourly: b.EffectiveHourlyPay(), LocalMarket: b.LocalMarket(), Surplus: b.Surplus(),
 		PaidToArtisans: b.PaidToArtisans(), Labour: models.Money{Amount: b.ArtisanLabour, Currency: b.Currency}}
-	for _, c := range b.Components() {
-		r := breakdownRow{Key: c.Key, Amount: c.Amount, Permille: b.SharePermille(c.Amount.Amount)}
+	shares, artisans := breakdownPermilles(b)
+	for i, c := range b.Components() {
+		r := breakdownRow{Key: c.Key, Amount: c.Amount, Permille: shares[i]}
 		if c.Key.PaysArtisans() {
 			t.Artisans = append(t.Artisans, r)
 		} else {
 			t.Others = append(t.Others, r)
 		}
 	}
-	t.ArtisansPermille = b.SharePermille(t.ArtisansTotal.Amount)
-	t.OthersPermille = 1000 - t.ArtisansPermille
+	t.ArtisansPermille, t.OthersPermille = artisans, 1000-artisans
 	t.HourlyTenths = tenthsOf(t.EffectiveHourly.Amount, minHourly.Amount)
 	t.AtOrAboveMinimum = t.EffectiveHourly.Amount >= minHourly.Amount
 	return t
+}
+
+// breakdownPermilles gives each component's share of the price in
+// thousandths, rounded so the rows add up to what the page shows as
+// totals: the artisans' part is rounded down (the shop never overstates
+// it, and the catalog cards show the same figure), CIAP's side gets the
+// rest, and within each side the thousandths go by largest remainder.
+func breakdownPermilles(b *models.Breakdown) (shares []int64, artisans int64) {
+	comps := b.Components()
+	shares = make([]int64, len(comps))
+	if b.Price <= 0 {
+		return shares, 0
+	}
+	artisans = b.SharePermille(b.PaidToArtisans().Amount)
+	for _, side := range []struct {
+		pays  bool
+		total int64
+	}{{true, artisans}, {false, 1000 - artisans}} {
+		var idx []int
+		var amounts []int64
+		for i, c := range comps {
+			if c.Key.PaysArtisans() == side.pays {
+				idx, amounts = append(idx, i), append(amounts, c.Amount.Amount)
+			}
+		}
+		for j, p := range largestRemainder(amounts, b.Price, side.total) {
+			shares[idx[j]] = p
+		}
+	}
+	return shares, artisans
+}
+
+// largestRemainder splits total thousandths among amounts in proportion
+// to amount/whole: each gets its rounded-down share, and what is left goes
+// one by one to the largest remainders (ties to the first listed).
+func largestRemainder(amounts []int64, whole, total int64) []int64 {
+	out := make([]int64, len(amounts))
+	rem := make([]int64, len(amounts))
+	var given int64
+	for i, a := range amounts {
+		out[i], rem[i] = a*1000/whole, a*1000%whole
+		given += out[i]
+	}
+	order := make([]int, len(amounts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rem[b], rem[a]) })
+	for i := 0; given < total && len(order) > 0; i = (i + 1) % len(order) {
+		out[order[i]]++
+		given++
+	}
+	for i := len(order) - 1; given > total && i >= 0; i-- { // never: floors never exceed the total
+		if out[order[i]] > 0 {
+			out[order[i]]--
+			given--
+		}
+	}
+	return out
 }
 
 // productView is what page_product.html shows.
@@ -97,7 +158,7 @@ func (s *Server) productPage(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "product", Page{L: l, Title: p.Name(l.Lang()),
-		Description: p.Description(l.Lang()), Section: "products", Data: v})
+		Description: firstSentence(p.Description(l.Lang())), Section: "products", Data: v})
 }
 
 // productJSONLD is the schema.org Product description of p. json.Marshal
@@ -134,7 +195,7 @@ func (s *Server) productJSONLD(l *Localizer, p *models.Product) (template.JS, er
 		URL          string `json:"url"`
 	}{
 		Context: "https://schema.org", Type: "Product", Name: p.Name(l.Lang()),
-		Image: s.absURL(s.assets.URL(p.Image)), Description: p.Description(l.Lang()), SKU: p.Slug,
+		Image: s.absURL(imageURL(s.assets)(p.Image, p.Craft)), Description: p.Description(l.Lang()), SKU: p.Slug,
 		Category: l.Craft(p.Craft),
 		Brand:    org{Type: "Brand", Name: p.Group.Name},
 		Manufacturer: org{Type: "Organization", Name: p.Group.Name,

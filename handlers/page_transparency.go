@@ -105,36 +105,16 @@ func median(xs []int64) int64 {
 // sums, by largest remainder, so the shown percentages add up to 100 %.
 func shareOfTotal(sums map[models.ComponentKey]int64, total int64) []componentShare {
 	out := make([]componentShare, len(models.ComponentKeys))
+	amounts := make([]int64, len(out))
+	for i, k := range models.ComponentKeys {
+		out[i] = componentShare{Key: k, Amount: sums[k]}
+		amounts[i] = sums[k]
+	}
 	if total <= 0 {
-		for i, k := range models.ComponentKeys {
-			out[i] = componentShare{Key: k}
-		}
 		return out
 	}
-	rem := make([]int64, len(out))
-	var given int64
-	for i, k := range models.ComponentKeys {
-		out[i] = componentShare{Key: k, Amount: sums[k], Permille: sums[k] * 1000 / total}
-		rem[i] = sums[k] * 1000 % total
-		given += out[i].Permille
-	}
-	order := make([]int, len(out))
-	for i := range order {
-		order[i] = i
-	}
-	// Stable: ties go to the component listed first.
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case rem[a] > rem[b]:
-			return -1
-		case rem[a] < rem[b]:
-			return 1
-		}
-		return 0
-	})
-	for i := 0; given < 1000 && i < len(order); i++ {
-		out[order[i]].Permille++
-		given++
+	for i, p := range largestRemainder(amounts, total, 1000) {
+		out[i].Permille = p
 	}
 	return out
 }

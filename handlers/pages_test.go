@@ -19,6 +19,7 @@ import (
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
 	"github.com/ciap/qhatu/models/demo"
+	"github.com/ciap/qhatu/static"
 	"gorm.io/gorm"
 )
 
@@ -340,7 +341,10 @@ func TestProductPage_EveryDemoProductShowsItsMakerAndBreakdown(t *testing.T) {
 					t.Errorf("%s: status %d", p.Slug, r.status)
 					continue
 				}
-				must := []string{p.Group.Name, `href="/groups/` + p.Group.Slug + `"`, l.Money(p.Price()),
+				if !strings.Contains(r.body, `href="/groups/`+p.Group.Slug+`"`) {
+					t.Errorf("%s: no link to its group", p.Slug)
+				}
+				must := []string{p.Group.Name, l.Money(p.Price()),
 					l.Money(p.WholesalePrice()), l.Region(p.Group.Region)}
 				for _, c := range p.RetailBreakdown.Components() {
 					must = append(must, l.ComponentLabel(c.Key), l.Money(c.Amount))
@@ -608,7 +612,8 @@ func TestComputeCatalogFigures(t *testing.T) {
 	if sum != 1000 || amounts != f.TotalPrice.Amount || len(f.Shares) != 8 {
 		t.Errorf("shares add up to %d ‰ and %d, want 1000 and %d", sum, amounts, f.TotalPrice.Amount)
 	}
-	if f.Shares[0].Key != models.ArtisanLabour || f.Shares[0].Permille != 15000*1000/43000 {
+	// 15000/43000 = 348.8 ‰: rounded down, then given the largest remainder's extra ‰.
+	if f.Shares[0].Key != models.ArtisanLabour || f.Shares[0].Permille != 349 {
 		t.Errorf("labour share %+v", f.Shares[0])
 	}
 	if empty := computeCatalogFigures(nil, models.Soles(500)); empty.Products != 0 || empty.MedianSharePermille != 0 {
@@ -870,4 +875,129 @@ func last(s []string) string {
 		return ""
 	}
 	return s[len(s)-1]
+}
+
+func TestBreakdownPermilles_RowsAddUpToTheShownTotals(t *testing.T) {
+	// The herranza retablo of the demo: row floors add up to 46.9 % on
+	// CIAP's side, but the subtotal shown is 47.0 %.
+	b := &models.Breakdown{Currency: models.PEN, Price: 32000, ArtisanLabour: 12800, ArtisanMaterials: 3200,
+		CommunityFund: 960, CIAPOperations: 3200, Logistics: 2240, PaymentFees: 1280, Taxes: 4881, Margin: 3439}
+	cases := []*models.Breakdown{b,
+		testBreakdown(10000, 3333, 3333, 1, 0, 60),
+		testBreakdown(9999, 1, 1, 1, 0, 60),
+		testBreakdown(7, 1, 1, 1, 0, 60),
+		testBreakdown(30000, 30000, 0, 0, 0, 60),
+	}
+	for _, b := range cases {
+		shares, artisans := breakdownPermilles(b)
+		if artisans != b.SharePermille(b.PaidToArtisans().Amount) {
+			t.Errorf("price %d: artisans %d ‰, want the rounded-down %d", b.Price, artisans, b.SharePermille(b.PaidToArtisans().Amount))
+		}
+		var own, rest int64
+		for i, c := range b.Components() {
+			if shares[i] < 0 {
+				t.Errorf("price %d: negative share", b.Price)
+			}
+			if c.Key.PaysArtisans() {
+				own += shares[i]
+			} else {
+				rest += shares[i]
+			}
+		}
+		if own != artisans || own+rest != 1000 {
+			t.Errorf("price %d: rows add up to %d + %d ‰, want %d + %d", b.Price, own, rest, artisans, 1000-artisans)
+		}
+	}
+	if shares, _ := breakdownPermilles(b); shares[7] != 107 || shares[6] != 153 {
+		t.Errorf("herranza: margin %d taxes %d, want 107 and 153 (taxes has the largest remainder)", shares[7], shares[6])
+	}
+}
+
+func TestProductJSONLD_CannotCloseTheScript(t *testing.T) {
+	assets, err := NewAssets(static.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{cfg: Config{BaseURL: testBaseURL + "/"}, assets: assets}
+	tr, err := NewTranslations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	evil := `</script><script>alert("x")</script> & <!--`
+	p := &models.Product{Slug: "x", NameEN: evil, NameES: evil, DescriptionEN: evil, Craft: models.CraftRetablo,
+		Currency: models.PEN, PriceAmount: 12345, Stock: 0, Image: "img/products/x.svg",
+		Group: &models.Group{Slug: "g", Name: evil}}
+	js, err := s.productJSONLD(tr.For("en"), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"<", ">", "&"} {
+		if strings.Contains(string(js), bad) {
+			t.Errorf("JSON-LD contains %q: %s", bad, js)
+		}
+	}
+	var ld map[string]any
+	if err := json.Unmarshal([]byte(js), &ld); err != nil || ld["name"] != evil {
+		t.Errorf("JSON-LD does not round-trip: %v", err)
+	}
+	if offers := ld["offers"].(map[string]any); offers["price"] != "123.45" ||
+		offers["availability"] != "https://schema.org/OutOfStock" || ld["url"] != testBaseURL+"/products/x" {
+		t.Errorf("offers %v url %v", offers, ld["url"])
+	}
+}
+
+func TestBreakdownChart_IsAccessibleSVG(t *testing.T) {
+	tr, err := NewTranslations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := tr.For("en")
+	b := testBreakdown(10000, 4000, 1000, 500, 3000, 600)
+	svg := string(breakdownChart(l, "c1", b))
+	for _, want := range []string{`role="img" aria-labelledby="c1-t c1-d"`, `<title id="c1-t">`, `<desc id="c1-d">`,
+		"Artisans · 55.0 %", "CIAP, costs and taxes · 45.0 %", l.Money(models.Soles(4000)), `fill="#9b2335"`} {
+		if !strings.Contains(svg, html.EscapeString(want)) && !strings.Contains(svg, want) {
+			t.Errorf("chart lacks %q", want)
+		}
+	}
+	if n := strings.Count(svg, "<rect "); n != 8 {
+		t.Errorf("%d segments, want 8", n)
+	}
+	if strings.Contains(svg, "style=") {
+		t.Error("chart uses a style attribute")
+	}
+	evil := stackedBar{ID: "x", Title: "<b>", Desc: `"&'`, ArtisanLabel: "<script>", Segments: nil}.SVG()
+	if strings.Contains(string(evil), "<script>") || strings.Contains(string(evil), "<b>") {
+		t.Errorf("labels are not escaped: %s", evil)
+	}
+	if err := htmlFragmentBalanced(svg); err != nil {
+		t.Error(err)
+	}
+}
+
+// htmlFragmentBalanced checks that a fragment's tags open and close in order.
+func htmlFragmentBalanced(frag string) error {
+	z := newTokenizer(frag)
+	var stack []string
+	for {
+		tok, ok := z.next()
+		if !ok {
+			break
+		}
+		switch tok.kind {
+		case "start":
+			if !voidElements[tok.name] {
+				stack = append(stack, tok.name)
+			}
+		case "end":
+			if len(stack) == 0 || stack[len(stack)-1] != tok.name {
+				return fmt.Errorf("</%s> closes <%s>", tok.name, last(stack))
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if len(stack) > 0 {
+		return fmt.Errorf("unclosed %v", stack)
+	}
+	return nil
 }

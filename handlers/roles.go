@@ -27,10 +27,21 @@ package handlers
 //   - signed in without the role: 403 page (403 JSON under /api/),
 //   - a reviewer on any method but GET/HEAD: 403, whatever the table says.
 //
-// The signed-in user is s.currentUser(c) (nil when anonymous); handlers
-// behind protect can rely on it being non-nil. CSRF: every non-GET request
-// is checked (form field _csrf or header X-CSRF-Token), and GET pages
-// registered through protect receive a token in Page.Viewer.CSRF.
+// The signed-in user is s.currentUser(c) (nil when anonymous; never nil
+// behind protect) and s.actor(c) their email, for audit records.
+//
+// CSRF (accounts.go): every non-GET request is checked (form field _csrf
+// or header X-CSRF-Token, or a browser's Sec-Fetch-Site: same-origin);
+// s.noCSRF(path) exempts a webhook. GET routes registered through protect
+// are form pages and get a token, s.viewer(c).CSRF, for the hidden field
+// ({{template "csrf_field" .Viewer.CSRF}}); other GET pages with a form
+// call s.formPage(path). Public pages get no token and no cookie, so the
+// page cache keeps working.
+//
+// Tests: handlers/testhelpers_test.go has newTestServer, ts.signInAs(t,
+// role) and a testClient that keeps cookies and adds the CSRF token; the
+// matrix test (accounts_test.go) walks every protected route × every
+// role + anonymous against the issue's rules.
 
 import (
 	"errors"
@@ -58,16 +69,17 @@ type accessRule struct {
 }
 
 var (
-	everyone          = models.Roles
-	adminOnly         = []models.Role{models.RoleAdmin}
-	backOfficeReaders = []models.Role{models.RoleAdmin, models.RoleStaff, models.RoleReviewer}
-	backOfficeWriters = []models.Role{models.RoleAdmin, models.RoleStaff}
+	everyone             = models.Roles
+	everyoneButReviewers = []models.Role{models.RoleAdmin, models.RoleStaff, models.RoleReseller, models.RoleCustomer}
+	adminOnly            = []models.Role{models.RoleAdmin}
+	backOfficeReaders    = []models.Role{models.RoleAdmin, models.RoleStaff, models.RoleReviewer}
+	backOfficeWriters    = []models.Role{models.RoleAdmin, models.RoleStaff}
 )
 
 // accessRules is the route × role table, first match wins.
 var accessRules = []accessRule{
 	{http.MethodGet, "/account/*", everyone},
-	{http.MethodPost, "/account/*", everyone},
+	{anyMethod, "/account/*", everyoneButReviewers},
 
 	// Users and the mail outbox are the admin's alone, reading included.
 	{anyMethod, "/admin/users/*", adminOnly},

@@ -47,6 +47,9 @@ type Config struct {
 	CatalogPoll time.Duration
 	// Accounts configures sign-in, sessions, CSRF and mail (accounts.go).
 	Accounts AccountsConfig
+	// DataDir is the folder uploaded pictures are stored under
+	// (<DataDir>/media); empty refuses uploads (admin_images.go).
+	DataDir string
 }
 
 // Server holds the edge's dependencies; handlers are its methods.
@@ -142,7 +145,8 @@ func (s *Server) routes() *echo.Echo {
 		ContentSecurityPolicy: csp,
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
 	}))
-	e.Use(middleware.BodyLimit("1M"))
+	// Picture uploads have their own, larger limit (admin_images.go).
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isImageUpload}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	e.Use(s.loadSession, s.csrf())
 

@@ -124,17 +124,11 @@ func templateFuncs(assets *Assets, cfg Config) template.FuncMap {
 		"asset":    assets.URL,
 		"hasAsset": assets.Has,
 		"base":     path.Base,
-		// image is the URL of a product or group picture, falling back to
-		// the craft's picture and then the logo, so a missing file never
-		// shows a broken image.
-		"image": func(p string, craft models.Craft) string {
-			for _, c := range []string{p, "img/crafts/" + string(craft) + ".svg"} {
-				if c != "" && assets.Has(c) {
-					return assets.URL(c)
-				}
-			}
-			return assets.URL("img/favicon.svg")
-		},
+		// image is the URL of a product or group picture: an uploaded one
+		// (see admin_images.go), the static file, the craft's picture, and
+		// then the logo, so a missing file never shows a broken image.
+		"image":          imageURL(assets),
+		"imageURL":       imageURL(assets),
 		"langURL":        langURL,
 		"dict":           dict,
 		"componentColor": componentColor,
@@ -184,17 +178,23 @@ func dict(kv ...any) (map[string]any, error) {
 	return m, nil
 }
 
+// decimalSep is the decimal separator of the page's plain numbers: the
+// same as Localizer.Permille, so hours, ratios and percentages on one page
+// agree.
+func decimalSep(lang string) string {
+	if lang == "es" {
+		return ","
+	}
+	return "."
+}
+
 // formatHours writes minutes as hours with at most one decimal, the way
 // the language writes decimals: 150 → "2.5" (en) or "2,5" (es).
 func formatHours(lang string, minutes int) string {
 	tenths := (minutes*10 + 30) / 60
 	s := strconv.Itoa(tenths / 10)
 	if tenths%10 != 0 {
-		sep := "."
-		if lang == "es" {
-			sep = ","
-		}
-		s += sep + strconv.Itoa(tenths%10)
+		s += decimalSep(lang) + strconv.Itoa(tenths%10)
 	}
 	return s
 }
@@ -240,15 +240,11 @@ func swatch(k models.ComponentKey) template.HTML {
 // formatTenths writes a count of tenths with one decimal: 23 → "2.3"
 // (en) or "2,3" (es).
 func formatTenths(lang string, n int64) string {
-	sep := "."
-	if lang == "es" {
-		sep = ","
-	}
 	sign := ""
 	if n < 0 {
 		sign, n = "-", -n
 	}
-	return sign + strconv.FormatInt(n/10, 10) + sep + strconv.FormatInt(n%10, 10)
+	return sign + strconv.FormatInt(n/10, 10) + decimalSep(lang) + strconv.FormatInt(n%10, 10)
 }
 
 // paragraphs splits a text on blank lines, for stories kept as plain text.

@@ -114,7 +114,7 @@ func slugFree(tx *gorm.DB, table, slug string, id int64) error {
 // ValidateAssociation checks an association's own fields.
 func ValidateAssociation(a *Association) error {
 	var v ValidationError
-	if !ValidSlug(a.Slug) {
+	if !ValidSlug(a.Slug) || len(a.Slug) > 80 {
 		v.add("slug", "use lowercase letters, digits and hyphens")
 	}
 	if strings.TrimSpace(a.Name) == "" {
@@ -231,8 +231,19 @@ func validateGroupForm(tx *gorm.DB, g *Group) error {
 	if err != nil {
 		v = *err.(*ValidationError)
 	}
+	if len(g.Slug) > 80 {
+		v.add("slug", "must have at most 80 characters")
+	}
+	if len(g.Name) > 160 {
+		v.add("name", "must have at most 160 characters")
+	}
 	if g.Place == "" {
 		v.add("place", "must not be empty")
+	} else if len(g.Place) > 120 {
+		v.add("place", "must have at most 120 characters")
+	}
+	if len(g.Photo) > 200 {
+		v.add("photo", "must have at most 200 characters")
 	}
 	if g.AssociationID != 0 {
 		var a Association

@@ -72,7 +72,8 @@ func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, reta
 	}
 	var out *PriceChange
 	err := e.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Exec("UPDATE products SET lock_version = lock_version + 1 WHERE id = ? AND lock_version = ?", productID, seen)
+		// Lock the row and check the version; setBreakdowns bumps it.
+		res := tx.Exec("UPDATE products SET lock_version = lock_version WHERE id = ? AND lock_version = ?", productID, seen)
 		if res.Error != nil {
 			return fmt.Errorf("lock product %d: %w", productID, res.Error)
 		}
@@ -88,7 +89,7 @@ func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, reta
 			return notFound(err, fmt.Sprintf("product %d", productID))
 		}
 		oldR, oldW := p.RetailBreakdown, p.WholesaleBreakdown
-		out = &PriceChange{LockVersion: p.LockVersion}
+		out = &PriceChange{LockVersion: p.LockVersion + 1}
 		pick := func(cur, sub *Breakdown, ch Channel) (*Breakdown, bool) {
 			sub.Channel, sub.Currency = ch, PEN
 			if cur != nil && sameTerms(cur, sub) {

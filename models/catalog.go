@@ -34,7 +34,7 @@ type Association struct {
 	Slug      string `gorm:"uniqueIndex;size:80;not null"`
 	Name      string `gorm:"size:160;not null"`
 	Region    Region `gorm:"size:20;not null"`
-	Active    bool   `gorm:"not null;default:true"`
+	Active    bool   `gorm:"not null"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	// LockVersion is bumped by every back-office edit, so an edit made
@@ -58,7 +58,7 @@ type Group struct {
 	StoryES         string `gorm:"type:text;not null"`
 	StoryEN         string `gorm:"type:text;not null"`
 	Photo           string `gorm:"size:200;not null"` // path under static/
-	Active          bool   `gorm:"not null;default:true"`
+	Active          bool   `gorm:"not null"`
 	LockVersion     int64  `gorm:"not null;default:1"` // see Association.LockVersion
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
@@ -106,24 +106,27 @@ func (c Craft) Valid() bool {
 // by the store in the same transaction, so the catalog can filter and sort
 // without joining the breakdown history.
 type Product struct {
-	ID              int64  `gorm:"primaryKey"`
-	Slug            string `gorm:"uniqueIndex;size:120;not null"`
-	NameES          string `gorm:"size:200;not null"`
-	NameEN          string `gorm:"size:200;not null"`
-	DescriptionES   string `gorm:"type:text;not null"`
-	DescriptionEN   string `gorm:"type:text;not null"`
-	Craft           Craft  `gorm:"size:40;not null;index"`
-	TechniqueES     string `gorm:"size:300;not null"`
-	TechniqueEN     string `gorm:"size:300;not null"`
-	MaterialsES     string `gorm:"size:300;not null"`
-	MaterialsEN     string `gorm:"size:300;not null"`
+	ID            int64  `gorm:"primaryKey"`
+	Slug          string `gorm:"uniqueIndex;size:120;not null"`
+	NameES        string `gorm:"size:200;not null"`
+	NameEN        string `gorm:"size:200;not null"`
+	DescriptionES string `gorm:"type:text;not null"`
+	DescriptionEN string `gorm:"type:text;not null"`
+	Craft         Craft  `gorm:"size:40;not null;index"`
+	TechniqueES   string `gorm:"size:300;not null"`
+	TechniqueEN   string `gorm:"size:300;not null"`
+	MaterialsES   string `gorm:"size:300;not null"`
+	MaterialsEN   string `gorm:"size:300;not null"`
+	// SearchText is the folded text catalog search matches; the store
+	// keeps it in step with the fields above.
+	SearchText      string `gorm:"type:text;not null" json:"-"`
 	GroupID         int64  `gorm:"not null;index"`
 	Group           *Group
 	Image           string `gorm:"size:200;not null"` // path under static/
 	Stock           int    `gorm:"not null"`
 	WholesaleMinQty int    `gorm:"not null"`
-	Published       bool   `gorm:"not null;default:true;index"`
-	Featured        bool   `gorm:"not null;default:false"`
+	Published       bool   `gorm:"not null;index"`
+	Featured        bool   `gorm:"not null"`
 
 	Currency             Currency `gorm:"size:3;not null"`
 	PriceAmount          int64    `gorm:"not null;index"` // current retail price

@@ -120,10 +120,8 @@ func (s *Store) ListProducts(ctx context.Context, f ProductFilter) (ProductPage,
 		q = q.Where("products.price_amount <= ?", f.MaxPrice)
 	}
 	if f.Query != "" {
-		pat := "%" + likeEscaper.Replace(strings.ToLower(f.Query)) + "%"
-		q = q.Where(`(LOWER(products.name_es) LIKE ? ESCAPE '\' OR LOWER(products.name_en) LIKE ? ESCAPE '\'`+
-			` OR LOWER(products.description_es) LIKE ? ESCAPE '\' OR LOWER(products.description_en) LIKE ? ESCAPE '\'`+
-			` OR LOWER("Group".name) LIKE ? ESCAPE '\')`, pat, pat, pat, pat, pat)
+		pat := "%" + likeEscaper.Replace(foldSearch(f.Query)) + "%"
+		q = q.Where(`(products.search_text LIKE ? ESCAPE '\' OR LOWER("Group".name) LIKE ? ESCAPE '\')`, pat, pat)
 	}
 	page := ProductPage{Page: f.Page, PerPage: f.PerPage}
 	if err := q.Session(&gorm.Session{}).Count(&page.Total).Error; err != nil {
@@ -391,6 +389,7 @@ func (s *Store) CreateProduct(ctx context.Context, p *Product, retail, wholesale
 		return &ValidationError{Fields: map[string]string{"breakdown": "a product needs a retail and a wholesale breakdown"}}
 	}
 	p.Currency = PEN
+	p.SearchText = productSearchText(p)
 	return s.catalogTx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Omit(clause.Associations).Create(p).Error; err != nil {
 			return notFound(err, "create product "+p.Slug)
@@ -473,6 +472,7 @@ func setBreakdowns(tx *gorm.DB, p *Product, retail, wholesale *Breakdown) error 
 		"price_amount":            retail.Price,
 		"wholesale_price_amount":  wholesale.Price,
 		"paid_to_artisans_amount": retail.PaidToArtisans().Amount,
+		"lock_version":            gorm.Expr("lock_version + 1"), // an open back-office form is now stale
 	}).Error
 	if err != nil {
 		return fmt.Errorf("point product %d at its breakdowns: %w", p.ID, err)

@@ -283,3 +283,17 @@ func TestStore_DatabaseRefusesToRewriteABreakdown(t *testing.T) {
 		}
 	})
 }
+
+func TestStore_SearchIgnoresAccentsAndCase(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := models.NewStore(db)
+		seedProduct(t, ctx, s) // "Iglesia de Quinua", "Cerámica"
+		for _, q := range []string{"ceramica", "CERÁMICA", "cerámica", "iglesia de quínua"} {
+			page, err := s.ListProducts(ctx, models.ProductFilter{Query: q})
+			if err != nil || page.Total != 1 {
+				t.Errorf("search %q: %d results, err %v", q, page.Total, err)
+			}
+		}
+	})
+}

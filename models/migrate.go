@@ -150,6 +150,7 @@ CREATE TABLE products (
 	technique_en VARCHAR(300) NOT NULL,
 	materials_es VARCHAR(300) NOT NULL,
 	materials_en VARCHAR(300) NOT NULL,
+	search_text TEXT NOT NULL DEFAULT '',
 	group_id BIGINT NOT NULL REFERENCES producer_groups(id),
 	image VARCHAR(200) NOT NULL,
 	stock INTEGER NOT NULL CHECK (stock >= 0),

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // ErrLastAdmin: the change would leave the shop without an active admin.
@@ -159,47 +160,58 @@ type UserChange struct {
 // UpdateUser changes an account's role and active flag and returns the
 // account before and after (for the audit log). Deactivating, or
 // changing the role, ends the user's sessions at once. The last active
-// admin cannot be demoted or deactivated.
+// admin cannot be demoted or deactivated. A stale Version gives
+// ErrConflict.
 func (s *Store) UpdateUser(ctx context.Context, ch UserChange) (before, after User, err error) {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		before, after, err = updateUserTx(tx, ch)
+		return err
+	})
+	return before, after, err
+}
+
+// updateUserTx is UpdateUser inside the caller's transaction (the back
+// office adds its audit entry to the same one).
+func updateUserTx(tx *gorm.DB, ch UserChange) (before, after User, err error) {
 	if !ch.Role.Valid() {
 		return before, after, &ValidationError{Fields: map[string]string{"role": "is not a known role"}}
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Take(&before, ch.ID).Error; err != nil {
-			return notFound(err, fmt.Sprintf("user %d", ch.ID))
+	q := tx
+	if tx.Dialector.Name() == "postgres" {
+		q = tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Take(&before, ch.ID).Error; err != nil {
+		return before, after, notFound(err, fmt.Sprintf("user %d", ch.ID))
+	}
+	if before.Version != ch.Version {
+		return before, after, fmt.Errorf("user %d changed since the form was opened: %w", ch.ID, ErrConflict)
+	}
+	if before.Role == RoleAdmin && before.Active && (ch.Role != RoleAdmin || !ch.Active) {
+		var admins int64
+		if err := tx.Model(&User{}).Where("role = ? AND active AND id <> ?", RoleAdmin, ch.ID).
+			Count(&admins).Error; err != nil {
+			return before, after, fmt.Errorf("count admins: %w", err)
 		}
-		if before.Version != ch.Version {
-			return fmt.Errorf("user %d changed since the form was opened: %w", ch.ID, ErrConflict)
+		if admins == 0 {
+			return before, after, ErrLastAdmin
 		}
-		wasAdmin := before.Role == RoleAdmin && before.Active
-		if wasAdmin && (ch.Role != RoleAdmin || !ch.Active) {
-			var admins int64
-			if err := tx.Model(&User{}).Where("role = ? AND active AND id <> ?", RoleAdmin, ch.ID).
-				Count(&admins).Error; err != nil {
-				return fmt.Errorf("count admins: %w", err)
-			}
-			if admins == 0 {
-				return ErrLastAdmin
-			}
-		}
-		after = before
-		after.Role, after.Active, after.Version = ch.Role, ch.Active, before.Version+1
-		if after.Role != before.Role || after.Active != before.Active {
-			after.SessionEpoch++
-		}
-		res := tx.Model(&User{}).Where("id = ? AND version = ?", ch.ID, ch.Version).Updates(map[string]any{
-			"role": after.Role, "active": after.Active, "version": after.Version,
-			"session_epoch": after.SessionEpoch, "updated_at": tx.NowFunc(),
-		})
-		if res.Error != nil {
-			return fmt.Errorf("update user %d: %w", ch.ID, res.Error)
-		}
-		if res.RowsAffected != 1 {
-			return fmt.Errorf("user %d changed meanwhile: %w", ch.ID, ErrConflict)
-		}
-		return nil
+	}
+	after = before
+	after.Role, after.Active, after.Version = ch.Role, ch.Active, before.Version+1
+	if after.Role != before.Role || after.Active != before.Active {
+		after.SessionEpoch++
+	}
+	res := tx.Model(&User{}).Where("id = ? AND version = ?", ch.ID, ch.Version).Updates(map[string]any{
+		"role": after.Role, "active": after.Active, "version": after.Version,
+		"session_epoch": after.SessionEpoch, "updated_at": tx.NowFunc(),
 	})
-	return before, after, err
+	if res.Error != nil {
+		return before, after, fmt.Errorf("update user %d: %w", ch.ID, res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return before, after, fmt.Errorf("user %d changed meanwhile: %w", ch.ID, ErrConflict)
+	}
+	return before, after, nil
 }
 
 // SetPassword replaces a user's password and ends all their sessions.
@@ -214,6 +226,29 @@ func (s *Store) SetPassword(ctx context.Context, h *Hasher, userID int64, passwo
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return setPasswordTx(tx, userID, hash)
 	})
+}
+
+// ChangePassword replaces a signed-in user's password after checking the
+// current one (ErrBadCredentials when wrong), and ends all their sessions.
+func (s *Store) ChangePassword(ctx context.Context, h *Hasher, userID int64, current, password string) (*User, error) {
+	u, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if len(current) > MaxPasswordLen {
+		return nil, ErrBadCredentials
+	}
+	ok, err := h.Verify(u.PasswordHash, current)
+	if err != nil {
+		return nil, fmt.Errorf("verify password of user %d: %w", u.ID, err)
+	}
+	if !ok {
+		return nil, ErrBadCredentials
+	}
+	if err := s.SetPassword(ctx, h, userID, password); err != nil {
+		return nil, err
+	}
+	return s.UserByID(ctx, userID)
 }
 
 func setPasswordTx(tx *gorm.DB, userID int64, hash string) error {

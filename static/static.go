@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds every static file, at paths like "css/site.css".
 //
-//go:embed css img
+//go:embed css img js
 var FS embed.FS

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"strconv"
 	"time"
@@ -28,10 +29,17 @@ type config struct {
 	CatalogPoll time.Duration
 	Wage        handlers.MinimumWage
 	wageSoles   string
+	// Accounts and mail (see admin.go).
+	SMTPURL        string
+	MailFrom       string
+	trustedProxies string
+	secureCookies  string
+	TrustedNets    []*net.IPNet
+	SecureCookies  bool
 }
 
 // parseConfig reads flags for one subcommand, with env defaults.
-func parseConfig(name string, args []string, stderr io.Writer) (*config, *flag.FlagSet, error) {
+func parseConfig(name string, args []string, stderr io.Writer, extra ...func(*flag.FlagSet)) (*config, *flag.FlagSet, error) {
 	c := &config{}
 	fs := flag.NewFlagSet("qhatu "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -72,7 +80,17 @@ func parseConfig(name string, args []string, stderr io.Writer) (*config, *flag.F
 	integer(&c.Wage.HoursPerWeek, "rmv-hours-per-week", "QHATU_RMV_HOURS_PER_WEEK", 48, "legal full-time hours per week")
 	str(&c.Wage.Source, "rmv-source", "QHATU_RMV_SOURCE", "Decreto Supremo N.° 006-2024-TR", "legal source of the minimum wage")
 	str(&c.Wage.Since, "rmv-since", "QHATU_RMV_SINCE", "2025-01-01", "date the minimum wage took effect")
+	str(&c.SMTPURL, "smtp-url", "QHATU_SMTP_URL", "", "smtp://user:pass@host:587 or smtps://…:465 to send email; empty writes it to the outbox admins read")
+	str(&c.MailFrom, "mail-from", "QHATU_MAIL_FROM", "", "sender of the shop's email (default Qhatu <no-reply@host of base-url>)")
+	str(&c.trustedProxies, "trusted-proxies", "QHATU_TRUSTED_PROXIES", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed; empty: none")
+	str(&c.secureCookies, "secure-cookies", "QHATU_SECURE_COOKIES", "auto", "mark cookies Secure: true, false, or auto (when base-url is https)")
+	for _, f := range extra {
+		f(fs)
+	}
 	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if err := c.parseAccounts(); err != nil {
 		return nil, nil, err
 	}
 	var err error
@@ -109,5 +127,6 @@ func (c *config) db(log *slog.Logger) models.DBConfig {
 
 func (c *config) handlers() handlers.Config {
 	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, DemoNotice: c.DemoNotice,
-		PageCacheEntries: c.PageCache, CatalogPoll: c.CatalogPoll}
+		PageCacheEntries: c.PageCache, CatalogPoll: c.CatalogPoll, DataDir: c.DataDir,
+		Accounts: handlers.AccountsConfig{SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedNets}}
 }

@@ -24,6 +24,7 @@ commands:
   serve     serve the shop (the default)
   migrate   apply database migrations and exit
   seed      load the demo catalog into an empty database and exit
+  admin     manage accounts: qhatu admin create --email you@example.org [--role admin]
 
 Run "qhatu <command> -h" for the flags; each has a QHATU_* variable too.`
 
@@ -34,6 +35,8 @@ func run(ctx context.Context, args []string) error {
 	}
 	switch cmd {
 	case "serve", "migrate", "seed":
+	case "admin":
+		return adminCommand(ctx, args, os.Stdin, os.Stderr)
 	case "help":
 		fmt.Println(usage)
 		return nil
@@ -120,11 +123,16 @@ func seed(ctx context.Context, store *models.Store, log *slog.Logger, explicit b
 	return nil
 }
 
-func serve(ctx context.Context, cfg *config, store *models.Store, log *slog.Logger) error {
-	srv, err := handlers.New(store, cfg.handlers(), log)
+func serve(ctx context.Context, cfg *config, store *models.Store, log *slog.Logger) (err error) {
+	hcfg := cfg.handlers()
+	if hcfg.Accounts.Mailer, err = cfg.mailer(store); err != nil {
+		return err
+	}
+	srv, err := handlers.New(store, hcfg, log)
 	if err != nil {
 		return err
 	}
+	warnNoAdmin(ctx, store, log)
 	httpSrv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           srv,
@@ -136,8 +144,9 @@ func serve(ctx context.Context, cfg *config, store *models.Store, log *slog.Logg
 	}
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() { defer wg.Done(); srv.WatchCatalog(bg) }()
+	go func() { defer wg.Done(); srv.Housekeep(bg) }()
 
 	errc := make(chan error, 1)
 	go func() {

@@ -69,9 +69,9 @@ func priceFor(slug string, craft models.Craft, price int64, minutes int) (retail
 	}
 	r.Margin = price - r.Sum()
 	paid := r.PaidToArtisans().Amount
-	// An intermediary pays 40–59 % of what the group gets here, varying
-	// by piece; rounded down to a whole sol.
-	r.LocalMarketPrice = paid * (400 + int64(hash(slug)%200)) / 1000 / 100 * 100
+	// An intermediary pays 42–58 % of what the group gets here, varying
+	// by piece; rounded down to 10 céntimos.
+	r.LocalMarketPrice = paid * (420 + int64(hash(slug)%165)) / 1000 / 10 * 10
 
 	wp := max(price*wholesalePermille/1000, ceilDiv(paid*100, wholesaleMaxArtisanPct))
 	wp = ceilDiv(wp, 100) * 100

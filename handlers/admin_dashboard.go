@@ -1,0 +1,31 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/labstack/echo/v4"
+)
+
+type adminDashboardView struct {
+	adminView
+	Counts models.BackOfficeCounts
+	Recent []models.AuditEntry
+}
+
+// adminDashboard is the back office's front page: the catalog in figures,
+// the latest changes, and where to go next.
+func (s *Server) adminDashboard(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	ctx := c.Request().Context()
+	counts, err := s.store.BackOfficeCounts(ctx)
+	if err != nil {
+		return err
+	}
+	recent, err := s.store.ListAudit(ctx, models.AuditFilter{PerPage: 10})
+	if err != nil {
+		return err
+	}
+	v := adminDashboardView{adminView: s.newAdminView(c, l, "dashboard"), Counts: counts, Recent: recent.Items}
+	return s.renderAdmin(c, http.StatusOK, "admin_dashboard", l.T("admin.title"), l, v)
+}

@@ -1,0 +1,344 @@
+package handlers
+
+import (
+	"errors"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/ciap/qhatu/models"
+)
+
+// Back-office forms are described once as field specs; the same spec
+// renders the empty form, the form filled from a record, and the form
+// re-rendered with what the editor typed and a message next to each wrong
+// field. Values travel as url.Values both ways, so a typo such as "abc" in
+// a number field is shown back exactly as typed.
+
+// fieldSpec describes one input.
+type fieldSpec struct {
+	Name      string
+	Label     string // message ID
+	Hint      string // message ID, optional
+	Type      string // text, textarea, number, select, checkbox
+	Required  bool
+	MaxLength int
+	Min, Max  string
+	Step      string
+	Lang      string // the language of the text typed ("es", "en")
+	Rows      int
+	Options   func(l *Localizer) []formOption
+}
+
+// fieldsetSpec groups inputs under a legend (a message ID).
+type fieldsetSpec struct {
+	Legend string
+	Fields []fieldSpec
+}
+
+// formField is one input as the template draws it.
+type formField struct {
+	ID, Name, Type, Label, Hint, Value, Error string
+	Required                                  bool
+	MaxLength                                 int
+	Min, Max, Step, Lang                      string
+	Rows                                      int
+	Checked                                   bool
+	Options                                   []formOption
+}
+
+type formOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+type fieldset struct {
+	Legend string
+	Fields []formField
+}
+
+// buildForm fills the specs with values and translated errors.
+func buildForm(l *Localizer, specs []fieldsetSpec, values url.Values, errs map[string]string) []fieldset {
+	out := make([]fieldset, len(specs))
+	for i, fs := range specs {
+		out[i].Legend = l.T(fs.Legend)
+		for _, sp := range fs.Fields {
+			f := formField{ID: "f-" + strings.ReplaceAll(sp.Name, "_", "-"), Name: sp.Name, Type: sp.Type,
+				Label: l.T(sp.Label), Value: values.Get(sp.Name), Error: errs[sp.Name], Required: sp.Required,
+				MaxLength: sp.MaxLength, Min: sp.Min, Max: sp.Max, Step: sp.Step, Lang: sp.Lang, Rows: sp.Rows}
+			if sp.Hint != "" {
+				f.Hint = l.T(sp.Hint)
+			}
+			if sp.Type == "checkbox" {
+				f.Checked = checked(f.Value)
+			}
+			if sp.Options != nil {
+				for _, o := range sp.Options(l) {
+					o.Selected = o.Value == f.Value
+					f.Options = append(f.Options, o)
+				}
+			}
+			out[i].Fields = append(out[i].Fields, f)
+		}
+	}
+	return out
+}
+
+// specFields lists every field spec of a form.
+func specFields(specs []fieldsetSpec) []fieldSpec {
+	var out []fieldSpec
+	for _, fs := range specs {
+		out = append(out, fs.Fields...)
+	}
+	return out
+}
+
+// diffValues lists the fields where the saved record differs from what
+// the editor typed, for the conflict explanation.
+func diffValues(l *Localizer, specs []fieldsetSpec, saved, yours url.Values) []fieldDiff {
+	var out []fieldDiff
+	for _, sp := range specFields(specs) {
+		a, b := strings.TrimSpace(saved.Get(sp.Name)), strings.TrimSpace(yours.Get(sp.Name))
+		if sp.Type == "checkbox" {
+			if checked(a) == checked(b) {
+				continue
+			}
+			a, b = yesNo(l, checked(a)), yesNo(l, checked(b))
+		} else if a == b {
+			continue
+		}
+		if sp.Options != nil {
+			for _, o := range sp.Options(l) {
+				if o.Value == a {
+					a = o.Label
+				}
+				if o.Value == b {
+					b = o.Label
+				}
+			}
+		}
+		out = append(out, fieldDiff{Label: l.T(sp.Label), Saved: a, Yours: b})
+	}
+	return out
+}
+
+func yesNo(l *Localizer, b bool) string {
+	if b {
+		return l.T("admin.yes")
+	}
+	return l.T("admin.no")
+}
+
+func checked(v string) bool { return v == "on" || v == "1" || v == "true" }
+
+// formValues copies the fields of specs from a posted form.
+func formValues(posted url.Values, specs []fieldsetSpec) url.Values {
+	v := url.Values{}
+	for _, sp := range specFields(specs) {
+		v.Set(sp.Name, posted.Get(sp.Name))
+	}
+	return v
+}
+
+// formReader parses posted values, collecting a translated message per
+// field that is not what it should be.
+type formReader struct {
+	l    *Localizer
+	v    url.Values
+	errs map[string]string
+}
+
+func newFormReader(l *Localizer, v url.Values) *formReader {
+	return &formReader{l: l, v: v, errs: map[string]string{}}
+}
+
+func (f *formReader) fail(field, id string, args ...any) {
+	if _, ok := f.errs[field]; !ok {
+		f.errs[field] = f.l.T(id, args...)
+	}
+}
+
+func (f *formReader) str(name string) string { return strings.TrimSpace(f.v.Get(name)) }
+
+// integer reads a whole number; empty is 0 when optional.
+func (f *formReader) integer(name string, required bool) int {
+	s := f.str(name)
+	if s == "" {
+		if required {
+			f.fail(name, "admin.error.required")
+		}
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(s, "+"))
+	if err != nil || n > 1_000_000_000 || n < -1_000_000_000 {
+		f.fail(name, "admin.error.integer")
+		return 0
+	}
+	return n
+}
+
+// id reads a record ID from a select.
+func (f *formReader) id(name string) int64 {
+	n, err := strconv.ParseInt(f.str(name), 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// amount reads soles ("12.50") as céntimos.
+func (f *formReader) amount(name string) int64 {
+	s := f.str(name)
+	if s == "" {
+		f.fail(name, "admin.error.required")
+		return 0
+	}
+	if strings.HasPrefix(s, "-") {
+		f.fail(name, "admin.error.negative")
+		return 0
+	}
+	a, err := models.ParseDecimal(s)
+	if err != nil {
+		f.fail(name, "admin.error.amount")
+		return 0
+	}
+	return a
+}
+
+func (f *formReader) checkbox(name string) bool { return checked(f.v.Get(name)) }
+
+// merge adds the model's messages (translated) to the parse messages;
+// the parse message wins for a field that has both.
+func (f *formReader) merge(err error) map[string]string {
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		for k, msg := range ve.Fields {
+			if _, ok := f.errs[k]; !ok {
+				f.errs[k] = translateMessage(f.l, msg)
+			}
+		}
+	}
+	return f.errs
+}
+
+// validationOf is err, or an empty ValidationError when the model found
+// nothing more than the parse errors already collected.
+func validationOf(err error) error {
+	if err == nil {
+		return &models.ValidationError{}
+	}
+	return err
+}
+
+// The models explain a refused input in English; these are the messages'
+// IDs, so the editor reads them in their language. A message not listed
+// here is shown as the models wrote it.
+var modelMessages = map[string]string{
+	"must not be empty":                                         "admin.error.required",
+	"use lowercase letters, digits and hyphens":                 "admin.error.slug",
+	"is already used by another record":                         "admin.error.slug_taken",
+	"must be one of lima, junin, ayacucho, puno":                "admin.error.region",
+	"unknown craft":                                             "admin.error.craft",
+	"must not be negative":                                      "admin.error.negative",
+	"must be between 0 and 100":                                 "admin.error.percent",
+	"must be weekly or monthly":                                 "admin.error.cadence",
+	"choose an association":                                     "admin.error.association",
+	"choose an active association":                              "admin.error.association",
+	"choose the producing group":                                "admin.error.group",
+	"choose an active producer group":                           "admin.error.group",
+	"must be at least 1":                                        "admin.error.min_one",
+	"must be at most 10000":                                     "admin.error.max_qty",
+	"must have at most 160 characters":                          "admin.error.too_long",
+	"must have at most 200 characters":                          "admin.error.too_long",
+	"must have at most 300 characters":                          "admin.error.too_long",
+	"must have at most 500 characters":                          "admin.error.too_long",
+	"must be greater than zero":                                 "admin.error.positive",
+	"say why the price is set or changed":                       "admin.error.reason",
+	"must not be above the retail price":                        "admin.error.wholesale_above_retail",
+	"set the price breakdowns before publishing":                "admin.error.publish_without_prices",
+	"its producer group is inactive":                            "admin.error.publish_inactive_group",
+	"its association is inactive: reactivate it first":          "admin.error.association_inactive",
+	"choose a picture to upload":                                "admin.error.image_missing",
+	"is larger than 5 MB":                                       "admin.error.image_too_large",
+	"SVG pictures are not accepted: upload a JPEG, PNG or WebP": "admin.error.image_svg",
+	"is not a JPEG, PNG or WebP picture":                        "admin.error.image_type",
+	"could not be read as a picture: the file is damaged or not what its name says": "admin.error.image_broken",
+	"must be between 1 and 10000 pixels wide and high":                              "admin.error.image_size",
+	"choose a reason":  "admin.error.stock_reason",
+	"must not be zero": "admin.error.stock_zero",
+	"must be positive: pieces received add to the stock":       "admin.error.stock_positive",
+	"must be negative: damaged or sold pieces leave the stock": "admin.error.stock_negative",
+	"say what the count found":                                 "admin.error.stock_note",
+	"must be retail or wholesale":                              "admin.error.channel",
+	"must be PEN":                                              "admin.error.currency",
+	"is not a known role":                                      "admin.error.role",
+	"nothing changed":                                          "admin.error.user_unchanged",
+	"nothing changed: both breakdowns are the same as their current versions":                                      "admin.error.nothing_changed",
+	"a product needs a retail and a wholesale breakdown":                                                           "admin.error.both_breakdowns",
+	"must pay artisans the same labour, materials and community fund as retail: discounts come out of CIAP's side": "admin.error.wholesale_artisans",
+}
+
+// modelPatterns are the models' messages that carry a number.
+var modelPatterns = []struct {
+	re *regexp.Regexp
+	id string
+}{
+	{regexp.MustCompile(`^has (\d+) active producer groups: deactivate them first$`), "admin.error.association_has_groups"},
+	{regexp.MustCompile(`^has (\d+) published products: unpublish them first$`), "admin.error.group_has_products"},
+	{regexp.MustCompile(`^must be between -(\d+) and \d+$`), "admin.error.stock_bounds"},
+}
+
+// componentsRE is breakdown.Validate's "add up to X but the price is Y
+// (difference Z)".
+var componentsRE = regexp.MustCompile(`^add up to (-?[\d.]+) but the price is (-?[\d.]+) \(difference (-?[\d.]+)\)$`)
+
+// translateMessage gives a models message in the reader's language.
+func translateMessage(l *Localizer, msg string) string {
+	if id, ok := modelMessages[msg]; ok {
+		return l.T(id)
+	}
+	for _, p := range modelPatterns {
+		if m := p.re.FindStringSubmatch(msg); m != nil {
+			return l.T(p.id, "Count", m[1])
+		}
+	}
+	if m := componentsRE.FindStringSubmatch(msg); m != nil {
+		soles := func(s string) string {
+			a, err := models.ParseDecimal(strings.TrimPrefix(s, "-"))
+			if err != nil {
+				return s
+			}
+			if strings.HasPrefix(s, "-") {
+				a = -a
+			}
+			return l.Money(models.Soles(a))
+		}
+		return l.T("admin.error.components", "Sum", soles(m[1]), "Price", soles(m[2]), "Difference", soles(m[3]))
+	}
+	return msg
+}
+
+// ---- choices ----
+
+func regionOptions(l *Localizer) []formOption {
+	out := []formOption{{Value: "", Label: l.T("admin.choose")}}
+	for _, r := range models.Regions {
+		out = append(out, formOption{Value: string(r), Label: l.Region(r)})
+	}
+	return out
+}
+
+func craftOptions(l *Localizer) []formOption {
+	out := []formOption{{Value: "", Label: l.T("admin.choose")}}
+	for _, c := range models.Crafts {
+		out = append(out, formOption{Value: string(c), Label: l.Craft(c)})
+	}
+	return out
+}
+
+func cadenceOptions(l *Localizer) []formOption {
+	return []formOption{{Value: "", Label: l.T("admin.choose")},
+		{Value: models.CadenceWeekly, Label: l.T("group.cadence.weekly")},
+		{Value: models.CadenceMonthly, Label: l.T("group.cadence.monthly")}}
+}

@@ -1,0 +1,205 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/labstack/echo/v4"
+)
+
+// Product pictures: uploaded through the back office, checked by their
+// content (models.CheckImage), stored under <DataDir>/media with a random
+// name, and served from /media/<name> with the content type recorded at
+// upload, never one guessed from the name.
+
+// maxUploadBody is the most an upload request may carry: the picture and
+// the form's other fields with their multipart headers.
+const maxUploadBody = models.MaxImageBytes + 64<<10
+
+var imageUploadRE = regexp.MustCompile(`^/admin/products/[0-9]+/image$`)
+
+// isImageUpload matches the picture upload, which skips the site-wide 1 MB
+// body limit (server.go) for the limit below.
+func isImageUpload(c echo.Context) bool {
+	r := c.Request()
+	return r.Method == http.MethodPost && imageUploadRE.MatchString(r.URL.Path)
+}
+
+// limitImageUpload runs before routing, CSRF and sign-in checks. A request
+// announcing more than maxUploadBody is not read: the editor is sent back
+// to the form, which says the file is too large (the redirect reveals
+// nothing; the form itself is behind the access table). Others are cut
+// at maxUploadBody.
+func (s *Server) limitImageUpload(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !isImageUpload(c) {
+			return next(c)
+		}
+		r := c.Request()
+		if r.ContentLength > maxUploadBody {
+			return c.Redirect(http.StatusSeeOther, r.URL.Path+"?error=too_large")
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxUploadBody)
+		return next(c)
+	}
+}
+
+// images is where uploads live; without a data directory there is none.
+func (s *Server) images() (*models.Images, error) {
+	if s.cfg.DataDir == "" {
+		return nil, errors.New("uploads need a data directory (Config.DataDir)")
+	}
+	return models.NewImages(s.cfg.DataDir), nil
+}
+
+// adminImageView is the picture upload form.
+type adminImageView struct {
+	adminView
+	Product     *models.Product
+	LockVersion int64
+	Uploaded    bool // the current picture is an upload, not a static file
+	Breadcrumb  []adminLink
+}
+
+func (s *Server) imageView(c echo.Context, l *Localizer, p *models.Product) adminImageView {
+	_, uploaded := models.MediaName(p.Image)
+	return adminImageView{adminView: s.newAdminView(c, l, "products"), Product: p, LockVersion: p.LockVersion,
+		Uploaded: uploaded, Breadcrumb: []adminLink{{"/admin", l.T("admin.title")},
+			{"/admin/products", l.T("admin.products.title")},
+			{idPath("/admin/products", p.ID), p.Name(l.Lang())}}}
+}
+
+// adminImageForm shows the product's picture and the upload form.
+func (s *Server) adminImageForm(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.store.ProductByID(c.Request().Context(), id)
+	if err != nil {
+		return adminNotFound(err)
+	}
+	v := s.imageView(c, l, p)
+	status := http.StatusOK
+	if c.QueryParam("error") == "too_large" {
+		v.Errors = map[string]string{"image": l.T("admin.error.image_too_large")}
+		status = http.StatusRequestEntityTooLarge
+	}
+	return s.renderAdmin(c, status, "admin_image", l.T("admin.image.title")+" · "+p.Name(l.Lang()), l, v)
+}
+
+// adminImageUpload stores a new picture for the product.
+func (s *Server) adminImageUpload(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	seen, err := lockVersion(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	im, err := s.images()
+	if err != nil {
+		return err
+	}
+	var up *models.Upload
+	fh, err := c.FormFile("image")
+	switch {
+	case errors.Is(err, http.ErrMissingFile):
+		err = &models.ValidationError{Fields: map[string]string{"image": "choose a picture to upload"}}
+	case err != nil:
+		var tooLarge *http.MaxBytesError
+		if !errors.As(err, &tooLarge) {
+			return badInput("error.bad_request")
+		}
+		err = &models.ValidationError{Fields: map[string]string{"image": "is larger than 5 MB"}}
+	case fh.Size > models.MaxImageBytes:
+		err = &models.ValidationError{Fields: map[string]string{"image": "is larger than 5 MB"}}
+	default:
+		f, oerr := fh.Open()
+		if oerr != nil {
+			return oerr
+		}
+		up, err = models.ReadImage(f)
+		f.Close()
+	}
+	if err == nil {
+		_, err = s.editor(c).SetProductImage(ctx, im, id, seen, up)
+		if err == nil {
+			return seeOther(c, idPath("/admin/products", id)+"?done=image")
+		}
+	}
+	if !errors.Is(err, models.ErrInvalid) && !isStale(err) {
+		return adminNotFound(err)
+	}
+	p, lerr := s.store.ProductByID(ctx, id)
+	if lerr != nil {
+		return adminNotFound(lerr)
+	}
+	v := s.imageView(c, l, p)
+	if isStale(err) {
+		v.Conflict = s.conflictFor(c, l, models.EntityProduct, id)
+	} else {
+		v.LockVersion = seen
+		v.Errors = newFormReader(l, nil).merge(err)
+	}
+	return s.renderAdmin(c, formStatus(v.Conflict), "admin_image", l.T("admin.image.title")+" · "+p.Name(l.Lang()), l, v)
+}
+
+// media serves an uploaded picture with the content type recorded at
+// upload. The file is never interpreted: nosniff, and a CSP that lets it
+// load nothing and run nothing even if opened on its own.
+func (s *Server) media(c echo.Context) error {
+	name := c.Param("name")
+	if !models.ValidMediaName(name) {
+		return errNotFound
+	}
+	m, err := s.store.MediaByName(c.Request().Context(), name)
+	if err != nil {
+		return adminNotFound(err)
+	}
+	im, err := s.images()
+	if err != nil {
+		return errNotFound
+	}
+	f, err := im.Open(name)
+	if err != nil {
+		if !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
+		s.log.Warn("uploaded file missing on disk", "name", name)
+		return errNotFound
+	}
+	defer f.Close()
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, m.ContentType)
+	h.Set(echo.HeaderXContentTypeOptions, "nosniff")
+	h.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	h.Set(echo.HeaderCacheControl, "public, max-age=31536000, immutable")
+	h.Set(echo.HeaderContentDisposition, `inline; filename="`+name+`"`)
+	http.ServeContent(c.Response(), c.Request(), "", m.CreatedAt, f)
+	return nil
+}
+
+// imageURL is the template function for a product or group picture: an
+// uploaded one ("media/<name>") under /media/, otherwise the static file,
+// falling back to the craft's picture and then the logo, so a missing
+// file never shows a broken image.
+func imageURL(assets *Assets) func(string, models.Craft) string {
+	return func(p string, craft models.Craft) string {
+		if name, ok := models.MediaName(p); ok {
+			return "/media/" + name
+		}
+		for _, c := range []string{p, "img/crafts/" + string(craft) + ".svg"} {
+			if c != "" && assets.Has(c) {
+				return assets.URL(c)
+			}
+		}
+		return assets.URL("img/favicon.svg")
+	}
+}

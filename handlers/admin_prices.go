@@ -1,0 +1,323 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/labstack/echo/v4"
+)
+
+// The price breakdown form: the eight components of the retail and the
+// wholesale price side by side, the local market price and labour time
+// they share, and the reason for the change. The sum against each price
+// is computed here on every render; static/js/breakdown-sum.js updates it
+// while typing, but the server always checks again. Saving records new
+// versions; the old ones stay listed and readable.
+
+// priceInput is one amount field of the form.
+type priceInput struct {
+	ID, Name, Label, Value, Error string
+	Key                           models.ComponentKey
+	PaysArtisans                  bool
+}
+
+// priceColumn is one channel's side of the form.
+type priceColumn struct {
+	Channel    models.Channel
+	Heading    string
+	Price      priceInput
+	Components []priceInput
+	// Sum is the components typed so far; SumText says how it compares
+	// with the price (the same text the script writes).
+	Sum            models.Money
+	SumOK          bool
+	SumText        string
+	PaidToArtisans models.Money
+	Error          string // about the whole column (does not add up, artisans paid less)
+	Current        *models.Breakdown
+}
+
+type priceVersionRow struct {
+	B   models.Breakdown
+	URL string
+}
+
+// adminPricesView is page_admin_prices.html.
+type adminPricesView struct {
+	adminView
+	Product           *models.Product
+	LockVersion       int64
+	Retail, Wholesale priceColumn
+	Columns           []priceColumn // retail, wholesale
+	LocalMarket       priceInput
+	LabourMinutes     priceInput
+	Reason            priceInput
+	FormError         string
+	// Sum texts for the script, with {sum}, {price} and {diff} in them.
+	SumTextOK, SumTextShort, SumTextOver string
+	Versions                             []priceVersionRow
+	Breadcrumb                           []adminLink
+}
+
+// breakdownValues are a product's current breakdowns as form values.
+func breakdownValues(p *models.Product) url.Values {
+	v := url.Values{}
+	for _, b := range []*models.Breakdown{p.RetailBreakdown, p.WholesaleBreakdown} {
+		if b == nil {
+			continue
+		}
+		ch := string(b.Channel)
+		v.Set(ch+".price", models.Soles(b.Price).Decimal())
+		for _, c := range b.Components() {
+			v.Set(ch+"."+string(c.Key), c.Amount.Decimal())
+		}
+		v.Set("local_market_price", models.Soles(b.LocalMarketPrice).Decimal())
+		v.Set("labour_minutes", strconv.Itoa(b.LabourMinutes))
+	}
+	return v
+}
+
+// parseBreakdowns reads both columns; amounts that do not parse are
+// reported by the reader and count as zero in the sums.
+func parseBreakdowns(f *formReader) (retail, wholesale *models.Breakdown) {
+	local := f.amount("local_market_price")
+	minutes := f.integer("labour_minutes", true)
+	read := func(ch models.Channel) *models.Breakdown {
+		b := &models.Breakdown{Channel: ch, Currency: models.PEN, LocalMarketPrice: local, LabourMinutes: minutes}
+		b.Price = f.amount(string(ch) + ".price")
+		for _, k := range models.ComponentKeys {
+			b.SetComponent(k, f.amount(string(ch)+"."+string(k)))
+		}
+		return b
+	}
+	return read(models.ChannelRetail), read(models.ChannelWholesale)
+}
+
+// priceErrorField maps the store's field names to the form's: the local
+// market price and labour time are typed once for both channels.
+func priceErrorField(field string) string {
+	switch field {
+	case "retail.local_market_price", "wholesale.local_market_price":
+		return "local_market_price"
+	case "retail.labour_minutes", "wholesale.labour_minutes":
+		return "labour_minutes"
+	}
+	return field
+}
+
+// scriptArgs leave the sum messages' figures as placeholders the script fills.
+var scriptArgs = []any{"sum", "{sum}", "price", "{price}", "diff", "{diff}"}
+
+func (s *Server) pricesView(c echo.Context, l *Localizer, p *models.Product, values url.Values, errs map[string]string) (adminPricesView, error) {
+	v := adminPricesView{adminView: s.newAdminView(c, l, "products"), Product: p, LockVersion: p.LockVersion,
+		SumTextOK: l.T("admin.prices.sum_ok", scriptArgs...), SumTextShort: l.T("admin.prices.sum_short", scriptArgs...),
+		SumTextOver: l.T("admin.prices.sum_over", scriptArgs...),
+		Breadcrumb: []adminLink{{"/admin", l.T("admin.title")}, {"/admin/products", l.T("admin.products.title")},
+			{idPath("/admin/products", p.ID), p.Name(l.Lang())}}}
+	v.Errors = errs
+	input := func(name, label string) priceInput {
+		return priceInput{ID: "f-" + name, Name: name, Label: label, Value: values.Get(name), Error: errs[name]}
+	}
+	column := func(ch models.Channel, cur *models.Breakdown) priceColumn {
+		pre := string(ch) + "."
+		col := priceColumn{Channel: ch, Heading: l.T("admin.prices.channel." + string(ch)), Current: cur,
+			Price: input(pre+"price", l.T("admin.prices.price")), Error: errs[string(ch)+".components"]}
+		col.Price.ID = "f-" + string(ch) + "-price"
+		price, _ := models.ParseDecimal(col.Price.Value)
+		var sum, artisans int64
+		for _, k := range models.ComponentKeys {
+			in := input(pre+string(k), l.ComponentLabel(k))
+			in.ID, in.Key, in.PaysArtisans = "f-"+string(ch)+"-"+string(k), k, k.PaysArtisans()
+			a, _ := models.ParseDecimal(in.Value)
+			sum += a
+			if k.PaysArtisans() {
+				artisans += a
+			}
+			col.Components = append(col.Components, in)
+		}
+		col.Sum, col.PaidToArtisans, col.SumOK = models.Soles(sum), models.Soles(artisans), sum == price && price > 0
+		args := []any{"sum", l.Money(col.Sum), "price", l.Money(models.Soles(price)),
+			"diff", l.Money(models.Soles(max(price-sum, sum-price)))}
+		switch {
+		case sum == price:
+			col.SumText = l.T("admin.prices.sum_ok", args...)
+		case sum < price:
+			col.SumText = l.T("admin.prices.sum_short", args...)
+		default:
+			col.SumText = l.T("admin.prices.sum_over", args...)
+		}
+		return col
+	}
+	v.Retail, v.Wholesale = column(models.ChannelRetail, p.RetailBreakdown), column(models.ChannelWholesale, p.WholesaleBreakdown)
+	if msg := errs["wholesale"]; msg != "" {
+		if v.Wholesale.Error != "" {
+			msg = v.Wholesale.Error + " " + msg
+		}
+		v.Wholesale.Error = msg
+	}
+	v.Columns = []priceColumn{v.Retail, v.Wholesale}
+	v.LocalMarket = input("local_market_price", l.T("admin.prices.local_market"))
+	v.LabourMinutes = input("labour_minutes", l.T("admin.prices.labour_minutes"))
+	v.Reason = input("reason", l.T("admin.prices.reason"))
+	v.FormError = errs["breakdown"]
+
+	ctx := c.Request().Context()
+	for _, ch := range []models.Channel{models.ChannelRetail, models.ChannelWholesale} {
+		hist, err := s.store.BreakdownHistory(ctx, p.ID, ch)
+		if err != nil {
+			return v, err
+		}
+		for _, b := range hist {
+			v.Versions = append(v.Versions, priceVersionRow{B: b,
+				URL: idPath("/admin/products", p.ID) + "/prices/" + strconv.FormatInt(b.ID, 10)})
+		}
+	}
+	// Newest first; retail before wholesale at the same moment.
+	for i := 1; i < len(v.Versions); i++ {
+		for j := i; j > 0 && v.Versions[j].B.CreatedAt.After(v.Versions[j-1].B.CreatedAt); j-- {
+			v.Versions[j], v.Versions[j-1] = v.Versions[j-1], v.Versions[j]
+		}
+	}
+	return v, nil
+}
+
+func (s *Server) priceTitle(l *Localizer, p *models.Product) string {
+	return l.T("admin.prices.title") + " · " + p.Name(l.Lang())
+}
+
+// adminPricesForm shows the current breakdowns in the form, and the
+// versions before them.
+func (s *Server) adminPricesForm(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.store.ProductByID(c.Request().Context(), id)
+	if err != nil {
+		return adminNotFound(err)
+	}
+	v, err := s.pricesView(c, l, p, breakdownValues(p), nil)
+	if err != nil {
+		return err
+	}
+	return s.renderAdmin(c, http.StatusOK, "admin_prices", s.priceTitle(l, p), l, v)
+}
+
+// adminPricesSave records new versions of the breakdowns.
+func (s *Server) adminPricesSave(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	seen, err := lockVersion(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	posted, _ := c.FormParams()
+	f := newFormReader(l, posted)
+	retail, wholesale := parseBreakdowns(f)
+	reason := f.str("reason")
+	if reason == "" {
+		f.fail("reason", "admin.error.reason")
+	} else if len([]rune(reason)) > 500 {
+		f.fail("reason", "admin.error.too_long")
+	}
+	if len(f.errs) == 0 {
+		_, err = s.editor(c).SaveBreakdowns(ctx, id, seen, retail, wholesale, reason)
+		if err == nil {
+			return seeOther(c, idPath("/admin/products", id)+"/prices?done=prices")
+		}
+		if !errors.Is(err, models.ErrInvalid) && !isStale(err) {
+			return adminNotFound(err)
+		}
+	}
+	p, lerr := s.store.ProductByID(ctx, id)
+	if lerr != nil {
+		return adminNotFound(lerr)
+	}
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		for k, msg := range ve.Fields {
+			if k := priceErrorField(k); f.errs[k] == "" {
+				f.errs[k] = translateMessage(l, msg)
+			}
+		}
+	}
+	typed := url.Values{}
+	for k := range posted {
+		if k != "_csrf" && k != "lock_version" {
+			typed.Set(k, posted.Get(k))
+		}
+	}
+	v, verr := s.pricesView(c, l, p, typed, f.errs)
+	if verr != nil {
+		return verr
+	}
+	if isStale(err) {
+		v.Conflict = s.conflictFor(c, l, models.EntityProduct, id)
+		saved := breakdownValues(p)
+		for _, col := range []priceColumn{v.Retail, v.Wholesale} {
+			for _, in := range append([]priceInput{col.Price}, col.Components...) {
+				if a, b := saved.Get(in.Name), typed.Get(in.Name); a != b {
+					v.Conflict.Diffs = append(v.Conflict.Diffs, fieldDiff{Label: col.Heading + ": " + in.Label, Saved: a, Yours: b})
+				}
+			}
+		}
+		for _, in := range []priceInput{v.LocalMarket, v.LabourMinutes} {
+			if a, b := saved.Get(in.Name), typed.Get(in.Name); a != b {
+				v.Conflict.Diffs = append(v.Conflict.Diffs, fieldDiff{Label: in.Label, Saved: a, Yours: b})
+			}
+		}
+	} else {
+		v.LockVersion = seen
+		v.Problem = l.T("admin.prices.not_saved")
+	}
+	return s.renderAdmin(c, formStatus(v.Conflict), "admin_prices", s.priceTitle(l, p), l, v)
+}
+
+// adminBreakdownVersionView is one past or current version, read-only.
+type adminBreakdownVersionView struct {
+	adminView
+	Product    *models.Product
+	B          *models.Breakdown
+	Table      *breakdownTable
+	Current    bool
+	Breadcrumb []adminLink
+}
+
+// adminBreakdownVersion shows one breakdown version as it was recorded.
+func (s *Server) adminBreakdownVersion(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	bid, err := idParam(c, "bid")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p, err := s.store.ProductByID(ctx, id)
+	if err != nil {
+		return adminNotFound(err)
+	}
+	b, err := s.store.BreakdownByID(ctx, id, bid)
+	if err != nil {
+		return adminNotFound(err)
+	}
+	cur := (p.RetailBreakdownID != nil && *p.RetailBreakdownID == b.ID) ||
+		(p.WholesaleBreakdownID != nil && *p.WholesaleBreakdownID == b.ID)
+	base := idPath("/admin/products", p.ID)
+	v := adminBreakdownVersionView{adminView: s.newAdminView(c, l, "products"), Product: p, B: b, Current: cur,
+		Table: newBreakdownTable(b, s.cfg.MinimumWage.Hourly()),
+		Breadcrumb: []adminLink{{"/admin", l.T("admin.title")}, {"/admin/products", l.T("admin.products.title")},
+			{base, p.Name(l.Lang())}, {base + "/prices", l.T("admin.prices.title")}}}
+	title := l.T("admin.prices.version_title", "Channel", l.T("admin.prices.channel."+string(b.Channel)), "Version", b.Version)
+	return s.renderAdmin(c, http.StatusOK, "admin_breakdown", title, l, v)
+}

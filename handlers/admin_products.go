@@ -1,0 +1,272 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/labstack/echo/v4"
+)
+
+func (s *Server) productSpecs(c echo.Context) ([]fieldsetSpec, error) {
+	gs, err := s.store.AllGroups(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	groupOptions := func(l *Localizer) []formOption {
+		out := []formOption{{Value: "", Label: l.T("admin.choose")}}
+		for _, g := range gs {
+			label := g.Name
+			if !g.Active {
+				label += " (" + l.T("admin.status.inactive") + ")"
+			}
+			out = append(out, formOption{Value: strconv.FormatInt(g.ID, 10), Label: label})
+		}
+		return out
+	}
+	return []fieldsetSpec{
+		{Legend: "admin.product.legend", Fields: []fieldSpec{
+			{Name: "name_es", Label: "admin.field.name_es", Type: "text", Required: true, MaxLength: 200, Lang: "es"},
+			{Name: "name_en", Label: "admin.field.name_en", Type: "text", Required: true, MaxLength: 200, Lang: "en"},
+			{Name: "slug", Label: "admin.field.slug", Hint: "admin.hint.slug", Type: "text", Required: true, MaxLength: 120},
+			{Name: "group", Label: "admin.field.group", Type: "select", Required: true, Options: groupOptions},
+			{Name: "craft", Label: "admin.field.craft", Type: "select", Required: true, Options: craftOptions},
+			{Name: "wholesale_min_qty", Label: "admin.field.wholesale_min_qty", Hint: "admin.hint.wholesale_min_qty",
+				Type: "number", Required: true, Min: "1", Max: "10000", Step: "1"},
+			{Name: "featured", Label: "admin.field.featured", Type: "checkbox"},
+		}},
+		{Legend: "admin.product.texts", Fields: []fieldSpec{
+			{Name: "description_es", Label: "admin.field.description_es", Type: "textarea", Rows: 5, Lang: "es"},
+			{Name: "description_en", Label: "admin.field.description_en", Type: "textarea", Rows: 5, Lang: "en"},
+			{Name: "technique_es", Label: "admin.field.technique_es", Type: "text", MaxLength: 300, Lang: "es"},
+			{Name: "technique_en", Label: "admin.field.technique_en", Type: "text", MaxLength: 300, Lang: "en"},
+			{Name: "materials_es", Label: "admin.field.materials_es", Type: "text", MaxLength: 300, Lang: "es"},
+			{Name: "materials_en", Label: "admin.field.materials_en", Type: "text", MaxLength: 300, Lang: "en"},
+		}},
+	}, nil
+}
+
+func productValues(p *models.Product) url.Values {
+	featured := ""
+	if p.Featured {
+		featured = "on"
+	}
+	return url.Values{"name_es": {p.NameES}, "name_en": {p.NameEN}, "slug": {p.Slug},
+		"group": {strconv.FormatInt(p.GroupID, 10)}, "craft": {string(p.Craft)},
+		"wholesale_min_qty": {strconv.Itoa(p.WholesaleMinQty)}, "featured": {featured},
+		"description_es": {p.DescriptionES}, "description_en": {p.DescriptionEN},
+		"technique_es": {p.TechniqueES}, "technique_en": {p.TechniqueEN},
+		"materials_es": {p.MaterialsES}, "materials_en": {p.MaterialsEN}}
+}
+
+func parseProduct(f *formReader) *models.Product {
+	return &models.Product{NameES: f.str("name_es"), NameEN: f.str("name_en"), Slug: f.str("slug"),
+		GroupID: f.id("group"), Craft: models.Craft(f.str("craft")),
+		WholesaleMinQty: f.integer("wholesale_min_qty", true), Featured: f.checkbox("featured"),
+		DescriptionES: f.str("description_es"), DescriptionEN: f.str("description_en"),
+		TechniqueES: f.str("technique_es"), TechniqueEN: f.str("technique_en"),
+		MaterialsES: f.str("materials_es"), MaterialsEN: f.str("materials_en")}
+}
+
+// adminProductsView is the product list with its search.
+type adminProductsView struct {
+	adminView
+	Query     string
+	Published string
+	Page      models.ProductPage
+	Pager     pager
+}
+
+// adminProducts lists products, drafts included, with a search.
+func (s *Server) adminProducts(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	pageN, err := intParam(c, "page", 1, 1, maxPage)
+	if err != nil {
+		return err
+	}
+	f := models.AdminProductFilter{Query: c.QueryParam("q"), Published: c.QueryParam("published"), Page: pageN, PerPage: 50}
+	if f.Published != "" && f.Published != "yes" && f.Published != "no" {
+		return badInput("error.param_unknown", "Param", "published", "Value", f.Published)
+	}
+	page, err := s.store.AdminProducts(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	v := adminProductsView{adminView: s.newAdminView(c, l, "products"), Query: f.Query, Published: f.Published,
+		Page: page, Pager: newPager("/admin/products", c.QueryParams(), page.Page, page.Pages())}
+	return s.renderAdmin(c, http.StatusOK, "admin_products", l.T("admin.products.title"), l, v)
+}
+
+func (s *Server) productForm(c echo.Context, l *Localizer, p *models.Product) recordFormView {
+	v := recordFormView{adminView: s.newAdminView(c, l, "products"), Action: "/admin/products",
+		Submit: l.T("admin.action.create"), Cancel: "/admin/products",
+		Breadcrumb: []adminLink{{"/admin", l.T("admin.title")}, {"/admin/products", l.T("admin.products.title")}}}
+	if p == nil || p.ID == 0 {
+		v.Facts = []adminFact{{l.T("admin.field.status"), l.T("admin.product.draft_note")}}
+		return v
+	}
+	base := idPath("/admin/products", p.ID)
+	v.Action, v.LockVersion, v.Submit = base, p.LockVersion, l.T("admin.action.save")
+	status, price := l.T("admin.status.draft"), l.T("admin.product.no_prices")
+	if p.Published {
+		status = l.T("admin.status.published")
+	}
+	if p.RetailBreakdownID != nil {
+		price = l.Money(p.Price()) + " · " + l.T("admin.product.wholesale_short") + " " + l.Money(p.WholesalePrice())
+	}
+	v.Facts = []adminFact{{l.T("admin.field.status"), status}, {l.T("admin.field.price"), price},
+		{l.T("admin.field.stock"), strconv.Itoa(p.Stock)}}
+	publish := adminAction{URL: base + "/published",
+		Hidden: []adminHidden{{"lock_version", strconv.FormatInt(p.LockVersion, 10)}}}
+	if p.Published {
+		publish.Label, publish.Hint, publish.Danger = l.T("admin.action.unpublish"), l.T("admin.action.unpublish_hint"), true
+		publish.Hidden = append(publish.Hidden, adminHidden{"published", "0"})
+	} else {
+		publish.Label, publish.Hint = l.T("admin.action.publish"), l.T("admin.action.publish_hint")
+		publish.Hidden = append(publish.Hidden, adminHidden{"published", "1"})
+	}
+	v.Actions = []adminAction{publish}
+	v.Links = []adminLink{{base + "/prices", l.T("admin.prices.title")}, {base + "/stock", l.T("admin.stock.title")},
+		{base + "/image", l.T("admin.image.title")}, {auditLink(models.EntityProduct, p.ID), l.T("admin.audit.of_record")}}
+	if p.Published {
+		v.Links = append(v.Links, adminLink{"/products/" + p.Slug, l.T("admin.link.public_page")},
+			adminLink{"/products/" + p.Slug + "/history", l.T("pricehistory.link")})
+	}
+	return v
+}
+
+func (s *Server) adminProductNew(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	specs, err := s.productSpecs(c)
+	if err != nil {
+		return err
+	}
+	v := s.productForm(c, l, nil)
+	v.Fieldsets = buildForm(l, specs, url.Values{"wholesale_min_qty": {"1"}}, nil)
+	return s.renderAdmin(c, http.StatusOK, "admin_form", l.T("admin.product.new"), l, v)
+}
+
+func (s *Server) adminProductCreate(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	specs, err := s.productSpecs(c)
+	if err != nil {
+		return err
+	}
+	posted, _ := c.FormParams()
+	f := newFormReader(l, posted)
+	p := parseProduct(f)
+	if len(f.errs) == 0 {
+		err = s.editor(c).CreateProduct(c.Request().Context(), p)
+		if err == nil {
+			return seeOther(c, idPath("/admin/products", p.ID)+"?done=created")
+		}
+		if !errors.Is(err, models.ErrInvalid) {
+			return err
+		}
+	} else {
+		err = validationOf(models.ValidateProduct(p)) // every message at once
+	}
+	v := s.productForm(c, l, nil)
+	v.Errors = f.merge(err)
+	v.Fieldsets = buildForm(l, specs, formValues(posted, specs), v.Errors)
+	return s.renderAdmin(c, http.StatusBadRequest, "admin_form", l.T("admin.product.new"), l, v)
+}
+
+func (s *Server) adminProductEdit(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.store.ProductByID(c.Request().Context(), id)
+	if err != nil {
+		return adminNotFound(err)
+	}
+	specs, err := s.productSpecs(c)
+	if err != nil {
+		return err
+	}
+	v := s.productForm(c, l, p)
+	v.Fieldsets = buildForm(l, specs, productValues(p), nil)
+	return s.renderAdmin(c, http.StatusOK, "admin_form", p.Name(l.Lang()), l, v)
+}
+
+func (s *Server) adminProductUpdate(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	seen, err := lockVersion(c)
+	if err != nil {
+		return err
+	}
+	posted, _ := c.FormParams()
+	f := newFormReader(l, posted)
+	p := parseProduct(f)
+	p.ID, p.LockVersion = id, seen
+	if len(f.errs) == 0 {
+		err = s.editor(c).UpdateProduct(c.Request().Context(), p)
+		if err == nil {
+			return seeOther(c, idPath("/admin/products", id)+"?done=saved")
+		}
+	} else {
+		err = validationOf(models.ValidateProduct(p))
+	}
+	return s.productRefused(c, l, id, err, f, posted, true)
+}
+
+// productRefused re-renders the edit form after a refused change; typed
+// is false after the publish button, whose post carries no fields.
+func (s *Server) productRefused(c echo.Context, l *Localizer, id int64, err error, f *formReader, posted url.Values, typed bool) error {
+	if !errors.Is(err, models.ErrInvalid) && !isStale(err) {
+		return adminNotFound(err)
+	}
+	cur, lerr := s.store.ProductByID(c.Request().Context(), id)
+	if lerr != nil {
+		return adminNotFound(lerr)
+	}
+	specs, serr := s.productSpecs(c)
+	if serr != nil {
+		return serr
+	}
+	v := s.productForm(c, l, cur)
+	values := productValues(cur)
+	if typed {
+		values = formValues(posted, specs)
+	}
+	if isStale(err) {
+		v.Conflict = s.conflictFor(c, l, models.EntityProduct, id)
+		v.Conflict.Diffs = diffValues(l, specs, productValues(cur), values)
+	} else {
+		v.Errors = f.merge(err)
+		if typed {
+			v.LockVersion = f.id("lock_version")
+		}
+		if msg, ok := v.Errors["published"]; ok {
+			v.Problem = msg
+		}
+	}
+	v.Fieldsets = buildForm(l, specs, values, v.Errors)
+	return s.renderAdmin(c, formStatus(v.Conflict), "admin_form", cur.Name(l.Lang()), l, v)
+}
+
+func (s *Server) adminProductPublished(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	seen, err := lockVersion(c)
+	if err != nil {
+		return err
+	}
+	published := c.FormValue("published") == "1"
+	err = s.editor(c).SetProductPublished(c.Request().Context(), id, seen, published)
+	if err == nil {
+		return seeOther(c, idPath("/admin/products", id)+"?done="+map[bool]string{true: "published", false: "unpublished"}[published])
+	}
+	return s.productRefused(c, l, id, err, newFormReader(l, url.Values{}), nil, false)
+}
