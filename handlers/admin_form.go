@@ -249,6 +249,8 @@ var modelMessages = map[string]string{
 	"choose an active producer group":                           "admin.error.group",
 	"must be at least 1":                                        "admin.error.min_one",
 	"must be at most 10000":                                     "admin.error.max_qty",
+	"must have at most 80 characters":                           "admin.error.too_long",
+	"must have at most 120 characters":                          "admin.error.too_long",
 	"must have at most 160 characters":                          "admin.error.too_long",
 	"must have at most 200 characters":                          "admin.error.too_long",
 	"must have at most 300 characters":                          "admin.error.too_long",

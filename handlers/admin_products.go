@@ -166,7 +166,7 @@ func (s *Server) adminProductCreate(c echo.Context) error {
 			return err
 		}
 	} else {
-		err = validationOf(models.ValidateProduct(p)) // every message at once
+		err = validationOf(models.ValidateProductFields(p)) // every message at once
 	}
 	v := s.productForm(c, l, nil)
 	v.Errors = f.merge(err)
@@ -213,7 +213,7 @@ func (s *Server) adminProductUpdate(c echo.Context) error {
 			return seeOther(c, idPath("/admin/products", id)+"?done=saved")
 		}
 	} else {
-		err = validationOf(models.ValidateProduct(p))
+		err = validationOf(models.ValidateProductFields(p))
 	}
 	return s.productRefused(c, l, id, err, f, posted, true)
 }

@@ -268,6 +268,13 @@ func groupValues(g *models.Group) url.Values {
 		"photo": {g.Photo}}
 }
 
+// checkPhoto accepts an empty photo, a static file or an uploaded picture.
+func (s *Server) checkPhoto(f *formReader, photo string) {
+	if _, uploaded := models.MediaName(photo); photo != "" && !uploaded && !s.assets.Has(photo) {
+		f.fail("photo", "admin.error.photo")
+	}
+}
+
 func parseGroup(f *formReader) *models.Group {
 	return &models.Group{Name: f.str("name"), Slug: f.str("slug"), AssociationID: f.id("association"),
 		Region: models.Region(f.str("region")), Place: f.str("place"), Craft: models.Craft(f.str("craft")),
@@ -329,6 +336,7 @@ func (s *Server) adminGroupCreate(c echo.Context) error {
 	posted, _ := c.FormParams()
 	f := newFormReader(l, posted)
 	g := parseGroup(f)
+	s.checkPhoto(f, g.Photo)
 	if len(f.errs) == 0 {
 		err = s.editor(c).CreateGroup(c.Request().Context(), g)
 		if err == nil {
@@ -338,7 +346,7 @@ func (s *Server) adminGroupCreate(c echo.Context) error {
 			return err
 		}
 	} else {
-		err = validationOf(models.ValidateGroup(g)) // every message at once
+		err = validationOf(models.ValidateGroupFields(g)) // every message at once
 	}
 	v := s.groupForm(c, l, nil)
 	v.Errors = f.merge(err)
@@ -379,13 +387,14 @@ func (s *Server) adminGroupUpdate(c echo.Context) error {
 	f := newFormReader(l, posted)
 	g := parseGroup(f)
 	g.ID, g.LockVersion = id, seen
+	s.checkPhoto(f, g.Photo)
 	if len(f.errs) == 0 {
 		err = s.editor(c).UpdateGroup(c.Request().Context(), g)
 		if err == nil {
 			return seeOther(c, idPath("/admin/groups", id)+"?done=saved")
 		}
 	} else {
-		err = validationOf(models.ValidateGroup(g))
+		err = validationOf(models.ValidateGroupFields(g))
 	}
 	return s.groupRefused(c, l, id, err, f, posted, true)
 }

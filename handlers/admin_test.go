@@ -642,3 +642,70 @@ func TestAdmin_Users_RoleChangeEndsSessionsAndIsAudited(t *testing.T) {
 		checkPage(t, "users", admin.Get("/admin/users"))
 	})
 }
+
+func TestAdmin_GroupsAndAssociations_CreateEditDeactivate(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newAdminShop(t, db)
+		staff, _ := s.signInAs(t, models.RoleStaff)
+
+		res := staff.PostForm("/admin/associations?lang=en", url.Values{"name": {""}, "slug": {"Asoc!"}, "region": {"mars"}})
+		if res.Status != http.StatusBadRequest || fieldError(res.Body, "f-name") == "" || fieldError(res.Body, "f-slug") == "" ||
+			fieldError(res.Body, "f-region") == "" {
+			t.Fatalf("bad association: %d", res.Status)
+		}
+		res = staff.PostForm("/admin/associations", url.Values{"name": {"Asociación Puno"}, "slug": {"asoc-puno"}, "region": {"puno"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("create association: %d %.300s", res.Status, res.Body)
+		}
+		assocPath := strings.TrimSuffix(res.Location(), "?done=created")
+
+		group := url.Values{"name": {"Tejedoras de Taquile"}, "slug": {"tejedoras-taquile"}, "association": {strings.TrimPrefix(assocPath, "/admin/associations/")},
+			"region": {"puno"}, "place": {strings.Repeat("x", 121)}, "craft": {"knitwear"}, "artisans": {"-3"},
+			"women_percent": {"cien"}, "assembly_cadence": {"weekly"}, "photo": {"img/groups/none.svg"}}
+		res = staff.PostForm("/admin/groups?lang=en", group)
+		if res.Status != http.StatusBadRequest {
+			t.Fatalf("bad group: %d", res.Status)
+		}
+		for id, want := range map[string]string{"f-place": "too long", "f-artisans": "negative", "f-women-percent": "whole number", "f-photo": "no such picture"} {
+			if got := fieldError(res.Body, id); !strings.Contains(got, want) {
+				t.Errorf("%s: %q, want %q", id, got, want)
+			}
+		}
+		if got, _ := inputValue(res.Body, "women_percent"); got != "cien" {
+			t.Errorf("women_percent kept as %q", got)
+		}
+		group.Set("place", "Taquile")
+		group.Set("artisans", "40")
+		group.Set("women_percent", "90")
+		group.Set("photo", "")
+		res = staff.PostForm("/admin/groups", group)
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("create group: %d %.300s", res.Status, res.Body)
+		}
+
+		// The group of a published product cannot be deactivated; the page says why.
+		gpath := "/admin/groups/" + strconv.FormatInt(s.group.ID, 10)
+		res = staff.PostForm(gpath+"/active?lang=en", url.Values{"active": {"0"}, "lock_version": {strconv.FormatInt(s.group.LockVersion, 10)}})
+		if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "1 published products: unpublish them first") {
+			t.Errorf("deactivate a selling group: %d", res.Status)
+		}
+		// The association of an active group neither.
+		apath := "/admin/associations/" + strconv.FormatInt(s.assoc.ID, 10)
+		res = staff.PostForm(apath+"/active?lang=en", url.Values{"active": {"0"}, "lock_version": {strconv.FormatInt(s.assoc.LockVersion, 10)}})
+		if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "active producer groups") {
+			t.Errorf("deactivate an association with groups: %d", res.Status)
+		}
+		// Unpublish, then the group can go.
+		res = staff.PostForm(s.path("/published"), url.Values{"published": {"0"}, "lock_version": {strconv.FormatInt(s.product.LockVersion, 10)}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("unpublish: %d", res.Status)
+		}
+		res = staff.PostForm(gpath+"/active", url.Values{"active": {"0"}, "lock_version": {strconv.FormatInt(s.group.LockVersion, 10)}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("deactivate group: %d %.300s", res.Status, res.Body)
+		}
+		if res := s.client(t).Get("/groups/" + s.group.Slug); res.Status != http.StatusNotFound {
+			t.Errorf("a deactivated group's page: %d", res.Status)
+		}
+	})
+}

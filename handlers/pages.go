@@ -1,19 +1,27 @@
 package handlers
 
-import "github.com/labstack/echo/v4"
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
 
 // registerPages adds the storefront's HTML pages and the transparency
 // downloads. Every GET here is the same for all anonymous visitors of a
-// language, so it goes through the page cache.
+// language, so it goes through the page cache. HEAD is answered too, for
+// link checkers and uptime monitors.
 func (s *Server) registerPages(e *echo.Echo) {
-	e.GET("/", s.cached(s.homePage))
-	e.GET("/products", s.cached(s.productsPage))
-	e.GET("/products/:slug", s.cached(s.productPage))
-	e.GET("/groups", s.cached(s.groupsPage))
-	e.GET("/groups/:slug", s.cached(s.groupPage))
-	e.GET("/transparency", s.cached(s.transparencyPage))
-	e.GET("/transparency/breakdowns.csv", attachment("qhatu-breakdowns.csv", s.cached(s.breakdownsCSV)))
-	e.GET("/transparency/breakdowns.json", attachment("qhatu-breakdowns.json", s.cached(s.breakdownsJSON)))
+	get := func(path string, h echo.HandlerFunc) {
+		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+	}
+	get("/", s.cached(s.homePage))
+	get("/products", s.cached(s.productsPage))
+	get("/products/:slug", s.cached(s.productPage))
+	get("/groups", s.cached(s.groupsPage))
+	get("/groups/:slug", s.cached(s.groupPage))
+	get("/transparency", s.cached(s.transparencyPage))
+	get("/transparency/breakdowns.csv", attachment("qhatu-breakdowns.csv", s.cached(s.breakdownsCSV)))
+	get("/transparency/breakdowns.json", attachment("qhatu-breakdowns.json", s.cached(s.breakdownsJSON)))
 }
 
 // attachment marks a download. It wraps the cache because the cache keeps

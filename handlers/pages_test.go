@@ -1001,3 +1001,17 @@ func htmlFragmentBalanced(frag string) error {
 	}
 	return nil
 }
+
+func TestPages_AnswerHEAD(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newShop(t, db)
+		for _, path := range []string{"/", "/products", "/products/" + s.products[0].Slug, "/transparency/breakdowns.csv"} {
+			req := httptest.NewRequest(http.MethodHead, path, nil)
+			rec := httptest.NewRecorder()
+			s.srv.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				t.Errorf("HEAD %s: %d", path, rec.Code)
+			}
+		}
+	})
+}

@@ -129,6 +129,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	// The TCP peer, or X-Forwarded-For from trusted proxies only (accounts.go).
 	e.IPExtractor = s.ipExtractor()
+	e.Pre(headAsGet)
 
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -201,3 +202,21 @@ func (s *Server) readyz(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
+
+// headAsGet answers HEAD wherever GET is routed (crawlers and uptime checks
+// use it): the request is routed as a GET and its body is dropped. Echo
+// routes on the request it was handed, so the method is changed in place.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if r := c.Request(); r.Method == http.MethodHead {
+			r.Method = http.MethodGet
+			c.Response().Writer = headWriter{c.Response().Writer}
+		}
+		return next(c)
+	}
+}
+
+// headWriter sends the headers of a response and drops its body.
+type headWriter struct{ http.ResponseWriter }
+
+func (headWriter) Write(b []byte) (int, error) { return len(b), nil }

@@ -224,7 +224,9 @@ func groupAudit(g *Group) map[string]any {
 		"story_es": g.StoryES, "story_en": g.StoryEN, "photo": g.Photo, "active": g.Active}
 }
 
-func validateGroupForm(tx *gorm.DB, g *Group) error {
+// ValidateGroupFields checks a group as the back office edits it:
+// ValidateGroup, a place, and the lengths the schema allows.
+func ValidateGroupFields(g *Group) error {
 	g.Name, g.Place = strings.TrimSpace(g.Name), strings.TrimSpace(g.Place)
 	err := ValidateGroup(g)
 	var v ValidationError
@@ -244,6 +246,15 @@ func validateGroupForm(tx *gorm.DB, g *Group) error {
 	}
 	if len(g.Photo) > 200 {
 		v.add("photo", "must have at most 200 characters")
+	}
+	return v.orNil()
+}
+
+func validateGroupForm(tx *gorm.DB, g *Group) error {
+	err := ValidateGroupFields(g)
+	var v ValidationError
+	if err != nil {
+		v = *err.(*ValidationError)
 	}
 	if g.AssociationID != 0 {
 		var a Association
@@ -367,7 +378,9 @@ func productAudit(p *Product) map[string]any {
 		"image": p.Image}
 }
 
-func validateProductForm(tx *gorm.DB, p *Product) error {
+// ValidateProductFields checks a product as the back office edits it:
+// ValidateProduct and the lengths the schema allows.
+func ValidateProductFields(p *Product) error {
 	for _, f := range []*string{&p.NameES, &p.NameEN, &p.DescriptionES, &p.DescriptionEN,
 		&p.TechniqueES, &p.TechniqueEN, &p.MaterialsES, &p.MaterialsEN} {
 		*f = strings.TrimSpace(*f)
@@ -390,6 +403,15 @@ func validateProductForm(tx *gorm.DB, p *Product) error {
 	}
 	if p.WholesaleMinQty > 10000 {
 		v.add("wholesale_min_qty", "must be at most 10000")
+	}
+	return v.orNil()
+}
+
+func validateProductForm(tx *gorm.DB, p *Product) error {
+	err := ValidateProductFields(p)
+	var v ValidationError
+	if err != nil {
+		v = *err.(*ValidationError)
 	}
 	if p.GroupID != 0 {
 		var g Group
