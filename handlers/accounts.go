@@ -328,7 +328,11 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper: func(c echo.Context) bool {
 			if safeMethod(c.Request().Method) || c.Request().Method == http.MethodOptions {
-				return !s.acct.formPages[c.Path()]
+				// Form pages get a token, and so does every page a
+				// signed-in visitor sees: its header has the sign-out
+				// form. Anonymous catalog pages get none, so they set no
+				// cookie and stay cacheable.
+				return !s.acct.formPages[c.Path()] && s.currentUser(c) == nil
 			}
 			return s.acct.csrfExempt[c.Path()]
 		},

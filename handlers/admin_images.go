@@ -185,21 +185,3 @@ func (s *Server) media(c echo.Context) error {
 	http.ServeContent(c.Response(), c.Request(), "", m.CreatedAt, f)
 	return nil
 }
-
-// imageURL is the template function for a product or group picture: an
-// uploaded one ("media/<name>") under /media/, otherwise the static file,
-// falling back to the craft's picture and then the logo, so a missing
-// file never shows a broken image.
-func imageURL(assets *Assets) func(string, models.Craft) string {
-	return func(p string, craft models.Craft) string {
-		if name, ok := models.MediaName(p); ok {
-			return "/media/" + name
-		}
-		for _, c := range []string{p, "img/crafts/" + string(craft) + ".svg"} {
-			if c != "" && assets.Has(c) {
-				return assets.URL(c)
-			}
-		}
-		return assets.URL("img/favicon.svg")
-	}
-}

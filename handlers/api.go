@@ -120,7 +120,7 @@ func (s *Server) toAPIProduct(l *Localizer, p *models.Product) apiProduct {
 	out := apiProduct{
 		Slug: p.Slug, Name: p.Name(l.Lang()), Craft: p.Craft, Price: p.Price(), Stock: p.Stock,
 		ArtisanSharePermille: p.ArtisanSharePermille(),
-		Image:                s.absURL(s.assets.URL(p.Image)),
+		Image:                s.absURL(s.assets.Image(p.Image, p.Craft)),
 		URL:                  s.absURL("/products/" + p.Slug),
 		Breakdown:            s.toAPIBreakdown(l, p.RetailBreakdown),
 	}
@@ -134,7 +134,7 @@ func (s *Server) toAPIGroup(l *Localizer, g *models.Group) apiGroup {
 	out := apiGroup{
 		Slug: g.Slug, Name: g.Name, Region: g.Region, Place: g.Place, Craft: g.Craft,
 		Artisans: g.Artisans, WomenPercent: g.WomenPercent, AssemblyCadence: g.AssemblyCadence,
-		Photo: s.absURL(s.assets.URL(g.Photo)), URL: s.absURL("/groups/" + g.Slug),
+		Photo: s.absURL(s.assets.Image(g.Photo, g.Craft)), URL: s.absURL("/groups/" + g.Slug),
 	}
 	if g.Association != nil {
 		out.Association = g.Association.Name

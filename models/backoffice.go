@@ -436,6 +436,7 @@ func (e *Editor) CreateProduct(ctx context.Context, p *Product) error {
 		if err := slugFree(tx, "products", p.Slug, 0); err != nil {
 			return err
 		}
+		p.SearchText = productSearchText(p)
 		if err := tx.Omit(clause.Associations).Create(p).Error; err != nil {
 			return uniqueSlug(err, "create product "+p.Slug)
 		}
@@ -461,7 +462,8 @@ func (e *Editor) UpdateProduct(ctx context.Context, p *Product) error {
 				"description_es": p.DescriptionES, "description_en": p.DescriptionEN, "craft": p.Craft,
 				"technique_es": p.TechniqueES, "technique_en": p.TechniqueEN,
 				"materials_es": p.MaterialsES, "materials_en": p.MaterialsEN, "group_id": p.GroupID,
-				"wholesale_min_qty": p.WholesaleMinQty, "featured": p.Featured})
+				"wholesale_min_qty": p.WholesaleMinQty, "featured": p.Featured,
+				"search_text": productSearchText(p)})
 		if err != nil {
 			return err
 		}

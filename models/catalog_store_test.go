@@ -297,3 +297,26 @@ func TestStore_SearchIgnoresAccentsAndCase(t *testing.T) {
 		}
 	})
 }
+
+func TestStore_SearchFollowsABackOfficeEdit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := models.NewStore(db)
+		p := seedProduct(t, ctx, s)
+		got, err := s.ProductByID(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got.NameES, got.NameEN = "Torito de Pucará", "Pucará bull"
+		got.Group, got.RetailBreakdown, got.WholesaleBreakdown = nil, nil, nil
+		if err := s.Editor("staff@ciap.test").UpdateProduct(ctx, got); err != nil {
+			t.Fatalf("update: %v", err)
+		}
+		for q, want := range map[string]int64{"pucara": 1, "iglesia": 0} {
+			page, err := s.ListProducts(ctx, models.ProductFilter{Query: q})
+			if err != nil || page.Total != want {
+				t.Errorf("search %q after the edit: %d results, want %d (err %v)", q, page.Total, want, err)
+			}
+		}
+	})
+}
