@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -61,6 +62,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		case status < 500:
 			msgID = "error.bad_request"
 		}
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client went away mid-request: nobody is left to answer,
+		// and it is not the shop's failure.
+		s.log.Debug("client gone", "path", c.Request().URL.Path)
+		return
 	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,

@@ -167,8 +167,16 @@ CREATE TABLE products (
 	updated_at {{ts}} NOT NULL
 );
 CREATE INDEX ix_products_group ON products(group_id);
-CREATE INDEX ix_products_craft ON products(craft);
-CREATE INDEX ix_products_published_price ON products(published, price_amount);
+-- One index per catalog sort order, so a page is an index range scan and
+-- never a sort of the whole catalog; (published, group_id) also answers
+-- the per-group counts from the index alone.
+CREATE INDEX ix_products_featured ON products(published, featured DESC, id);
+CREATE INDEX ix_products_price ON products(published, price_amount, id);
+CREATE INDEX ix_products_newest ON products(published, created_at DESC, id DESC);
+CREATE INDEX ix_products_name_es ON products(published, name_es, id);
+CREATE INDEX ix_products_name_en ON products(published, name_en, id);
+CREATE INDEX ix_products_published_group ON products(published, group_id);
+CREATE INDEX ix_products_craft ON products(craft, published, price_amount);
 CREATE TABLE price_breakdowns (
 	id {{id}},
 	product_id BIGINT NOT NULL REFERENCES products(id),
