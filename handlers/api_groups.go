@@ -11,7 +11,7 @@ import (
 // thousands: one page holds them all).
 func (s *Server) apiGroups(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	groups, err := s.store.ListGroups(c.Request().Context())
+	groups, err := s.catalogGroups(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -63,9 +62,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 			msgID = "error.bad_request"
 		}
 	}
-	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
-		// The client went away mid-request: nobody is left to answer,
-		// and it is not the shop's failure.
+	if c.Request().Context().Err() != nil {
+		// The client went away mid-request (the error is then a canceled
+		// context or a cut database read): nobody is left to answer, and
+		// it is not the shop's failure.
 		s.log.Debug("client gone", "path", c.Request().URL.Path)
 		return
 	}

@@ -41,7 +41,7 @@ type groupsView struct {
 // groupsPage lists the producer groups by region.
 func (s *Server) groupsPage(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	gs, err := s.store.ListGroups(c.Request().Context())
+	gs, err := s.catalogGroups(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -30,15 +30,14 @@ func (s *Server) homePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	groups, err := s.store.ListGroups(ctx)
+	groups, err := s.catalogGroups(ctx)
 	if err != nil {
 		return err
 	}
-	all, err := s.store.ProductsWithBreakdowns(ctx)
+	fig, err := s.catalogFiguresNow(ctx)
 	if err != nil {
 		return err
 	}
-	fig := computeCatalogFigures(all, s.cfg.MinimumWage.Hourly())
 	v := homeView{Featured: featuredOnly(featured.Items), Regions: byRegion(groups), Fig: fig,
 		Chart: sharesChart(l, "home-chart", fig.Shares)}
 	return s.render(c, http.StatusOK, "home", Page{L: l, Title: l.T("home.title"),

@@ -35,7 +35,7 @@ func (s *Server) productsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	groups, err := s.store.ListGroups(ctx)
+	groups, err := s.catalogGroups(ctx)
 	if err != nil {
 		return err
 	}

@@ -135,12 +135,11 @@ type transparencyView struct {
 // transparencyPage explains how prices are set and shows catalog-wide figures.
 func (s *Server) transparencyPage(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	ps, err := s.store.ProductsWithBreakdowns(c.Request().Context())
+	fig, err := s.catalogFiguresNow(c.Request().Context())
 	if err != nil {
 		return err
 	}
 	minHourly := s.cfg.MinimumWage.Hourly()
-	fig := computeCatalogFigures(ps, minHourly)
 	v := transparencyView{
 		Fig: fig, Chart: sharesChart(l, "catalog-chart", fig.Shares),
 		MinWage: s.cfg.MinimumWage, MinMonthly: models.Soles(s.cfg.MinimumWage.Monthly), MinHourly: minHourly,

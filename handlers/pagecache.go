@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"net/http"
-	"sync/atomic"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/labstack/echo/v4"
@@ -15,7 +14,7 @@ import (
 // WatchCatalog picks up changes made by other instances.
 type pageCache struct {
 	entries *lru.Cache[string, *cachedPage]
-	version atomic.Int64
+	version *catalogVersion
 }
 
 type cachedPage struct {
@@ -28,7 +27,7 @@ type cachedPage struct {
 // maxCachedBody keeps one huge export from evicting many pages.
 const maxCachedBody = 512 << 10
 
-func newPageCache(size int) *pageCache {
+func newPageCache(size int, version *catalogVersion) *pageCache {
 	if size <= 0 {
 		return nil
 	}
@@ -36,19 +35,7 @@ func newPageCache(size int) *pageCache {
 	if err != nil {
 		return nil
 	}
-	return &pageCache{entries: c}
-}
-
-func (p *pageCache) setVersion(v int64) {
-	if p == nil {
-		return
-	}
-	for {
-		cur := p.version.Load()
-		if v <= cur || p.version.CompareAndSwap(cur, v) {
-			return
-		}
-	}
+	return &pageCache{entries: c, version: version}
 }
 
 // sessionCookie is the cookie that marks a signed-in or carting visitor,
@@ -71,7 +58,7 @@ func (s *Server) cached(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Response().Header().Set("Vary", "Accept-Language, Cookie")
 		key := s.tr.Pick(c) + " " + r.URL.RequestURI()
-		version := p.version.Load()
+		version := p.version.get()
 		if e, ok := p.entries.Get(key); ok && e.version == version {
 			return c.Blob(e.status, e.contentType, e.body)
 		}

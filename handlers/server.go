@@ -61,9 +61,14 @@ type Server struct {
 	assets *Assets
 	views  *Views
 	cache  *pageCache
-	echo   *echo.Echo
-	acct   accounts    // sessions, passwords, mail (accounts.go)
-	access accessState // the route × role table's routes (roles.go)
+	// version is the catalog version this instance last saw; the page
+	// cache and the memos below are keyed by it.
+	version catalogVersion
+	groups  memo[[]models.GroupSummary]
+	figures memo[catalogFigures]
+	echo    *echo.Echo
+	acct    accounts    // sessions, passwords, mail (accounts.go)
+	access  accessState // the route × role table's routes (roles.go)
 }
 
 // New builds the server: templates, translations and static files are
@@ -77,15 +82,20 @@ func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, cfg: cfg, log: log, tr: tr, assets: assets,
-		cache: newPageCache(cfg.PageCacheEntries)}
+	s := &Server{store: store, cfg: cfg, log: log, tr: tr, assets: assets}
+	s.cache = newPageCache(cfg.PageCacheEntries, &s.version)
 	if s.views, err = NewViews(assets, cfg); err != nil {
 		return nil, err
 	}
 	if err := s.initAccounts(); err != nil {
 		return nil, err
 	}
-	store.OnCatalogChange(s.cache.setVersion)
+	v, err := store.CatalogVersion(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	s.version.set(v)
+	store.OnCatalogChange(s.version.set)
 	s.echo = s.routes()
 	if err := s.checkAccess(); err != nil {
 		return nil, err
@@ -99,14 +109,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 // WatchCatalog polls the catalog version until ctx ends, so pages cached
 // here are dropped when another instance changes the catalog.
 func (s *Server) WatchCatalog(ctx context.Context) {
-	if s.cache == nil || s.cfg.CatalogPoll <= 0 {
+	if s.cfg.CatalogPoll <= 0 {
 		return
 	}
 	t := time.NewTicker(s.cfg.CatalogPoll)
 	defer t.Stop()
 	for {
 		if v, err := s.store.CatalogVersion(ctx); err == nil {
-			s.cache.setVersion(v)
+			s.version.set(v)
 		} else if ctx.Err() == nil {
 			s.log.Warn("poll catalog version", "err", err)
 		}

@@ -150,6 +150,9 @@ func benchServer(ctx context.Context, store *models.Store, o options, slug strin
 	fmt.Fprintln(tw, "URL\treq/s\tp50\tp99\tvs static\t")
 	var ceiling float64
 	for i, t := range targets {
+		// wrk cuts its connections mid-request when it stops; give the
+		// server a moment to finish those before the next URL.
+		time.Sleep(time.Second)
 		if err := warm(base + t.path); err != nil {
 			return fmt.Errorf("%s: %w", t.path, err)
 		}
