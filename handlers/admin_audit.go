@@ -122,13 +122,9 @@ type adminAuditEntryView struct {
 // adminAuditEntry shows one entry with every field before and after.
 func (s *Server) adminAuditEntry(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
+	e, err := loadRecord(c, s.store.AuditEntryByID)
 	if err != nil {
 		return err
-	}
-	e, err := s.store.AuditEntryByID(c.Request().Context(), id)
-	if err != nil {
-		return adminNotFound(err)
 	}
 	v := adminAuditEntryView{adminView: s.newAdminView(c, l, "audit"), E: e, Changes: e.Changes(),
 		RecordURL:  recordURL(e.EntityType, e.EntityID),

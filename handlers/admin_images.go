@@ -74,13 +74,9 @@ func (s *Server) imageView(c echo.Context, l *Localizer, p *models.Product) admi
 // adminImageForm shows the product's picture and the upload form.
 func (s *Server) adminImageForm(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
+	p, err := loadRecord(c, s.store.ProductByID)
 	if err != nil {
 		return err
-	}
-	p, err := s.store.ProductByID(c.Request().Context(), id)
-	if err != nil {
-		return adminNotFound(err)
 	}
 	v := s.imageView(c, l, p)
 	status := http.StatusOK
@@ -94,11 +90,7 @@ func (s *Server) adminImageForm(c echo.Context) error {
 // adminImageUpload stores a new picture for the product.
 func (s *Server) adminImageUpload(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	seen, err := lockVersion(c)
+	id, seen, err := editTarget(c)
 	if err != nil {
 		return err
 	}

@@ -192,13 +192,9 @@ func (s *Server) priceTitle(l *Localizer, p *models.Product) string {
 // versions before them.
 func (s *Server) adminPricesForm(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
+	p, err := loadRecord(c, s.store.ProductByID)
 	if err != nil {
 		return err
-	}
-	p, err := s.store.ProductByID(c.Request().Context(), id)
-	if err != nil {
-		return adminNotFound(err)
 	}
 	v, err := s.pricesView(c, l, p, breakdownValues(p), nil)
 	if err != nil {
@@ -210,11 +206,7 @@ func (s *Server) adminPricesForm(c echo.Context) error {
 // adminPricesSave records new versions of the breakdowns.
 func (s *Server) adminPricesSave(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	seen, err := lockVersion(c)
+	id, seen, err := editTarget(c)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"errors"
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,17 +15,7 @@ func (s *Server) productSpecs(c echo.Context) ([]fieldsetSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	groupOptions := func(l *Localizer) []formOption {
-		out := []formOption{{Value: "", Label: l.T("admin.choose")}}
-		for _, g := range gs {
-			label := g.Name
-			if !g.Active {
-				label += " (" + l.T("admin.status.inactive") + ")"
-			}
-			out = append(out, formOption{Value: strconv.FormatInt(g.ID, 10), Label: label})
-		}
-		return out
-	}
+	groupOptions := recordOptions(gs, func(g models.Group) (int64, string, bool) { return g.ID, g.Name, g.Active })
 	return []fieldsetSpec{
 		{Legend: "admin.product.legend", Fields: []fieldSpec{
 			{Name: "name_es", Label: "admin.field.name_es", Type: "text", Required: true, MaxLength: 200, Lang: "es"},
@@ -100,15 +90,13 @@ func (s *Server) adminProducts(c echo.Context) error {
 }
 
 func (s *Server) productForm(c echo.Context, l *Localizer, p *models.Product) recordFormView {
-	v := recordFormView{adminView: s.newAdminView(c, l, "products"), Action: "/admin/products",
-		Submit: l.T("admin.action.create"), Cancel: "/admin/products",
-		Breadcrumb: []adminLink{{"/admin", l.T("admin.title")}, {"/admin/products", l.T("admin.products.title")}}}
+	v := s.newRecordForm(c, l, "products", "/admin/products", "admin.products.title")
 	if p == nil || p.ID == 0 {
 		v.Facts = []adminFact{{l.T("admin.field.status"), l.T("admin.product.draft_note")}}
 		return v
 	}
 	base := idPath("/admin/products", p.ID)
-	v.Action, v.LockVersion, v.Submit = base, p.LockVersion, l.T("admin.action.save")
+	v.edits(l, "/admin/products", p.ID, p.LockVersion)
 	status, price := l.T("admin.status.draft"), l.T("admin.product.no_prices")
 	if p.Published {
 		status = l.T("admin.status.published")
@@ -137,136 +125,19 @@ func (s *Server) productForm(c echo.Context, l *Localizer, p *models.Product) re
 	return v
 }
 
-func (s *Server) adminProductNew(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	specs, err := s.productSpecs(c)
-	if err != nil {
-		return err
-	}
-	v := s.productForm(c, l, nil)
-	v.Fieldsets = buildForm(l, specs, url.Values{"wholesale_min_qty": {"1"}}, nil)
-	return s.renderAdmin(c, http.StatusOK, "admin_form", l.T("admin.product.new"), l, v)
-}
-
-func (s *Server) adminProductCreate(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	specs, err := s.productSpecs(c)
-	if err != nil {
-		return err
-	}
-	posted, _ := c.FormParams()
-	f := newFormReader(l, posted)
-	p := parseProduct(f)
-	if len(f.errs) == 0 {
-		err = s.editor(c).CreateProduct(c.Request().Context(), p)
-		if err == nil {
-			return seeOther(c, idPath("/admin/products", p.ID)+"?done=created")
-		}
-		if !errors.Is(err, models.ErrInvalid) {
-			return err
-		}
-	} else {
-		err = validationOf(models.ValidateProductFields(p)) // every message at once
-	}
-	v := s.productForm(c, l, nil)
-	v.Errors = f.merge(err)
-	v.Fieldsets = buildForm(l, specs, formValues(posted, specs), v.Errors)
-	return s.renderAdmin(c, http.StatusBadRequest, "admin_form", l.T("admin.product.new"), l, v)
-}
-
-func (s *Server) adminProductEdit(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.store.ProductByID(c.Request().Context(), id)
-	if err != nil {
-		return adminNotFound(err)
-	}
-	specs, err := s.productSpecs(c)
-	if err != nil {
-		return err
-	}
-	v := s.productForm(c, l, p)
-	v.Fieldsets = buildForm(l, specs, productValues(p), nil)
-	return s.renderAdmin(c, http.StatusOK, "admin_form", p.Name(l.Lang()), l, v)
-}
-
-func (s *Server) adminProductUpdate(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	seen, err := lockVersion(c)
-	if err != nil {
-		return err
-	}
-	posted, _ := c.FormParams()
-	f := newFormReader(l, posted)
-	p := parseProduct(f)
-	p.ID, p.LockVersion = id, seen
-	if len(f.errs) == 0 {
-		err = s.editor(c).UpdateProduct(c.Request().Context(), p)
-		if err == nil {
-			return seeOther(c, idPath("/admin/products", id)+"?done=saved")
-		}
-	} else {
-		err = validationOf(models.ValidateProductFields(p))
-	}
-	return s.productRefused(c, l, id, err, f, posted, true)
-}
-
-// productRefused re-renders the edit form after a refused change; typed
-// is false after the publish button, whose post carries no fields.
-func (s *Server) productRefused(c echo.Context, l *Localizer, id int64, err error, f *formReader, posted url.Values, typed bool) error {
-	if !errors.Is(err, models.ErrInvalid) && !isStale(err) {
-		return adminNotFound(err)
-	}
-	cur, lerr := s.store.ProductByID(c.Request().Context(), id)
-	if lerr != nil {
-		return adminNotFound(lerr)
-	}
-	specs, serr := s.productSpecs(c)
-	if serr != nil {
-		return serr
-	}
-	v := s.productForm(c, l, cur)
-	values := productValues(cur)
-	if typed {
-		values = formValues(posted, specs)
-	}
-	if isStale(err) {
-		v.Conflict = s.conflictFor(c, l, models.EntityProduct, id)
-		v.Conflict.Diffs = diffValues(l, specs, productValues(cur), values)
-	} else {
-		v.Errors = f.merge(err)
-		if typed {
-			v.LockVersion = f.id("lock_version")
-		}
-		if msg, ok := v.Errors["published"]; ok {
-			v.Problem = msg
-		}
-	}
-	v.Fieldsets = buildForm(l, specs, values, v.Errors)
-	return s.renderAdmin(c, formStatus(v.Conflict), "admin_form", cur.Name(l.Lang()), l, v)
-}
-
-func (s *Server) adminProductPublished(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	seen, err := lockVersion(c)
-	if err != nil {
-		return err
-	}
-	published := c.FormValue("published") == "1"
-	err = s.editor(c).SetProductPublished(c.Request().Context(), id, seen, published)
-	if err == nil {
-		return seeOther(c, idPath("/admin/products", id)+"?done="+map[bool]string{true: "published", false: "unpublished"}[published])
-	}
-	return s.productRefused(c, l, id, err, newFormReader(l, url.Values{}), nil, false)
+func (s *Server) productKind() recordKind[*models.Product] {
+	return recordKind[*models.Product]{s: s, base: "/admin/products", entity: models.EntityProduct,
+		newTitle: "admin.product.new", defaults: url.Values{"wholesale_min_qty": {"1"}},
+		specs: s.productSpecs, form: s.productForm, values: productValues,
+		title: func(l *Localizer, p *models.Product) string { return p.Name(l.Lang()) },
+		id:    func(p *models.Product) int64 { return p.ID },
+		byID:  s.store.ProductByID,
+		parse: parseProduct, validate: models.ValidateProductFields,
+		add: (*models.Editor).CreateProduct,
+		change: func(e *models.Editor, ctx context.Context, p *models.Product, id, seen int64) error {
+			p.ID, p.LockVersion = id, seen
+			return e.UpdateProduct(ctx, p)
+		},
+		flag: "published", done: map[bool]string{true: "published", false: "unpublished"},
+		setFlag: (*models.Editor).SetProductPublished}
 }

@@ -1,7 +1,7 @@
 package handlers
 
 import (
-	"errors"
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,6 +39,36 @@ type adminAction struct {
 type adminHidden struct{ Name, Value string }
 
 type adminLink struct{ URL, Label string }
+
+// newRecordForm starts the creation form of a record listed at base
+// (nav is its back-office section, listTitle the list's title ID).
+func (s *Server) newRecordForm(c echo.Context, l *Localizer, nav, base, listTitle string) recordFormView {
+	return recordFormView{adminView: s.newAdminView(c, l, nav), Action: base,
+		Submit: l.T("admin.action.create"), Cancel: base,
+		Breadcrumb: []adminLink{{"/admin", l.T("admin.title")}, {base, l.T(listTitle)}}}
+}
+
+// edits turns a creation form into the edit form of record id, as seen
+// at version.
+func (v *recordFormView) edits(l *Localizer, base string, id, version int64) {
+	v.Action, v.LockVersion, v.Submit = idPath(base, id), version, l.T("admin.action.save")
+}
+
+// recordOptions are a select's choices among records (each gives its ID,
+// name and whether it is active), after "choose"; inactive ones say so.
+func recordOptions[T any](items []T, each func(T) (id int64, name string, active bool)) func(*Localizer) []formOption {
+	return func(l *Localizer) []formOption {
+		out := []formOption{{Value: "", Label: l.T("admin.choose")}}
+		for _, it := range items {
+			id, label, active := each(it)
+			if !active {
+				label += " (" + l.T("admin.status.inactive") + ")"
+			}
+			out = append(out, formOption{Value: strconv.FormatInt(id, 10), Label: label})
+		}
+		return out
+	}
+}
 
 // idPath is a record's page under base.
 func idPath(base string, id int64) string { return base + "/" + strconv.FormatInt(id, 10) }
@@ -96,128 +126,36 @@ func (s *Server) adminAssociations(c echo.Context) error {
 		adminAssociationsView{adminView: s.newAdminView(c, l, "associations"), Items: as})
 }
 
-func (s *Server) associationForm(c echo.Context, l *Localizer, a *models.Association, values url.Values) recordFormView {
-	v := recordFormView{adminView: s.newAdminView(c, l, "associations"), Action: "/admin/associations",
-		Submit: l.T("admin.action.create"), Cancel: "/admin/associations",
-		Breadcrumb: []adminLink{{"/admin", l.T("admin.title")}, {"/admin/associations", l.T("admin.associations.title")}}}
+func (s *Server) associationForm(c echo.Context, l *Localizer, a *models.Association) recordFormView {
+	v := s.newRecordForm(c, l, "associations", "/admin/associations", "admin.associations.title")
 	if a != nil && a.ID != 0 {
-		v.Action, v.LockVersion, v.Submit = idPath("/admin/associations", a.ID), a.LockVersion, l.T("admin.action.save")
+		v.edits(l, "/admin/associations", a.ID, a.LockVersion)
 		v.Facts = []adminFact{activeFact(l, a.Active)}
 		v.Actions = []adminAction{activeAction(l, "/admin/associations", a.ID, a.LockVersion, a.Active)}
 		v.Links = []adminLink{{"/admin/groups", l.T("admin.groups.title")},
 			{auditLink(models.EntityAssociation, a.ID), l.T("admin.audit.of_record")}}
 	}
-	v.Fieldsets = buildForm(l, associationSpecs, values, v.Errors)
 	return v
 }
 
-func (s *Server) adminAssociationNew(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	v := s.associationForm(c, l, nil, url.Values{})
-	return s.renderAdmin(c, http.StatusOK, "admin_form", l.T("admin.association.new"), l, v)
-}
+// activeDone are the notices after the deactivate/reactivate button.
+var activeDone = map[bool]string{true: "activated", false: "deactivated"}
 
-func (s *Server) adminAssociationCreate(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	posted, _ := c.FormParams()
-	f := newFormReader(l, posted)
-	a := parseAssociation(f)
-	err := s.editor(c).CreateAssociation(c.Request().Context(), a)
-	if err == nil {
-		return seeOther(c, idPath("/admin/associations", a.ID)+"?done=created")
-	}
-	if !errors.Is(err, models.ErrInvalid) {
-		return err
-	}
-	v := s.associationForm(c, l, nil, url.Values{})
-	v.Errors = f.merge(err)
-	v.Fieldsets = buildForm(l, associationSpecs, formValues(posted, associationSpecs), v.Errors)
-	return s.renderAdmin(c, http.StatusBadRequest, "admin_form", l.T("admin.association.new"), l, v)
-}
-
-func (s *Server) adminAssociationEdit(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	a, err := s.store.AssociationByID(c.Request().Context(), id)
-	if err != nil {
-		return adminNotFound(err)
-	}
-	v := s.associationForm(c, l, a, associationValues(a))
-	return s.renderAdmin(c, http.StatusOK, "admin_form", a.Name, l, v)
-}
-
-func (s *Server) adminAssociationUpdate(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	seen, err := lockVersion(c)
-	if err != nil {
-		return err
-	}
-	posted, _ := c.FormParams()
-	f := newFormReader(l, posted)
-	a := parseAssociation(f)
-	a.ID, a.LockVersion = id, seen
-	err = s.editor(c).UpdateAssociation(c.Request().Context(), a)
-	if err == nil {
-		return seeOther(c, idPath("/admin/associations", id)+"?done=saved")
-	}
-	return s.associationRefused(c, l, id, err, f, posted, true)
-}
-
-// associationRefused re-renders the edit form after a refused change.
-// typed is false after a side action (deactivate), whose post carries no
-// fields: the form then shows the record as saved.
-func (s *Server) associationRefused(c echo.Context, l *Localizer, id int64, err error, f *formReader, posted url.Values, typed bool) error {
-	if !errors.Is(err, models.ErrInvalid) && !isStale(err) {
-		return adminNotFound(err)
-	}
-	cur, lerr := s.store.AssociationByID(c.Request().Context(), id)
-	if lerr != nil {
-		return adminNotFound(lerr)
-	}
-	v := s.associationForm(c, l, cur, nil)
-	values := associationValues(cur)
-	if typed {
-		values = formValues(posted, associationSpecs)
-	}
-	if isStale(err) {
-		v.Conflict = s.conflictFor(c, l, models.EntityAssociation, id)
-		v.Conflict.Diffs = diffValues(l, associationSpecs, associationValues(cur), values)
-	} else {
-		v.Errors = f.merge(err)
-		if typed {
-			v.LockVersion = f.id("lock_version")
-		}
-		if msg, ok := v.Errors["active"]; ok {
-			v.Problem = msg
-		}
-	}
-	v.Fieldsets = buildForm(l, associationSpecs, values, v.Errors)
-	return s.renderAdmin(c, formStatus(v.Conflict), "admin_form", cur.Name, l, v)
-}
-
-func (s *Server) adminAssociationActive(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	seen, err := lockVersion(c)
-	if err != nil {
-		return err
-	}
-	active := c.FormValue("active") == "1"
-	err = s.editor(c).SetAssociationActive(c.Request().Context(), id, seen, active)
-	if err == nil {
-		return seeOther(c, idPath("/admin/associations", id)+"?done="+map[bool]string{true: "activated", false: "deactivated"}[active])
-	}
-	return s.associationRefused(c, l, id, err, newFormReader(l, url.Values{}), nil, false)
+func (s *Server) associationKind() recordKind[*models.Association] {
+	return recordKind[*models.Association]{s: s, base: "/admin/associations", entity: models.EntityAssociation,
+		newTitle: "admin.association.new", defaults: url.Values{},
+		specs: func(echo.Context) ([]fieldsetSpec, error) { return associationSpecs, nil },
+		form:  s.associationForm, values: associationValues,
+		title: func(_ *Localizer, a *models.Association) string { return a.Name },
+		id:    func(a *models.Association) int64 { return a.ID },
+		byID:  s.store.AssociationByID,
+		parse: parseAssociation, validate: models.ValidateAssociation,
+		add: (*models.Editor).CreateAssociation,
+		change: func(e *models.Editor, ctx context.Context, a *models.Association, id, seen int64) error {
+			a.ID, a.LockVersion = id, seen
+			return e.UpdateAssociation(ctx, a)
+		},
+		flag: "active", done: activeDone, setFlag: (*models.Editor).SetAssociationActive}
 }
 
 // ---- producer groups ----
@@ -227,17 +165,7 @@ func (s *Server) groupSpecs(c echo.Context) ([]fieldsetSpec, error) {
 	if err != nil {
 		return nil, err
 	}
-	assocOptions := func(l *Localizer) []formOption {
-		out := []formOption{{Value: "", Label: l.T("admin.choose")}}
-		for _, a := range as {
-			label := a.Name
-			if !a.Active {
-				label += " (" + l.T("admin.status.inactive") + ")"
-			}
-			out = append(out, formOption{Value: strconv.FormatInt(a.ID, 10), Label: label})
-		}
-		return out
-	}
+	assocOptions := recordOptions(as, func(a models.Association) (int64, string, bool) { return a.ID, a.Name, a.Active })
 	return []fieldsetSpec{
 		{Legend: "admin.group.legend", Fields: []fieldSpec{
 			{Name: "name", Label: "admin.field.name", Type: "text", Required: true, MaxLength: 160},
@@ -275,12 +203,15 @@ func (s *Server) checkPhoto(f *formReader, photo string) {
 	}
 }
 
-func parseGroup(f *formReader) *models.Group {
-	return &models.Group{Name: f.str("name"), Slug: f.str("slug"), AssociationID: f.id("association"),
+// parseGroup reads a posted group; its photo must be one the site has.
+func (s *Server) parseGroup(f *formReader) *models.Group {
+	g := &models.Group{Name: f.str("name"), Slug: f.str("slug"), AssociationID: f.id("association"),
 		Region: models.Region(f.str("region")), Place: f.str("place"), Craft: models.Craft(f.str("craft")),
 		Artisans: f.integer("artisans", true), WomenPercent: f.integer("women_percent", true),
 		AssemblyCadence: f.str("assembly_cadence"), StoryES: f.str("story_es"), StoryEN: f.str("story_en"),
 		Photo: f.str("photo")}
+	s.checkPhoto(f, g.Photo)
+	return g
 }
 
 type adminGroupsView struct {
@@ -300,11 +231,9 @@ func (s *Server) adminGroups(c echo.Context) error {
 }
 
 func (s *Server) groupForm(c echo.Context, l *Localizer, g *models.Group) recordFormView {
-	v := recordFormView{adminView: s.newAdminView(c, l, "groups"), Action: "/admin/groups",
-		Submit: l.T("admin.action.create"), Cancel: "/admin/groups",
-		Breadcrumb: []adminLink{{"/admin", l.T("admin.title")}, {"/admin/groups", l.T("admin.groups.title")}}}
+	v := s.newRecordForm(c, l, "groups", "/admin/groups", "admin.groups.title")
 	if g != nil && g.ID != 0 {
-		v.Action, v.LockVersion, v.Submit = idPath("/admin/groups", g.ID), g.LockVersion, l.T("admin.action.save")
+		v.edits(l, "/admin/groups", g.ID, g.LockVersion)
 		v.Facts = []adminFact{activeFact(l, g.Active)}
 		v.Actions = []adminAction{activeAction(l, "/admin/groups", g.ID, g.LockVersion, g.Active)}
 		v.Links = []adminLink{{"/admin/products?q=" + url.QueryEscape(g.Name), l.T("admin.group.products")},
@@ -316,140 +245,20 @@ func (s *Server) groupForm(c echo.Context, l *Localizer, g *models.Group) record
 	return v
 }
 
-func (s *Server) adminGroupNew(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	specs, err := s.groupSpecs(c)
-	if err != nil {
-		return err
-	}
-	v := s.groupForm(c, l, nil)
-	v.Fieldsets = buildForm(l, specs, url.Values{"women_percent": {"0"}, "artisans": {"0"}}, nil)
-	return s.renderAdmin(c, http.StatusOK, "admin_form", l.T("admin.group.new"), l, v)
-}
-
-func (s *Server) adminGroupCreate(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	specs, err := s.groupSpecs(c)
-	if err != nil {
-		return err
-	}
-	posted, _ := c.FormParams()
-	f := newFormReader(l, posted)
-	g := parseGroup(f)
-	s.checkPhoto(f, g.Photo)
-	if len(f.errs) == 0 {
-		err = s.editor(c).CreateGroup(c.Request().Context(), g)
-		if err == nil {
-			return seeOther(c, idPath("/admin/groups", g.ID)+"?done=created")
-		}
-		if !errors.Is(err, models.ErrInvalid) {
-			return err
-		}
-	} else {
-		err = validationOf(models.ValidateGroupFields(g)) // every message at once
-	}
-	v := s.groupForm(c, l, nil)
-	v.Errors = f.merge(err)
-	v.Fieldsets = buildForm(l, specs, formValues(posted, specs), v.Errors)
-	return s.renderAdmin(c, http.StatusBadRequest, "admin_form", l.T("admin.group.new"), l, v)
-}
-
-func (s *Server) adminGroupEdit(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	g, err := s.store.GroupByID(c.Request().Context(), id)
-	if err != nil {
-		return adminNotFound(err)
-	}
-	specs, err := s.groupSpecs(c)
-	if err != nil {
-		return err
-	}
-	v := s.groupForm(c, l, g)
-	v.Fieldsets = buildForm(l, specs, groupValues(g), nil)
-	return s.renderAdmin(c, http.StatusOK, "admin_form", g.Name, l, v)
-}
-
-func (s *Server) adminGroupUpdate(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	seen, err := lockVersion(c)
-	if err != nil {
-		return err
-	}
-	posted, _ := c.FormParams()
-	f := newFormReader(l, posted)
-	g := parseGroup(f)
-	g.ID, g.LockVersion = id, seen
-	s.checkPhoto(f, g.Photo)
-	if len(f.errs) == 0 {
-		err = s.editor(c).UpdateGroup(c.Request().Context(), g)
-		if err == nil {
-			return seeOther(c, idPath("/admin/groups", id)+"?done=saved")
-		}
-	} else {
-		err = validationOf(models.ValidateGroupFields(g))
-	}
-	return s.groupRefused(c, l, id, err, f, posted, true)
-}
-
-// groupRefused re-renders the edit form after a refused change (typed as
-// for associationRefused).
-func (s *Server) groupRefused(c echo.Context, l *Localizer, id int64, err error, f *formReader, posted url.Values, typed bool) error {
-	if !errors.Is(err, models.ErrInvalid) && !isStale(err) {
-		return adminNotFound(err)
-	}
-	cur, lerr := s.store.GroupByID(c.Request().Context(), id)
-	if lerr != nil {
-		return adminNotFound(lerr)
-	}
-	specs, serr := s.groupSpecs(c)
-	if serr != nil {
-		return serr
-	}
-	v := s.groupForm(c, l, cur)
-	values := groupValues(cur)
-	if typed {
-		values = formValues(posted, specs)
-	}
-	if isStale(err) {
-		v.Conflict = s.conflictFor(c, l, models.EntityGroup, id)
-		v.Conflict.Diffs = diffValues(l, specs, groupValues(cur), values)
-	} else {
-		v.Errors = f.merge(err)
-		if typed {
-			v.LockVersion = f.id("lock_version")
-		}
-		if msg, ok := v.Errors["active"]; ok {
-			v.Problem = msg
-		}
-	}
-	v.Fieldsets = buildForm(l, specs, values, v.Errors)
-	return s.renderAdmin(c, formStatus(v.Conflict), "admin_form", cur.Name, l, v)
-}
-
-func (s *Server) adminGroupActive(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	seen, err := lockVersion(c)
-	if err != nil {
-		return err
-	}
-	active := c.FormValue("active") == "1"
-	err = s.editor(c).SetGroupActive(c.Request().Context(), id, seen, active)
-	if err == nil {
-		return seeOther(c, idPath("/admin/groups", id)+"?done="+map[bool]string{true: "activated", false: "deactivated"}[active])
-	}
-	return s.groupRefused(c, l, id, err, newFormReader(l, url.Values{}), nil, false)
+func (s *Server) groupKind() recordKind[*models.Group] {
+	return recordKind[*models.Group]{s: s, base: "/admin/groups", entity: models.EntityGroup,
+		newTitle: "admin.group.new", defaults: url.Values{"women_percent": {"0"}, "artisans": {"0"}},
+		specs: s.groupSpecs, form: s.groupForm, values: groupValues,
+		title: func(_ *Localizer, g *models.Group) string { return g.Name },
+		id:    func(g *models.Group) int64 { return g.ID },
+		byID:  s.store.GroupByID,
+		parse: s.parseGroup, validate: models.ValidateGroupFields,
+		add: (*models.Editor).CreateGroup,
+		change: func(e *models.Editor, ctx context.Context, g *models.Group, id, seen int64) error {
+			g.ID, g.LockVersion = id, seen
+			return e.UpdateGroup(ctx, g)
+		},
+		flag: "active", done: activeDone, setFlag: (*models.Editor).SetGroupActive}
 }
 
 // auditLink is the audit log filtered to one record.

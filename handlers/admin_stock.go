@@ -51,13 +51,9 @@ func (s *Server) stockView(c echo.Context, l *Localizer, p *models.Product, valu
 // adminStockForm shows the stock, the adjustment form and the movements.
 func (s *Server) adminStockForm(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
+	p, err := loadRecord(c, s.store.ProductByID)
 	if err != nil {
 		return err
-	}
-	p, err := s.store.ProductByID(c.Request().Context(), id)
-	if err != nil {
-		return adminNotFound(err)
 	}
 	v, err := s.stockView(c, l, p, url.Values{}, nil)
 	if err != nil {

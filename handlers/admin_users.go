@@ -75,11 +75,7 @@ func (s *Server) adminUsers(c echo.Context) error {
 // adminUserUpdate changes one account's role and active flag.
 func (s *Server) adminUserUpdate(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	version, err := lockVersion(c)
+	id, version, err := editTarget(c)
 	if err != nil {
 		return err
 	}

@@ -109,7 +109,68 @@ func slugFree(tx *gorm.DB, table, slug string, id int64) error {
 	return nil
 }
 
+// auditedKind is what the shared edit steps below need to know about a
+// kind of record: its audit entity, how audit summaries name one ("group
+// Ayllu") and what its audit entry shows.
+type auditedKind[T any] struct {
+	entity  string
+	version func(*T) int64
+	name    func(*T) string
+	audit   func(*T) map[string]any
+}
+
+// update applies fields to row id if its lock version is still seen, and
+// records the edit of r. keep copies onto r, from the row as it was, what
+// the form does not edit, so the audit entry compares like with like.
+func (k auditedKind[T]) update(tx *gorm.DB, actor string, r *T, id, seen int64, fields map[string]any, keep func(before *T)) error {
+	before, err := lockedUpdate(tx, k.entity, id, seen, k.version, fields)
+	if err != nil {
+		return err
+	}
+	keep(before)
+	b, af := k.audit(before), k.audit(r)
+	return writeAudit(tx, actor, ActionUpdate, k.entity, id, "edited "+k.name(r)+": "+changedFields(b, af), b, af)
+}
+
+// flag is a boolean column the back office switches with one button, and
+// the audit action and verb of switching it on and off.
+type flag[T any] struct {
+	column             string
+	set                func(*T, bool)
+	onAction, onVerb   string
+	offAction, offVerb string
+}
+
+// setFlag switches f on row id if its lock version is still seen, and
+// records it. check, when not nil, may still refuse the change: it sees
+// the locked row as it was.
+func (k auditedKind[T]) setFlag(tx *gorm.DB, actor string, id, seen int64, f flag[T], on bool, check func(before *T) error) error {
+	before, err := lockedUpdate(tx, k.entity, id, seen, k.version, map[string]any{f.column: on})
+	if err != nil {
+		return err
+	}
+	if check != nil {
+		if err := check(before); err != nil {
+			return err
+		}
+	}
+	after := *before
+	f.set(&after, on)
+	action, verb := f.onAction, f.onVerb
+	if !on {
+		action, verb = f.offAction, f.offVerb
+	}
+	return writeAudit(tx, actor, action, k.entity, id, verb+" "+k.name(before), k.audit(before), k.audit(&after))
+}
+
 // ---- associations ----
+
+var associationKind = auditedKind[Association]{EntityAssociation,
+	func(a *Association) int64 { return a.LockVersion },
+	func(a *Association) string { return "association " + a.Name }, associationAudit}
+
+var associationActive = flag[Association]{"active", func(a *Association, on bool) { a.Active = on },
+	ActionActivate, "reactivated", ActionDeactivate, "deactivated"}
 
 // ValidateAssociation checks an association's own fields.
 func ValidateAssociation(a *Association) error {
@@ -162,16 +223,10 @@ func (e *Editor) UpdateAssociation(ctx context.Context, a *Association) error {
 		if err := slugFree(tx, "associations", a.Slug, a.ID); err != nil {
 			return err
 		}
-		before, err := lockedUpdate(tx, EntityAssociation, a.ID, a.LockVersion,
-			func(x *Association) int64 { return x.LockVersion },
-			map[string]any{"slug": a.Slug, "name": a.Name, "region": a.Region})
-		if err != nil {
-			return err
-		}
-		a.Active, a.LockVersion, a.CreatedAt = before.Active, a.LockVersion+1, before.CreatedAt
-		b, af := associationAudit(before), associationAudit(a)
-		return writeAudit(tx, e.actor, ActionUpdate, EntityAssociation, a.ID,
-			"edited association "+a.Name+": "+changedFields(b, af), b, af)
+		return associationKind.update(tx, e.actor, a, a.ID, a.LockVersion,
+			map[string]any{"slug": a.Slug, "name": a.Name, "region": a.Region}, func(before *Association) {
+				a.Active, a.LockVersion, a.CreatedAt = before.Active, a.LockVersion+1, before.CreatedAt
+			})
 	})
 }
 
@@ -190,19 +245,7 @@ func (e *Editor) SetAssociationActive(ctx context.Context, id, seen int64, activ
 					"has %d active producer groups: deactivate them first", n)}}
 			}
 		}
-		before, err := lockedUpdate(tx, EntityAssociation, id, seen,
-			func(x *Association) int64 { return x.LockVersion }, map[string]any{"active": active})
-		if err != nil {
-			return err
-		}
-		after := *before
-		after.Active = active
-		action, verb := ActionActivate, "reactivated"
-		if !active {
-			action, verb = ActionDeactivate, "deactivated"
-		}
-		return writeAudit(tx, e.actor, action, EntityAssociation, id, verb+" association "+before.Name,
-			associationAudit(before), associationAudit(&after))
+		return associationKind.setFlag(tx, e.actor, id, seen, associationActive, active, nil)
 	})
 }
 
@@ -216,6 +259,13 @@ func (s *Store) AssociationByID(ctx context.Context, id int64) (*Association, er
 }
 
 // ---- producer groups ----
+
+var groupKind = auditedKind[Group]{EntityGroup,
+	func(g *Group) int64 { return g.LockVersion },
+	func(g *Group) string { return "group " + g.Name }, groupAudit}
+
+var groupActive = flag[Group]{"active", func(g *Group, on bool) { g.Active = on },
+	ActionActivate, "reactivated", ActionDeactivate, "deactivated"}
 
 func groupAudit(g *Group) map[string]any {
 	return map[string]any{"slug": g.Slug, "name": g.Name, "association_id": g.AssociationID,
@@ -293,19 +343,13 @@ func (e *Editor) UpdateGroup(ctx context.Context, g *Group) error {
 		if err := slugFree(tx, "producer_groups", g.Slug, g.ID); err != nil {
 			return err
 		}
-		before, err := lockedUpdate(tx, EntityGroup, g.ID, g.LockVersion,
-			func(x *Group) int64 { return x.LockVersion },
+		return groupKind.update(tx, e.actor, g, g.ID, g.LockVersion,
 			map[string]any{"slug": g.Slug, "name": g.Name, "association_id": g.AssociationID,
 				"region": g.Region, "place": g.Place, "craft": g.Craft, "artisans": g.Artisans,
 				"women_percent": g.WomenPercent, "assembly_cadence": g.AssemblyCadence,
-				"story_es": g.StoryES, "story_en": g.StoryEN, "photo": g.Photo})
-		if err != nil {
-			return err
-		}
-		g.Active, g.LockVersion, g.CreatedAt = before.Active, g.LockVersion+1, before.CreatedAt
-		b, af := groupAudit(before), groupAudit(g)
-		return writeAudit(tx, e.actor, ActionUpdate, EntityGroup, g.ID,
-			"edited group "+g.Name+": "+changedFields(b, af), b, af)
+				"story_es": g.StoryES, "story_en": g.StoryEN, "photo": g.Photo}, func(before *Group) {
+				g.Active, g.LockVersion, g.CreatedAt = before.Active, g.LockVersion+1, before.CreatedAt
+			})
 	})
 }
 
@@ -330,19 +374,7 @@ func (e *Editor) SetGroupActive(ctx context.Context, id, seen int64, active bool
 				return &ValidationError{Fields: map[string]string{"active": "its association is inactive: reactivate it first"}}
 			}
 		}
-		before, err := lockedUpdate(tx, EntityGroup, id, seen,
-			func(x *Group) int64 { return x.LockVersion }, map[string]any{"active": active})
-		if err != nil {
-			return err
-		}
-		after := *before
-		after.Active = active
-		action, verb := ActionActivate, "reactivated"
-		if !active {
-			action, verb = ActionDeactivate, "deactivated"
-		}
-		return writeAudit(tx, e.actor, action, EntityGroup, id, verb+" group "+before.Name,
-			groupAudit(before), groupAudit(&after))
+		return groupKind.setFlag(tx, e.actor, id, seen, groupActive, active, nil)
 	})
 }
 
@@ -368,6 +400,13 @@ func (s *Store) AllGroups(ctx context.Context) ([]Group, error) {
 }
 
 // ---- products ----
+
+var productKind = auditedKind[Product]{EntityProduct,
+	func(p *Product) int64 { return p.LockVersion },
+	func(p *Product) string { return "product " + p.NameES }, productAudit}
+
+var productPublished = flag[Product]{"published", func(p *Product, on bool) { p.Published = on },
+	ActionPublish, "published", ActionUnpublish, "unpublished"}
 
 func productAudit(p *Product) map[string]any {
 	return map[string]any{"slug": p.Slug, "name_es": p.NameES, "name_en": p.NameEN,
@@ -456,21 +495,15 @@ func (e *Editor) UpdateProduct(ctx context.Context, p *Product) error {
 		if err := slugFree(tx, "products", p.Slug, p.ID); err != nil {
 			return err
 		}
-		before, err := lockedUpdate(tx, EntityProduct, p.ID, p.LockVersion,
-			func(x *Product) int64 { return x.LockVersion },
+		return productKind.update(tx, e.actor, p, p.ID, p.LockVersion,
 			map[string]any{"slug": p.Slug, "name_es": p.NameES, "name_en": p.NameEN,
 				"description_es": p.DescriptionES, "description_en": p.DescriptionEN, "craft": p.Craft,
 				"technique_es": p.TechniqueES, "technique_en": p.TechniqueEN,
 				"materials_es": p.MaterialsES, "materials_en": p.MaterialsEN, "group_id": p.GroupID,
 				"wholesale_min_qty": p.WholesaleMinQty, "featured": p.Featured,
-				"search_text": productSearchText(p)})
-		if err != nil {
-			return err
-		}
-		p.Published, p.Image, p.Stock, p.LockVersion = before.Published, before.Image, before.Stock, p.LockVersion+1
-		b, af := productAudit(before), productAudit(p)
-		return writeAudit(tx, e.actor, ActionUpdate, EntityProduct, p.ID,
-			"edited product "+p.NameES+": "+changedFields(b, af), b, af)
+				"search_text": productSearchText(p)}, func(before *Product) {
+				p.Published, p.Image, p.Stock, p.LockVersion = before.Published, before.Image, before.Stock, p.LockVersion+1
+			})
 	})
 }
 
@@ -478,12 +511,10 @@ func (e *Editor) UpdateProduct(ctx context.Context, p *Product) error {
 // with prices, whose group is active, can be published.
 func (e *Editor) SetProductPublished(ctx context.Context, id, seen int64, published bool) error {
 	return e.tx(ctx, func(tx *gorm.DB) error {
-		before, err := lockedUpdate(tx, EntityProduct, id, seen,
-			func(x *Product) int64 { return x.LockVersion }, map[string]any{"published": published})
-		if err != nil {
-			return err
-		}
-		if published {
+		return productKind.setFlag(tx, e.actor, id, seen, productPublished, published, func(before *Product) error {
+			if !published {
+				return nil
+			}
 			var v ValidationError
 			if before.RetailBreakdownID == nil || before.WholesaleBreakdownID == nil {
 				v.add("published", "set the price breakdowns before publishing")
@@ -492,18 +523,8 @@ func (e *Editor) SetProductPublished(ctx context.Context, id, seen int64, publis
 			if err := tx.Take(&g, before.GroupID).Error; err != nil || !g.Active {
 				v.add("published", "its producer group is inactive")
 			}
-			if err := v.orNil(); err != nil {
-				return err
-			}
-		}
-		after := *before
-		after.Published = published
-		action, verb := ActionPublish, "published"
-		if !published {
-			action, verb = ActionUnpublish, "unpublished"
-		}
-		return writeAudit(tx, e.actor, action, EntityProduct, id, verb+" product "+before.NameES,
-			productAudit(before), productAudit(&after))
+			return v.orNil()
+		})
 	})
 }
 

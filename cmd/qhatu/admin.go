@@ -57,16 +57,11 @@ func adminCommand(ctx context.Context, args []string, stdin *os.File, stderr io.
 	if err != nil {
 		return err
 	}
-	log, err := cfg.logger(stderr)
+	store, _, closeStore, err := openStore(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer closeDB(db, log)
-	store := models.NewStore(db)
+	defer closeStore()
 	u, err := store.CreateUser(ctx, models.NewHasher(models.DefaultArgon2, 1),
 		models.NewUser{Email: email, Name: name, Role: role, Password: password})
 	switch {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -50,16 +51,11 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log, err := cfg.logger(os.Stderr)
+	store, log, closeStore, err := openStore(ctx, cfg, os.Stderr)
 	if err != nil {
 		return err
 	}
-	db, err := openMigrated(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer closeDB(db, log)
-	store := models.NewStore(db)
+	defer closeStore()
 
 	switch cmd {
 	case "migrate":
@@ -74,6 +70,19 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 	return serve(ctx, cfg, store, log)
+}
+
+// openStore starts what every command that touches the data needs: the
+// logger (to w) and the migrated database. closeStore closes the database.
+func openStore(ctx context.Context, cfg *config, w io.Writer) (store *models.Store, log *slog.Logger, closeStore func(), err error) {
+	if log, err = cfg.logger(w); err != nil {
+		return nil, nil, nil, err
+	}
+	db, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return models.NewStore(db), log, func() { closeDB(db, log) }, nil
 }
 
 func openMigrated(ctx context.Context, cfg *config, log *slog.Logger) (*gorm.DB, error) {
