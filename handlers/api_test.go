@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -338,6 +339,23 @@ func TestAPI_CachedAnswersFollowPriceChanges(t *testing.T) {
 		if after.Breakdown.Version != before.Breakdown.Version+1 || after.Price.Amount != before.Price.Amount+100 {
 			t.Fatalf("cached answer is stale: v%d %d → v%d %d", before.Breakdown.Version, before.Price.Amount,
 				after.Breakdown.Version, after.Price.Amount)
+		}
+	})
+}
+
+// A conflict the store reports (a duplicate slug, say) is a 409 with a
+// message, never a 500.
+func TestErrors_ConflictIs409(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		srv, _ := apiServer(t, db, 0)
+		for _, path := range []string{"/api/v1/conflict-probe", "/conflict-probe"} {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTPError(rec, httptest.NewRequest(http.MethodGet, path, nil),
+				fmt.Errorf("create product x: %w", models.ErrConflict))
+			if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "nothing was saved") &&
+				!strings.Contains(rec.Body.String(), "no se guardó nada") {
+				t.Errorf("%s: %d %.200s", path, rec.Code, rec.Body.String())
+			}
 		}
 	})
 }

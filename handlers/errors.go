@@ -43,6 +43,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status, msgID, args = ue.Status, ue.ID, ue.Args
 	case errors.Is(err, models.ErrNotFound):
 		status, msgID = http.StatusNotFound, "error.not_found"
+	case errors.Is(err, models.ErrConflict):
+		status, msgID = http.StatusConflict, "error.conflict"
 	case errors.As(err, &ve):
 		status, msgID, text = http.StatusBadRequest, "error.bad_request", ve.Error()
 	case errors.As(err, &he):

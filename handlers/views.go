@@ -115,6 +115,8 @@ func errorTitleID(status int) string {
 		return "error.title.too_many_requests"
 	case status == http.StatusForbidden:
 		return "error.title.forbidden"
+	case status == http.StatusConflict:
+		return "error.title.conflict"
 	case status >= 500:
 		return "error.title.internal"
 	default:

@@ -261,7 +261,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) (AuditPage, error)
 func (s *Store) AuditEntryByID(ctx context.Context, id int64) (*AuditEntry, error) {
 	var e AuditEntry
 	if err := s.db.WithContext(ctx).Take(&e, id).Error; err != nil {
-		return nil, notFound(err, fmt.Sprintf("audit entry %d", id))
+		return nil, dbError(err, fmt.Sprintf("audit entry %d", id))
 	}
 	return &e, nil
 }
@@ -273,7 +273,7 @@ func (s *Store) LatestAudit(ctx context.Context, entityType string, id int64) (*
 	err := s.db.WithContext(ctx).Where("entity_type = ? AND entity_id = ?", entityType, id).
 		Order("id DESC").Take(&e).Error
 	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("audit of %s %d", entityType, id))
+		return nil, dbError(err, fmt.Sprintf("audit of %s %d", entityType, id))
 	}
 	return &e, nil
 }

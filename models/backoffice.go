@@ -69,7 +69,7 @@ func forUpdate(tx *gorm.DB) *gorm.DB {
 func lockedUpdate[T any](tx *gorm.DB, kind string, id, seen int64, version func(*T) int64, fields map[string]any) (*T, error) {
 	var before T
 	if err := forUpdate(tx).Take(&before, id).Error; err != nil {
-		return nil, notFound(err, fmt.Sprintf("%s %d", kind, id))
+		return nil, dbError(err, fmt.Sprintf("%s %d", kind, id))
 	}
 	if now := version(&before); now != seen {
 		return nil, staleError(kind, id, seen, now)
@@ -253,7 +253,7 @@ func (e *Editor) SetAssociationActive(ctx context.Context, id, seen int64, activ
 func (s *Store) AssociationByID(ctx context.Context, id int64) (*Association, error) {
 	var a Association
 	if err := s.db.WithContext(ctx).Take(&a, id).Error; err != nil {
-		return nil, notFound(err, fmt.Sprintf("association %d", id))
+		return nil, dbError(err, fmt.Sprintf("association %d", id))
 	}
 	return &a, nil
 }
@@ -383,7 +383,7 @@ func (s *Store) GroupByID(ctx context.Context, id int64) (*Group, error) {
 	var g Group
 	err := s.db.WithContext(ctx).Joins("Association").Where("producer_groups.id = ?", id).Take(&g).Error
 	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("group %d", id))
+		return nil, dbError(err, fmt.Sprintf("group %d", id))
 	}
 	return &g, nil
 }

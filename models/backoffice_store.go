@@ -80,13 +80,13 @@ func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, reta
 		if res.RowsAffected != 1 {
 			var p Product
 			if err := tx.Select("id", "lock_version").Take(&p, productID).Error; err != nil {
-				return notFound(err, fmt.Sprintf("product %d", productID))
+				return dbError(err, fmt.Sprintf("product %d", productID))
 			}
 			return staleError(EntityProduct, productID, seen, p.LockVersion)
 		}
 		var p Product
 		if err := tx.Preload("RetailBreakdown").Preload("WholesaleBreakdown").Take(&p, productID).Error; err != nil {
-			return notFound(err, fmt.Sprintf("product %d", productID))
+			return dbError(err, fmt.Sprintf("product %d", productID))
 		}
 		oldR, oldW := p.RetailBreakdown, p.WholesaleBreakdown
 		out = &PriceChange{LockVersion: p.LockVersion + 1}
@@ -161,7 +161,7 @@ func priceSummary(p *Product, oldR, oldW, r, w *Breakdown, reason string) string
 func (s *Store) BreakdownByID(ctx context.Context, productID, id int64) (*Breakdown, error) {
 	var b Breakdown
 	if err := s.db.WithContext(ctx).Where("product_id = ?", productID).Take(&b, id).Error; err != nil {
-		return nil, notFound(err, fmt.Sprintf("breakdown %d of product %d", id, productID))
+		return nil, dbError(err, fmt.Sprintf("breakdown %d of product %d", id, productID))
 	}
 	return &b, nil
 }

@@ -26,7 +26,7 @@ func (e *Editor) UpdateUser(ctx context.Context, ch UserChange) (before, after U
 	}
 	err = e.s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := forUpdate(tx).Take(&before, ch.ID).Error; err != nil {
-			return notFound(err, fmt.Sprintf("user %d", ch.ID))
+			return dbError(err, fmt.Sprintf("user %d", ch.ID))
 		}
 		if before.Version != ch.Version {
 			return staleError(EntityUser, ch.ID, ch.Version, before.Version)

@@ -185,7 +185,7 @@ func (s *Store) product(ctx context.Context, where string, args ...any) (*Produc
 		Preload("RetailBreakdown").Preload("WholesaleBreakdown").
 		Where(where, args...).Take(&p).Error
 	if err != nil {
-		return nil, notFound(err, "product")
+		return nil, dbError(err, "product")
 	}
 	return &p, nil
 }
@@ -256,7 +256,7 @@ func (s *Store) GroupBySlug(ctx context.Context, slug string) (*Group, error) {
 	err := s.db.WithContext(ctx).Joins("Association").
 		Where("producer_groups.slug = ? AND producer_groups.active = ?", slug, true).Take(&g).Error
 	if err != nil {
-		return nil, notFound(err, "group")
+		return nil, dbError(err, "group")
 	}
 	return &g, nil
 }
@@ -302,7 +302,7 @@ func (s *Store) CreateAssociation(ctx context.Context, a *Association) error {
 	a.Active = true
 	return s.catalogTx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(a).Error; err != nil {
-			return notFound(err, "create association "+a.Slug)
+			return dbError(err, "create association "+a.Slug)
 		}
 		return nil
 	})
@@ -346,7 +346,7 @@ func (s *Store) CreateGroup(ctx context.Context, g *Group) error {
 	g.Active = true
 	return s.catalogTx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Omit("Association").Create(g).Error; err != nil {
-			return notFound(err, "create group "+g.Slug)
+			return dbError(err, "create group "+g.Slug)
 		}
 		return nil
 	})
@@ -392,7 +392,7 @@ func (s *Store) CreateProduct(ctx context.Context, p *Product, retail, wholesale
 	p.SearchText = productSearchText(p)
 	return s.catalogTx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Omit(clause.Associations).Create(p).Error; err != nil {
-			return notFound(err, "create product "+p.Slug)
+			return dbError(err, "create product "+p.Slug)
 		}
 		return setBreakdowns(tx, p, retail, wholesale)
 	})
@@ -412,7 +412,7 @@ func (s *Store) SetBreakdowns(ctx context.Context, productID int64, retail, whol
 		}
 		if err := q.Preload("RetailBreakdown").Preload("WholesaleBreakdown").
 			Take(&p, productID).Error; err != nil {
-			return notFound(err, fmt.Sprintf("product %d", productID))
+			return dbError(err, fmt.Sprintf("product %d", productID))
 		}
 		if retail == nil {
 			retail = p.RetailBreakdown
@@ -463,7 +463,7 @@ func setBreakdowns(tx *gorm.DB, p *Product, retail, wholesale *Breakdown) error 
 		}
 		b.ProductID, b.Version = p.ID, last+1
 		if err := tx.Create(b).Error; err != nil {
-			return notFound(err, fmt.Sprintf("insert %s breakdown v%d of product %d", b.Channel, b.Version, p.ID))
+			return dbError(err, fmt.Sprintf("insert %s breakdown v%d of product %d", b.Channel, b.Version, p.ID))
 		}
 	}
 	err := tx.Model(&Product{}).Where("id = ?", p.ID).Updates(map[string]any{

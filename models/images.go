@@ -282,7 +282,7 @@ func (s *Store) MediaByName(ctx context.Context, name string) (*Media, error) {
 	}
 	var m Media
 	if err := s.db.WithContext(ctx).Where("name = ?", name).Take(&m).Error; err != nil {
-		return nil, notFound(err, "media "+name)
+		return nil, dbError(err, "media "+name)
 	}
 	return &m, nil
 }

@@ -151,7 +151,7 @@ func adjustStock(tx *gorm.DB, actor string, a StockAdjustment) (*StockMovement, 
 	if len(rows) != 1 {
 		var p Product
 		if err := tx.Select("id", "stock").Take(&p, a.ProductID).Error; err != nil {
-			return nil, notFound(err, fmt.Sprintf("product %d", a.ProductID))
+			return nil, dbError(err, fmt.Sprintf("product %d", a.ProductID))
 		}
 		if a.SeenStock != nil && p.Stock != *a.SeenStock {
 			return nil, fmt.Errorf("the stock of product %d changed since you opened it (%d, now %d): %w",

@@ -78,8 +78,10 @@ func (s *Store) catalogTx(ctx context.Context, fn func(tx *gorm.DB) error) error
 	return nil
 }
 
-// notFound turns gorm's record-not-found into ErrNotFound with context.
-func notFound(err error, what string) error {
+// dbError wraps a database error with context, turning gorm's
+// record-not-found into ErrNotFound and a duplicate key into ErrConflict,
+// the two cases the edge answers with 404 and 409.
+func dbError(err error, what string) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return fmt.Errorf("%s: %w", what, ErrNotFound)
 	}

@@ -71,7 +71,7 @@ func (s *Store) CreateUser(ctx context.Context, h *Hasher, n NewUser) (*User, er
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	var u User
 	if err := s.db.WithContext(ctx).Take(&u, id).Error; err != nil {
-		return nil, notFound(err, fmt.Sprintf("user %d", id))
+		return nil, dbError(err, fmt.Sprintf("user %d", id))
 	}
 	return &u, nil
 }
@@ -80,7 +80,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	var u User
 	if err := s.db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error; err != nil {
-		return nil, notFound(err, "user by email")
+		return nil, dbError(err, "user by email")
 	}
 	return &u, nil
 }
@@ -181,7 +181,7 @@ func updateUserTx(tx *gorm.DB, ch UserChange) (before, after User, err error) {
 		q = tx.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
 	if err := q.Take(&before, ch.ID).Error; err != nil {
-		return before, after, notFound(err, fmt.Sprintf("user %d", ch.ID))
+		return before, after, dbError(err, fmt.Sprintf("user %d", ch.ID))
 	}
 	if before.Version != ch.Version {
 		return before, after, fmt.Errorf("user %d changed since the form was opened: %w", ch.ID, ErrConflict)
