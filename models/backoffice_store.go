@@ -171,12 +171,12 @@ func (s *Store) BreakdownByID(ctx context.Context, productID, id int64) (*Breakd
 // migrateBackoffice is migration 0003_backoffice: lock versions for
 // optimistic concurrency, the audit log, stock movements and uploaded
 // media. The audit log and stock movements are append-only in the
-// database itself, with the refusing trigger function of 0001_catalog.
+// database itself (appendOnly).
 func migrateBackoffice(tx *gorm.DB) error {
 	if err := execAll(schemaBackoffice)(tx); err != nil {
 		return err
 	}
-	return execDialect(tx, backofficeAppendOnlyPostgres, backofficeAppendOnlySQLite)
+	return appendOnly(tx, "audit_log", "stock_movements")
 }
 
 const schemaBackoffice = `
@@ -219,21 +219,3 @@ CREATE TABLE media (
 	created_at {{ts}} NOT NULL
 );
 `
-
-var backofficeAppendOnlyPostgres = []string{
-	`CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-	FOR EACH ROW EXECUTE FUNCTION qhatu_refuse_change()`,
-	`CREATE TRIGGER stock_movements_append_only BEFORE UPDATE OR DELETE ON stock_movements
-	FOR EACH ROW EXECUTE FUNCTION qhatu_refuse_change()`,
-}
-
-var backofficeAppendOnlySQLite = []string{
-	`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-	BEGIN SELECT RAISE(ABORT, 'audit_log rows are append-only'); END`,
-	`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-	BEGIN SELECT RAISE(ABORT, 'audit_log rows are append-only'); END`,
-	`CREATE TRIGGER stock_movements_no_update BEFORE UPDATE ON stock_movements
-	BEGIN SELECT RAISE(ABORT, 'stock_movements rows are append-only'); END`,
-	`CREATE TRIGGER stock_movements_no_delete BEFORE DELETE ON stock_movements
-	BEGIN SELECT RAISE(ABORT, 'stock_movements rows are append-only'); END`,
-}

@@ -18,7 +18,8 @@ var migrations = []*gormigrate.Migration{
 		if err := execAll(schemaCatalog)(tx); err != nil {
 			return err
 		}
-		return execDialect(tx, breakdownsImmutablePostgres, breakdownsImmutableSQLite)
+		// A price breakdown is a record WFTO reviewers rely on.
+		return appendOnly(tx, "price_breakdowns")
 	}},
 	{ID: "0002_accounts", Migrate: migrateAccounts},
 	{ID: "0003_backoffice", Migrate: migrateBackoffice},
@@ -209,20 +210,22 @@ CREATE TABLE catalog_state (
 INSERT INTO catalog_state (id, version) VALUES (1, 1);
 `
 
-// A price breakdown is a record WFTO reviewers rely on: the database itself
-// refuses to change or delete one, whatever code runs against it.
-var breakdownsImmutablePostgres = []string{
-	`CREATE FUNCTION qhatu_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+// appendOnly makes the database itself refuse UPDATE and DELETE on each
+// table, whatever code runs against it: records reviewers rely on (price
+// breakdowns, the audit log, stock movements) can only grow.
+func appendOnly(tx *gorm.DB, tables ...string) error {
+	var pg, lite []string
+	pg = append(pg, `CREATE OR REPLACE FUNCTION qhatu_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	RAISE EXCEPTION '% rows are append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
-END $$`,
-	`CREATE TRIGGER price_breakdowns_append_only BEFORE UPDATE OR DELETE ON price_breakdowns
-	FOR EACH ROW EXECUTE FUNCTION qhatu_refuse_change()`,
-}
-
-var breakdownsImmutableSQLite = []string{
-	`CREATE TRIGGER price_breakdowns_no_update BEFORE UPDATE ON price_breakdowns
-	BEGIN SELECT RAISE(ABORT, 'price_breakdowns rows are append-only'); END`,
-	`CREATE TRIGGER price_breakdowns_no_delete BEFORE DELETE ON price_breakdowns
-	BEGIN SELECT RAISE(ABORT, 'price_breakdowns rows are append-only'); END`,
+END $$`)
+	for _, t := range tables {
+		pg = append(pg, fmt.Sprintf(`CREATE TRIGGER %[1]s_append_only BEFORE UPDATE OR DELETE ON %[1]s
+	FOR EACH ROW EXECUTE FUNCTION qhatu_refuse_change()`, t))
+		for _, op := range []string{"UPDATE", "DELETE"} {
+			lite = append(lite, fmt.Sprintf(`CREATE TRIGGER %[1]s_no_%[2]s BEFORE %[3]s ON %[1]s
+	BEGIN SELECT RAISE(ABORT, '%[1]s rows are append-only'); END`, t, strings.ToLower(op), op))
+		}
+	}
+	return execDialect(tx, pg, lite)
 }
