@@ -18,6 +18,7 @@ func (s *Server) registerAPI(e *echo.Echo) {
 	g.GET("/products/:slug", s.cached(s.apiProduct))
 	g.GET("/groups", s.cached(s.apiGroups))
 	g.GET("/groups/:slug", s.cached(s.apiGroup))
+	g.GET("/transparency", s.cached(s.apiTransparency))
 	// Unknown /api paths get JSON 404s, not the HTML page.
 	g.Any("/*", func(c echo.Context) error { return errNotFound })
 }

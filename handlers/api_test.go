@@ -359,3 +359,60 @@ func TestErrors_ConflictIs409(t *testing.T) {
 		}
 	})
 }
+
+// The catalog-wide figures reconcile with the products' own breakdowns:
+// a reviewer can recompute them from /api/v1/products.
+func TestAPI_TransparencyFiguresReconcileWithProducts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		srv, store := apiServer(t, db, 0)
+		var fig struct {
+			Products     int   `json:"products"`
+			Median       int64 `json:"median_share_paid_to_artisans_permille"`
+			TotalPrice   money `json:"total_price"`
+			TotalPaid    money `json:"total_paid_to_artisans"`
+			TotalSurplus money `json:"total_surplus"`
+			MinimumWage  struct {
+				Hourly money  `json:"hourly"`
+				Source string `json:"source"`
+			} `json:"minimum_wage"`
+			Components []struct {
+				Key      string `json:"key"`
+				Amount   money  `json:"amount"`
+				Permille int64  `json:"permille"`
+			} `json:"components"`
+		}
+		if code := getJSON(t, srv, "/api/v1/transparency", "", &fig); code != http.StatusOK {
+			t.Fatalf("status %d", code)
+		}
+		n, _ := store.CountProducts(context.Background())
+		var price, paid, surplus int64
+		for page := 1; page <= (int(n)+99)/100; page++ {
+			var l list
+			getJSON(t, srv, "/api/v1/products?per_page=100&page="+strconv.Itoa(page), "", &l)
+			for _, p := range l.Items {
+				price += p.Price.Amount
+				paid += p.Breakdown.PaidToArtisans.Amount
+				surplus += p.Breakdown.Surplus.Amount
+			}
+		}
+		if int64(fig.Products) != n || fig.TotalPrice.Amount != price || fig.TotalPaid.Amount != paid ||
+			fig.TotalSurplus.Amount != surplus {
+			t.Fatalf("figures %+v do not reconcile with %d products: price %d paid %d surplus %d",
+				fig, n, price, paid, surplus)
+		}
+		if fig.Median <= 0 || fig.Median >= 1000 || fig.MinimumWage.Hourly.Amount != 543 || fig.MinimumWage.Source == "" {
+			t.Errorf("median %d, minimum wage %+v", fig.Median, fig.MinimumWage)
+		}
+		var sum, permille int64
+		for i, c := range fig.Components {
+			if c.Key != componentKeys[i] {
+				t.Errorf("component %d is %q", i, c.Key)
+			}
+			sum += c.Amount.Amount
+			permille += c.Permille
+		}
+		if sum != price || permille != 1000 {
+			t.Errorf("components add up to %d (price %d) and %d ‰", sum, price, permille)
+		}
+	})
+}

@@ -63,12 +63,12 @@ func (s *Server) catalogGroups(ctx context.Context) ([]models.GroupSummary, erro
 
 // catalogFiguresNow computes the catalog-wide figures of the current
 // catalog (median share paid to artisans, total surplus, …).
-func (s *Server) catalogFiguresNow(ctx context.Context) (catalogFigures, error) {
-	return s.figures.get(s.version.get(), func() (catalogFigures, error) {
+func (s *Server) catalogFiguresNow(ctx context.Context) (models.CatalogFigures, error) {
+	return s.figures.get(s.version.get(), func() (models.CatalogFigures, error) {
 		ps, err := s.store.ProductsWithBreakdowns(ctx)
 		if err != nil {
-			return catalogFigures{}, err
+			return models.CatalogFigures{}, err
 		}
-		return computeCatalogFigures(ps, s.cfg.MinimumWage.Hourly()), nil
+		return models.ComputeCatalogFigures(ps, s.cfg.MinimumWage.Hourly()), nil
 	})
 }

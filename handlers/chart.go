@@ -135,7 +135,7 @@ func breakdownChart(l *Localizer, id string, b *models.Breakdown) template.HTML 
 }
 
 // sharesChart draws the catalog-wide split from per-component shares.
-func sharesChart(l *Localizer, id string, shares []componentShare) template.HTML {
+func sharesChart(l *Localizer, id string, shares []models.ComponentShare) template.HTML {
 	segs := make([]chartSegment, len(shares))
 	parts := make([]string, len(shares))
 	var artisans int64

@@ -16,7 +16,7 @@ const homeFeatured = 8
 type homeView struct {
 	Featured []models.Product
 	Regions  []regionGroups
-	Fig      catalogFigures
+	Fig      models.CatalogFigures
 	Chart    template.HTML
 }
 

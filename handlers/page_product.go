@@ -1,12 +1,10 @@
 package handlers
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"html/template"
 	"net/http"
-	"slices"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
@@ -84,40 +82,11 @@ func breakdownPermilles(b *models.Breakdown) (shares []int64, artisans int64) {
 				idx, amounts = append(idx, i), append(amounts, c.Amount.Amount)
 			}
 		}
-		for j, p := range largestRemainder(amounts, b.Price, side.total) {
+		for j, p := range models.LargestRemainder(amounts, b.Price, side.total) {
 			shares[idx[j]] = p
 		}
 	}
 	return shares, artisans
-}
-
-// largestRemainder splits total thousandths among amounts in proportion
-// to amount/whole: each gets its rounded-down share, and what is left goes
-// one by one to the largest remainders (ties to the first listed).
-func largestRemainder(amounts []int64, whole, total int64) []int64 {
-	out := make([]int64, len(amounts))
-	rem := make([]int64, len(amounts))
-	var given int64
-	for i, a := range amounts {
-		out[i], rem[i] = a*1000/whole, a*1000%whole
-		given += out[i]
-	}
-	order := make([]int, len(amounts))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rem[b], rem[a]) })
-	for i := 0; given < total && len(order) > 0; i = (i + 1) % len(order) {
-		out[order[i]]++
-		given++
-	}
-	for i := len(order) - 1; given > total && i >= 0; i-- { // never: floors never exceed the total
-		if out[order[i]] > 0 {
-			out[order[i]]--
-			given--
-		}
-	}
-	return out
 }
 
 // productView is what page_product.html shows.

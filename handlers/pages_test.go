@@ -495,7 +495,7 @@ func TestTransparencyDownloads(t *testing.T) {
 func TestTransparencyPage_ShowsCatalogFigures(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newShop(t, db)
-		fig := computeCatalogFigures(s.products, testMinimumWage.Hourly())
+		fig := models.ComputeCatalogFigures(s.products, testMinimumWage.Hourly())
 		for _, lang := range []string{"es", "en"} {
 			l := s.srv.tr.For(lang)
 			r := s.get(t, "/transparency", lang)
@@ -536,108 +536,6 @@ func TestPages_LanguageSwitchKeepsTheQuery(t *testing.T) {
 }
 
 // Pure helpers.
-
-func TestMedian(t *testing.T) {
-	cases := []struct {
-		in   []int64
-		want int64
-	}{
-		{nil, 0},
-		{[]int64{7}, 7},
-		{[]int64{5, 1, 3}, 3},
-		{[]int64{4, 1, 3, 2}, 2}, // (2+3)/2 rounded down
-		{[]int64{500, 600}, 550},
-		{[]int64{10, 10, 30, 30}, 20},
-	}
-	for _, tc := range cases {
-		if got := median(tc.in); got != tc.want {
-			t.Errorf("median(%v) = %d, want %d", tc.in, got, tc.want)
-		}
-	}
-	in := []int64{3, 1, 2}
-	median(in)
-	if in[0] != 3 {
-		t.Error("median reordered its input")
-	}
-}
-
-func testBreakdown(price, labour, materials, fund, local int64, minutes int) *models.Breakdown {
-	rest := price - labour - materials - fund
-	b := &models.Breakdown{Currency: models.PEN, Price: price, ArtisanLabour: labour,
-		ArtisanMaterials: materials, CommunityFund: fund, LocalMarketPrice: local, LabourMinutes: minutes}
-	// Spread the rest over CIAP's side.
-	b.CIAPOperations, b.Logistics, b.PaymentFees, b.Taxes = rest/5, rest/5, rest/5, rest/5
-	b.Margin = rest - 4*(rest/5)
-	return b
-}
-
-func TestComputeCatalogFigures(t *testing.T) {
-	ps := []models.Product{
-		{Slug: "a", RetailBreakdown: testBreakdown(10000, 4000, 1000, 500, 3000, 600)}, // 55.0 %, 40/h
-		{Slug: "b", RetailBreakdown: testBreakdown(20000, 6000, 2000, 0, 5000, 240)},   // 40.0 %, 150/h... 6000*60/240
-		{Slug: "c", RetailBreakdown: testBreakdown(5000, 2000, 500, 500, 4000, 60)},    // 60.0 %
-		{Slug: "d", RetailBreakdown: testBreakdown(8000, 3000, 1000, 200, 2000, 90)},   // 52.5 %
-		{Slug: "no-breakdown"},
-	}
-	f := computeCatalogFigures(ps, models.Soles(2500))
-	if f.Products != 4 {
-		t.Errorf("products %d, want 4", f.Products)
-	}
-	// Shares 550, 400, 600, 525 → sorted 400 525 550 600 → (525+550)/2 = 537.
-	if f.MedianSharePermille != 537 || f.MinSharePermille != 400 || f.MaxSharePermille != 600 {
-		t.Errorf("median %d min %d max %d, want 537 400 600", f.MedianSharePermille, f.MinSharePermille, f.MaxSharePermille)
-	}
-	if f.TotalPrice.Amount != 43000 || f.TotalPaidToArtisans.Amount != 5500+8000+3000+4200 {
-		t.Errorf("totals %d %d", f.TotalPrice.Amount, f.TotalPaidToArtisans.Amount)
-	}
-	if want := int64(5500 - 3000 + 8000 - 5000 + 3000 - 4000 + 4200 - 2000); f.TotalSurplus.Amount != want {
-		t.Errorf("surplus %d, want %d", f.TotalSurplus.Amount, want)
-	}
-	// Labour 15000 over 990 minutes → 15000*60/990 = 909 céntimos an hour.
-	if f.AverageHourlyPay.Amount != 909 {
-		t.Errorf("average hourly %d, want 909", f.AverageHourlyPay.Amount)
-	}
-	// Hourly: a 400, b 1500, c 2000, d 2000 → three at or above 2500? none; at 1500: b, c, d.
-	if f.AtOrAboveMinimum != 0 {
-		t.Errorf("at or above 25.00/h: %d, want 0", f.AtOrAboveMinimum)
-	}
-	if g := computeCatalogFigures(ps, models.Soles(1500)); g.AtOrAboveMinimum != 3 {
-		t.Errorf("at or above 15.00/h: %d, want 3", g.AtOrAboveMinimum)
-	}
-	var sum, amounts int64
-	for _, s := range f.Shares {
-		sum += s.Permille
-		amounts += s.Amount
-	}
-	if sum != 1000 || amounts != f.TotalPrice.Amount || len(f.Shares) != 8 {
-		t.Errorf("shares add up to %d ‰ and %d, want 1000 and %d", sum, amounts, f.TotalPrice.Amount)
-	}
-	// 15000/43000 = 348.8 ‰: rounded down, then given the largest remainder's extra ‰.
-	if f.Shares[0].Key != models.ArtisanLabour || f.Shares[0].Permille != 349 {
-		t.Errorf("labour share %+v", f.Shares[0])
-	}
-	if empty := computeCatalogFigures(nil, models.Soles(500)); empty.Products != 0 || empty.MedianSharePermille != 0 {
-		t.Errorf("empty catalog: %+v", empty)
-	}
-}
-
-func TestShareOfTotal_AddsUpTo1000(t *testing.T) {
-	sums := map[models.ComponentKey]int64{}
-	for i, k := range models.ComponentKeys {
-		sums[k] = int64(1 + i*7) // awkward thirds
-	}
-	var total int64
-	for _, v := range sums {
-		total += v
-	}
-	var got int64
-	for _, s := range shareOfTotal(sums, total) {
-		got += s.Permille
-	}
-	if got != 1000 {
-		t.Errorf("shares add up to %d", got)
-	}
-}
 
 func TestNewPager(t *testing.T) {
 	q := url.Values{"craft": {"retablo"}, "page": {"3"}, "lang": {"en"}, "q": {""}}
@@ -883,10 +781,10 @@ func TestBreakdownPermilles_RowsAddUpToTheShownTotals(t *testing.T) {
 	b := &models.Breakdown{Currency: models.PEN, Price: 32000, ArtisanLabour: 12800, ArtisanMaterials: 3200,
 		CommunityFund: 960, CIAPOperations: 3200, Logistics: 2240, PaymentFees: 1280, Taxes: 4881, Margin: 3439}
 	cases := []*models.Breakdown{b,
-		testBreakdown(10000, 3333, 3333, 1, 0, 60),
-		testBreakdown(9999, 1, 1, 1, 0, 60),
-		testBreakdown(7, 1, 1, 1, 0, 60),
-		testBreakdown(30000, 30000, 0, 0, 0, 60),
+		dbtest.Breakdown(10000, 3333, 3333, 1, 0, 60),
+		dbtest.Breakdown(9999, 1, 1, 1, 0, 60),
+		dbtest.Breakdown(7, 1, 1, 1, 0, 60),
+		dbtest.Breakdown(30000, 30000, 0, 0, 0, 60),
 	}
 	for _, b := range cases {
 		shares, artisans := breakdownPermilles(b)
@@ -952,7 +850,7 @@ func TestBreakdownChart_IsAccessibleSVG(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := tr.For("en")
-	b := testBreakdown(10000, 4000, 1000, 500, 3000, 600)
+	b := dbtest.Breakdown(10000, 4000, 1000, 500, 3000, 600)
 	svg := string(breakdownChart(l, "c1", b))
 	for _, want := range []string{`role="img" aria-labelledby="c1-t c1-d"`, `<title id="c1-t">`, `<desc id="c1-d">`,
 		"Artisans · 55.0 %", "CIAP, costs and taxes · 45.0 %", l.Money(models.Soles(4000)), `fill="#9b2335"`} {

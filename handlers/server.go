@@ -65,7 +65,7 @@ type Server struct {
 	// cache and the memos below are keyed by it.
 	version catalogVersion
 	groups  memo[[]models.GroupSummary]
-	figures memo[catalogFigures]
+	figures memo[models.CatalogFigures]
 	echo    *echo.Echo
 	acct    accounts    // sessions, passwords, mail (accounts.go)
 	access  accessState // the route × role table's routes (roles.go)
