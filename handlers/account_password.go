@@ -30,12 +30,12 @@ func (s *Server) changePassword(c echo.Context) error {
 		return s.renderAccount(c, http.StatusBadRequest, f)
 	}
 	ip, now := c.RealIP(), s.acct.now()
-	verdict, err := s.store.CheckLogin(ctx, s.acct.limit, ip, u.Email, now)
+	verdict, err := s.store.CheckRate(ctx, models.RateSignInFailure, s.acct.limits[models.RateSignInFailure], ip, u.Email, now)
 	if err != nil {
 		return err
 	}
 	if verdict.Refused {
-		return s.tooManyAttempts(c, verdict, func(msg string) error {
+		return s.tooManyAttempts(c, models.RateSignInFailure, verdict, func(msg string) error {
 			f.Problem = msg
 			return s.renderAccount(c, http.StatusTooManyRequests, f)
 		})
@@ -47,7 +47,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	}
 	changed, err := s.store.ChangePassword(ctx, s.acct.hasher, u.ID, current, next)
 	if errors.Is(err, models.ErrBadCredentials) {
-		if err := s.store.RecordLoginFailure(ctx, ip, u.Email, now); err != nil {
+		if err := s.store.RecordRate(ctx, models.RateSignInFailure, ip, u.Email, now); err != nil {
 			return err
 		}
 		f.fail("current_password", l.T("accounts.current_password_wrong"))

@@ -33,9 +33,15 @@ type AccountsConfig struct {
 	// Argon2 is the password hashing cost; zero means
 	// models.DefaultArgon2. Tests set a cheap one.
 	Argon2 models.Argon2Params
-	// LoginLimit slows down and refuses repeated failed sign-ins; zero
-	// means models.DefaultLoginLimit.
-	LoginLimit models.LoginLimit
+	// SignInLimit slows down and refuses repeated failed sign-ins; zero
+	// means models.DefaultSignInLimit.
+	SignInLimit models.RateLimit
+	// SignUpLimit refuses sign-ups from one client beyond it; zero means
+	// models.DefaultSignUpLimit.
+	SignUpLimit models.RateLimit
+	// ResetLimit refuses reset requests from one client, and stops the
+	// mail to one address, beyond it; zero means models.DefaultResetLimit.
+	ResetLimit models.RateLimit
 	// SessionLifetime is how long a sign-in lasts; zero means 7 days.
 	SessionLifetime time.Duration
 }
@@ -45,9 +51,12 @@ type accounts struct {
 	sessions *scs.SessionManager
 	hasher   *models.Hasher
 	mail     mailer.Sender
-	limit    models.LoginLimit
-	// now and sleep are the clock and the wait of the sign-in slow-down;
-	// tests replace them.
+	// limits are the rate limits of sign-in failures, sign-ups and
+	// reset requests, by kind; all go through one limiter (the store's
+	// rate_events).
+	limits map[models.RateKind]models.RateLimit
+	// now and sleep are the clock of the limits and reset links and the
+	// wait of the sign-in slow-down; tests replace them.
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
 	// formPages are the GET routes whose pages carry a form, and so get a
@@ -93,9 +102,16 @@ func (s *Server) initAccounts() error {
 	// The database keeps only a hash of each session token.
 	sm.HashTokenInStore = true
 
-	limit := ac.LoginLimit
-	if limit == (models.LoginLimit{}) {
-		limit = models.DefaultLoginLimit
+	limits := map[models.RateKind]models.RateLimit{}
+	for kind, l := range map[models.RateKind]struct{ set, def models.RateLimit }{
+		models.RateSignInFailure: {ac.SignInLimit, models.DefaultSignInLimit},
+		models.RateSignUp:        {ac.SignUpLimit, models.DefaultSignUpLimit},
+		models.RateResetRequest:  {ac.ResetLimit, models.DefaultResetLimit},
+	} {
+		limits[kind] = l.set
+		if l.set == (models.RateLimit{}) {
+			limits[kind] = l.def
+		}
 	}
 	mail := ac.Mailer
 	if mail == nil {
@@ -105,7 +121,7 @@ func (s *Server) initAccounts() error {
 		sessions:   sm,
 		hasher:     models.NewHasher(ac.Argon2, 4),
 		mail:       mail,
-		limit:      limit,
+		limits:     limits,
 		now:        func() time.Time { return time.Now().UTC() },
 		sleep:      sleepCtx,
 		formPages:  map[string]bool{},
@@ -134,8 +150,8 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Housekeep purges expired sessions, reset links and old failed sign-ins
-// every hour until ctx ends.
+// Housekeep purges expired sessions, reset links and old rate-limit
+// events every hour until ctx ends.
 func (s *Server) Housekeep(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()

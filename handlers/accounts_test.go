@@ -253,7 +253,7 @@ func TestSignIn_RateLimitIgnoresForgedForwardedFor(t *testing.T) {
 		ts := newTestServer(t, db)
 		u := ts.createUser(t, models.RoleCustomer)
 		c := ts.client(t)
-		limit := models.DefaultLoginLimit
+		limit := models.DefaultSignInLimit
 		// A different forged client address and a different email every
 		// time: only the real peer address can tie the attempts together.
 		for i := range limit.MaxPerIP {
@@ -294,7 +294,7 @@ func TestSignIn_RateLimitPerEmail(t *testing.T) {
 			cfg.Accounts.TrustedProxies = mustCIDRs(t, "127.0.0.1/32", "::1/128")
 		}))
 		u := ts.createUser(t, models.RoleCustomer)
-		limit := models.DefaultLoginLimit
+		limit := models.DefaultSignInLimit
 		for i := range limit.MaxPerEmail {
 			c := ts.client(t)
 			c.Header.Set("X-Forwarded-For", "203.0.113."+strconv.Itoa(i+1))

@@ -17,6 +17,17 @@ func (s *Server) resetRequestPage(c echo.Context) error {
 
 // resetRequest sends a reset link (POST /reset). The answer is the same
 // whether or not the email has an account.
+//
+// Requests are limited per client IP and per email: past the IP's limit
+// the answer is 429; past the email's, the answer is the usual page but
+// no more mail goes out, so the shop cannot be used to flood an address
+// and the answer still tells nothing about the account.
+//
+// A known and an unknown email do the same work up to the account lookup
+// (the limiter's write and counts, then one query by email). What remains
+// different, for a known active account only: the token's transaction and
+// the mail (an outbox row, or an SMTP send, the larger part). Hiding that
+// would need sending from a background worker.
 func (s *Server) resetRequest(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
 	ctx := c.Request().Context()
@@ -25,7 +36,25 @@ func (s *Server) resetRequest(c echo.Context) error {
 		f.fail("email", l.T("accounts.invalid_email"))
 		return s.renderForm(c, http.StatusBadRequest, "reset_request", "accounts.reset_title", f)
 	}
-	token, u, err := s.store.CreatePasswordReset(ctx, f.Email, s.acct.now())
+	now := s.acct.now()
+	verdict, err := s.store.TakeRate(ctx, models.RateResetRequest, s.acct.limits[models.RateResetRequest],
+		c.RealIP(), f.Email, now)
+	if err != nil {
+		return err
+	}
+	if verdict.ByIP {
+		return s.tooManyAttempts(c, models.RateResetRequest, verdict, func(msg string) error {
+			f.Problem = msg
+			return s.renderForm(c, http.StatusTooManyRequests, "reset_request", "accounts.reset_title", f)
+		})
+	}
+	f.Notice = l.T("accounts.reset_sent")
+	if verdict.ByEmail {
+		// The same page as always; the address got enough links already.
+		s.log.Warn("password reset refused: too many for one email", "ip", c.RealIP())
+		return s.renderForm(c, http.StatusOK, "reset_request", "accounts.reset_title", f)
+	}
+	token, u, err := s.store.CreatePasswordReset(ctx, f.Email, now)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		s.log.Info("password reset for an unknown email")
@@ -43,7 +72,6 @@ func (s *Server) resetRequest(c echo.Context) error {
 			s.log.Info("password reset link sent", "user", u.ID)
 		}
 	}
-	f.Notice = l.T("accounts.reset_sent")
 	return s.renderForm(c, http.StatusOK, "reset_request", "accounts.reset_title", f)
 }
 

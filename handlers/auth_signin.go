@@ -50,12 +50,12 @@ func (s *Server) signIn(c echo.Context) error {
 	}
 
 	ip, now := c.RealIP(), s.acct.now()
-	verdict, err := s.store.CheckLogin(ctx, s.acct.limit, ip, f.Email, now)
+	verdict, err := s.store.CheckRate(ctx, models.RateSignInFailure, s.acct.limits[models.RateSignInFailure], ip, f.Email, now)
 	if err != nil {
 		return err
 	}
 	if verdict.Refused {
-		return s.tooManyAttempts(c, verdict, func(msg string) error {
+		return s.tooManyAttempts(c, models.RateSignInFailure, verdict, func(msg string) error {
 			f.Problem = msg
 			return s.renderForm(c, http.StatusTooManyRequests, "signin", "accounts.signin_title", f)
 		})
@@ -67,7 +67,7 @@ func (s *Server) signIn(c echo.Context) error {
 	}
 	u, err := s.store.Authenticate(ctx, s.acct.hasher, f.Email, password, now)
 	if errors.Is(err, models.ErrBadCredentials) {
-		if err := s.store.RecordLoginFailure(ctx, ip, f.Email, now); err != nil {
+		if err := s.store.RecordRate(ctx, models.RateSignInFailure, ip, f.Email, now); err != nil {
 			return err
 		}
 		s.log.Info("failed sign-in", "ip", ip)
@@ -77,7 +77,7 @@ func (s *Server) signIn(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.ClearLoginFailures(ctx, f.Email); err != nil {
+	if err := s.store.ClearRate(ctx, models.RateSignInFailure, f.Email); err != nil {
 		s.log.Warn("clear failed sign-ins", "err", err)
 	}
 	if err := s.startSession(c, u); err != nil {
@@ -91,13 +91,21 @@ func (s *Server) signIn(c echo.Context) error {
 	return seeOther(c, next)
 }
 
-// tooManyAttempts answers a refused attempt: Retry-After, and the page
-// (rendered by show) says how long to wait.
-func (s *Server) tooManyAttempts(c echo.Context, v models.LoginVerdict, show func(msg string) error) error {
+// tooManyMessages says, per rate limit, why an attempt was refused.
+var tooManyMessages = map[models.RateKind]string{
+	models.RateSignInFailure: "accounts.too_many_attempts",
+	models.RateSignUp:        "accounts.too_many_signups",
+	models.RateResetRequest:  "accounts.too_many_resets",
+}
+
+// tooManyAttempts answers an attempt refused by the rate limit of kind:
+// Retry-After, and the page (rendered by show, with status 429) says how
+// long to wait.
+func (s *Server) tooManyAttempts(c echo.Context, kind models.RateKind, v models.RateVerdict, show func(msg string) error) error {
 	secs := int(math.Ceil(v.RetryAfter.Seconds()))
 	c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-	s.log.Warn("sign-in refused: too many failures", "ip", c.RealIP())
-	return show(s.tr.For(s.tr.Pick(c)).T("accounts.too_many_attempts", "Minutes", (secs+59)/60))
+	s.log.Warn("refused: rate limit", "kind", kind, "ip", c.RealIP())
+	return show(s.tr.For(s.tr.Pick(c)).T(tooManyMessages[kind], "Minutes", (secs+59)/60))
 }
 
 // signOut ends the session on the server (POST /signout).

@@ -18,9 +18,13 @@ func (s *Server) signUpPage(c echo.Context) error {
 }
 
 // signUp opens a customer account and signs it in (POST /signup). Other
-// roles are given by an admin, never chosen here.
+// roles are given by an admin, never chosen here. Sign-ups are limited
+// per client IP: past the limit the answer is 429 and nothing is created.
+// Attempts on a taken email count too, so the limit also slows down
+// probing which emails have accounts.
 func (s *Server) signUp(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
+	ctx := c.Request().Context()
 	n := models.NewUser{Email: c.FormValue("email"), Name: c.FormValue("name"),
 		Password: c.FormValue("password"), Role: models.RoleCustomer}
 	f := authForm{Email: models.NormalizeEmail(n.Email), Name: n.Name, Next: localPath(c.FormValue("next")),
@@ -35,7 +39,19 @@ func (s *Server) signUp(c echo.Context) error {
 		}
 		return s.renderForm(c, http.StatusBadRequest, "signup", "accounts.signup_title", f)
 	}
-	u, err := s.store.CreateUser(c.Request().Context(), s.acct.hasher, n)
+	// Before the (deliberately slow) password hashing, so a flood costs
+	// the shop little.
+	verdict, err := s.store.TakeRate(ctx, models.RateSignUp, s.acct.limits[models.RateSignUp], c.RealIP(), "", s.acct.now())
+	if err != nil {
+		return err
+	}
+	if verdict.Refused {
+		return s.tooManyAttempts(c, models.RateSignUp, verdict, func(msg string) error {
+			f.Problem = msg
+			return s.renderForm(c, http.StatusTooManyRequests, "signup", "accounts.signup_title", f)
+		})
+	}
+	u, err := s.store.CreateUser(ctx, s.acct.hasher, n)
 	if errors.Is(err, models.ErrEmailTaken) {
 		f.fail("email", l.T("accounts.email_taken"))
 		return s.renderForm(c, http.StatusConflict, "signup", "accounts.signup_title", f)

@@ -3,7 +3,9 @@ package models
 import "gorm.io/gorm"
 
 // migrateAccounts is migration 0002_accounts: users, sessions, password
-// resets, failed sign-ins and the mail outbox.
+// resets, rate-limit events (failed sign-ins, sign-ups, reset requests;
+// an event counted per IP only has an empty email_hash) and the mail
+// outbox.
 func migrateAccounts(tx *gorm.DB) error {
 	if err := execAll(schemaAccounts)(tx); err != nil {
 		return err
@@ -35,14 +37,15 @@ CREATE TABLE password_resets (
 	created_at {{ts}} NOT NULL
 );
 CREATE INDEX ix_password_resets_user ON password_resets(user_id);
-CREATE TABLE login_failures (
+CREATE TABLE rate_events (
 	id {{id}},
+	kind VARCHAR(20) NOT NULL CHECK (kind IN ('signin_failure','signup','reset_request')),
 	ip VARCHAR(64) NOT NULL,
 	email_hash VARCHAR(64) NOT NULL,
 	created_at {{ts}} NOT NULL
 );
-CREATE INDEX ix_login_failures_ip ON login_failures(ip, created_at);
-CREATE INDEX ix_login_failures_email ON login_failures(email_hash, created_at);
+CREATE INDEX ix_rate_events_ip ON rate_events(kind, ip, created_at);
+CREATE INDEX ix_rate_events_email ON rate_events(kind, email_hash, created_at);
 CREATE TABLE outbox (
 	id {{id}},
 	to_address VARCHAR(254) NOT NULL,

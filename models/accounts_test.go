@@ -297,20 +297,20 @@ func TestLoginLimit_CountsPerIPAndEmailWithinTheWindow(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
-		l := models.LoginLimit{Window: 15 * time.Minute, MaxPerEmail: 3, MaxPerIP: 5, SlowAfter: 1,
+		l := models.RateLimit{Window: 15 * time.Minute, MaxPerEmail: 3, MaxPerIP: 5, SlowAfter: 1,
 			SlowStep: 100 * time.Millisecond, SlowMax: 250 * time.Millisecond}
 		t0 := time.Now().UTC().Truncate(time.Second)
 
-		v, err := s.CheckLogin(ctx, l, "192.0.2.1", "a@example.org", t0)
+		v, err := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.1", "a@example.org", t0)
 		if err != nil || v.Refused || v.Delay != 0 {
 			t.Fatalf("fresh: %+v %v", v, err)
 		}
 		var delays []time.Duration
 		for i := range 3 {
-			if err := s.RecordLoginFailure(ctx, "192.0.2.1", "A@example.org ", t0.Add(time.Duration(i)*time.Minute)); err != nil {
+			if err := s.RecordRate(ctx, models.RateSignInFailure, "192.0.2.1", "A@example.org ", t0.Add(time.Duration(i)*time.Minute)); err != nil {
 				t.Fatal(err)
 			}
-			v, _ = s.CheckLogin(ctx, l, "192.0.2.1", "a@example.org", t0.Add(time.Duration(i)*time.Minute))
+			v, _ = s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.1", "a@example.org", t0.Add(time.Duration(i)*time.Minute))
 			delays = append(delays, v.Delay)
 		}
 		if !v.Refused || v.RetryAfter != 15*time.Minute-2*time.Minute {
@@ -320,37 +320,37 @@ func TestLoginLimit_CountsPerIPAndEmailWithinTheWindow(t *testing.T) {
 			t.Fatalf("slow-down %v", delays)
 		}
 		// Another email from another address is not affected...
-		if v, _ := s.CheckLogin(ctx, l, "192.0.2.2", "b@example.org", t0); v.Refused {
+		if v, _ := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.2", "b@example.org", t0); v.Refused {
 			t.Fatal("other email refused")
 		}
 		// ...and the email is let in again once the oldest failure left the window.
-		if v, _ := s.CheckLogin(ctx, l, "192.0.2.9", "a@example.org", t0.Add(15*time.Minute+time.Second)); v.Refused {
+		if v, _ := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.9", "a@example.org", t0.Add(15*time.Minute+time.Second)); v.Refused {
 			t.Fatalf("still refused after the window: %+v", v)
 		}
 		// Per IP: five failures with five emails.
 		for i := range 2 {
-			s.RecordLoginFailure(ctx, "192.0.2.1", "x"+string(rune('a'+i))+"@example.org", t0)
+			s.RecordRate(ctx, models.RateSignInFailure, "192.0.2.1", "x"+string(rune('a'+i))+"@example.org", t0)
 		}
-		v, _ = s.CheckLogin(ctx, l, "192.0.2.1", "new@example.org", t0.Add(3*time.Minute))
+		v, _ = s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.1", "new@example.org", t0.Add(3*time.Minute))
 		if !v.Refused {
 			t.Fatalf("IP with 5 failures: %+v", v)
 		}
 		// A success clears the email's failures, not the IP's.
-		if err := s.ClearLoginFailures(ctx, "a@example.org"); err != nil {
+		if err := s.ClearRate(ctx, models.RateSignInFailure, "a@example.org"); err != nil {
 			t.Fatal(err)
 		}
-		if v, _ := s.CheckLogin(ctx, l, "192.0.2.7", "a@example.org", t0.Add(3*time.Minute)); v.Refused || v.Delay != 0 {
+		if v, _ := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.7", "a@example.org", t0.Add(3*time.Minute)); v.Refused || v.Delay != 0 {
 			t.Fatalf("email after clearing: %+v", v)
 		}
 		// The IP's failures on other emails still count.
-		if v, _ := s.CheckLogin(ctx, l, "192.0.2.1", "new@example.org", t0.Add(3*time.Minute)); v.Delay != 200*time.Millisecond {
+		if v, _ := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.1", "new@example.org", t0.Add(3*time.Minute)); v.Delay != 200*time.Millisecond {
 			t.Fatalf("IP after clearing one email: %+v", v)
 		}
 		// Housekeeping drops what is a day old.
 		if err := s.PurgeAccounts(ctx, t0.Add(25*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if v, _ := s.CheckLogin(ctx, l, "192.0.2.1", "new@example.org", t0.Add(3*time.Minute)); v.Delay != 0 {
+		if v, _ := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.1", "new@example.org", t0.Add(3*time.Minute)); v.Delay != 0 {
 			t.Fatalf("purge kept day-old failures: %+v", v)
 		}
 	})

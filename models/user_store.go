@@ -377,7 +377,7 @@ func (s *Store) ResetPassword(ctx context.Context, h *Hasher, token, password st
 }
 
 // PurgeAccounts deletes what has expired by at: sessions, reset tokens
-// and failed sign-ins older than a day. It is housekeeping; nothing
+// and rate-limit events older than a day (no limit's window is longer). It is housekeeping; nothing
 // depends on it for correctness.
 func (s *Store) PurgeAccounts(ctx context.Context, at time.Time) error {
 	db := s.db.WithContext(ctx)
@@ -385,8 +385,8 @@ func (s *Store) PurgeAccounts(ctx context.Context, at time.Time) error {
 	if err := db.Where("expires_at < ?", dayAgo).Delete(&passwordReset{}).Error; err != nil {
 		return fmt.Errorf("purge reset tokens: %w", err)
 	}
-	if err := db.Where("created_at < ?", dayAgo).Delete(&loginFailure{}).Error; err != nil {
-		return fmt.Errorf("purge failed sign-ins: %w", err)
+	if err := db.Where("created_at < ?", dayAgo).Delete(&rateEvent{}).Error; err != nil {
+		return fmt.Errorf("purge rate-limit events: %w", err)
 	}
 	expired := "DELETE FROM sessions WHERE expiry < ?"
 	arg := any(at.UTC())

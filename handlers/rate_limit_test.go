@@ -1,0 +1,219 @@
+package handlers_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ciap/qhatu/handlers"
+	"github.com/ciap/qhatu/models"
+	"github.com/ciap/qhatu/models/dbtest"
+	"gorm.io/gorm"
+)
+
+// trustLocalProxy makes X-Forwarded-For the client address: every test
+// request comes from the loopback address, now a trusted proxy.
+func trustLocalProxy(t *testing.T) testOption {
+	return withConfig(func(cfg *handlers.Config) {
+		cfg.Accounts.TrustedProxies = mustCIDRs(t, "127.0.0.1/32", "::1/128")
+	})
+}
+
+// checkRetryAfter fails unless res carries a Retry-After within window.
+func checkRetryAfter(t *testing.T, res *testResponse, window time.Duration) {
+	t.Helper()
+	retry, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	if err != nil || retry <= 0 || retry > int(window.Seconds()) {
+		t.Errorf("Retry-After %q, want 1..%d", res.Header.Get("Retry-After"), int(window.Seconds()))
+	}
+}
+
+func TestSignUp_RateLimitPerIP(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// trustProxy believes X-Forwarded-For; rotate sends a new one
+		// with every sign-up.
+		trustProxy, rotate bool
+		limited            bool
+	}{
+		{"one address", false, false, true},
+		{"forged rotating X-Forwarded-For", false, true, true},
+		{"distinct clients behind a trusted proxy", true, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+				var opts []testOption
+				if tc.trustProxy {
+					opts = append(opts, trustLocalProxy(t))
+				}
+				ts := newTestServer(t, db, opts...)
+				limit := models.DefaultSignUpLimit
+				signUp := func(i int) *testResponse {
+					t.Helper()
+					c := ts.client(t)
+					if tc.rotate {
+						c.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+					}
+					return c.PostForm("/signup?lang=en", url.Values{"email": {fmt.Sprintf("new%d@example.org", i)},
+						"name": {"New"}, "password": {"a long enough password"}})
+				}
+				for i := range limit.MaxPerIP {
+					if res := signUp(i); res.Status != http.StatusSeeOther {
+						t.Fatalf("sign-up %d: %d: %.300s", i+1, res.Status, res.Body)
+					}
+				}
+				res := signUp(limit.MaxPerIP)
+				if !tc.limited {
+					if res.Status != http.StatusSeeOther {
+						t.Fatalf("sign-up from another client: %d", res.Status)
+					}
+					return
+				}
+				if res.Status != http.StatusTooManyRequests {
+					t.Fatalf("sign-up %d: %d, want 429", limit.MaxPerIP+1, res.Status)
+				}
+				checkRetryAfter(t, res, limit.Window)
+				if !strings.Contains(res.Body, "Too many accounts were opened") {
+					t.Errorf("429 page does not say why: %.400s", res.Body)
+				}
+				for _, ck := range res.Header.Values("Set-Cookie") {
+					if strings.HasPrefix(ck, "qhatu_session=") {
+						t.Errorf("a refused sign-up started a session: %q", ck)
+					}
+				}
+				email := fmt.Sprintf("new%d@example.org", limit.MaxPerIP)
+				if _, err := ts.Store.UserByEmail(context.Background(), email); !errors.Is(err, models.ErrNotFound) {
+					t.Fatalf("refused sign-up created a user (%v)", err)
+				}
+				// Once the window has passed, the same sign-up works.
+				ts.Clock.Advance(limit.Window + time.Second)
+				if res := signUp(limit.MaxPerIP); res.Status != http.StatusSeeOther {
+					t.Fatalf("sign-up after the window: %d", res.Status)
+				}
+				if _, err := ts.Store.UserByEmail(context.Background(), email); err != nil {
+					t.Fatalf("sign-up after the window: %v", err)
+				}
+			})
+		})
+	}
+}
+
+var noticeRE = regexp.MustCompile(`<p class="notice" role="status">([^<]*)</p>`)
+
+func TestPasswordReset_PerEmailLimitSendsNoMoreMailAndLooksTheSame(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		// Every request from its own address: only the email limit applies.
+		ts := newTestServer(t, db, trustLocalProxy(t))
+		u := ts.createUser(t, models.RoleCustomer)
+		other := ts.createUser(t, models.RoleCustomer)
+		limit := models.DefaultResetLimit
+		mails := func(email string) int64 {
+			t.Helper()
+			p, err := ts.Store.ListOutbox(ctx, email, 1, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.Total
+		}
+		ip := 0
+		request := func(email string) *testResponse {
+			t.Helper()
+			ip++
+			c := ts.client(t)
+			c.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", ip))
+			return c.PostForm("/reset?lang=en", url.Values{"email": {email}})
+		}
+		first := request(u.Email)
+		want := noticeRE.FindString(first.Body)
+		if first.Status != http.StatusOK || want == "" {
+			t.Fatalf("first request: %d: %.300s", first.Status, first.Body)
+		}
+		for range limit.MaxPerEmail - 1 {
+			request(u.Email)
+		}
+		if n := mails(u.Email); n != int64(limit.MaxPerEmail) {
+			t.Fatalf("%d mails after %d requests", n, limit.MaxPerEmail)
+		}
+
+		for _, tc := range []struct{ name, email string }{
+			{"same email", u.Email},
+			{"same email, other spelling", "  " + strings.ToUpper(u.Email)},
+			{"same email once more", u.Email},
+		} {
+			res := request(tc.email)
+			if res.Status != http.StatusOK || noticeRE.FindString(res.Body) != want ||
+				strings.Contains(res.Body, `class="form-problem"`) {
+				t.Errorf("%s beyond the limit: %d, notice %q, want the usual page", tc.name, res.Status, noticeRE.FindString(res.Body))
+			}
+		}
+		if n := mails(u.Email); n != int64(limit.MaxPerEmail) {
+			t.Fatalf("%d mails: mail sent beyond the per-email limit of %d", n, limit.MaxPerEmail)
+		}
+		// An unknown email past the limit gets the same page as well.
+		for i := range limit.MaxPerEmail + 1 {
+			res := request("nobody@example.org")
+			if res.Status != http.StatusOK || noticeRE.FindString(res.Body) != want {
+				t.Fatalf("unknown email, request %d: %d", i+1, res.Status)
+			}
+		}
+		// Another address is not affected.
+		request(other.Email)
+		if n := mails(other.Email); n != 1 {
+			t.Fatalf("other address got %d mails", n)
+		}
+		// Once the window has passed, a link is sent again.
+		ts.Clock.Advance(limit.Window + time.Second)
+		if res := request(u.Email); res.Status != http.StatusOK {
+			t.Fatalf("after the window: %d", res.Status)
+		}
+		if n := mails(u.Email); n != int64(limit.MaxPerEmail)+1 {
+			t.Fatalf("after the window: %d mails, want %d", n, limit.MaxPerEmail+1)
+		}
+		lastResetToken(t, ts, u.Email)
+	})
+}
+
+func TestPasswordReset_PerIPLimitAnswers429(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		ts := newTestServer(t, db)
+		u := ts.createUser(t, models.RoleCustomer)
+		limit := models.DefaultResetLimit
+		c := ts.client(t)
+		request := func(i int, email string) *testResponse {
+			t.Helper()
+			// Forged, so ignored: no proxy is trusted.
+			c.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+			return c.PostForm("/reset?lang=en", url.Values{"email": {email}})
+		}
+		for i := range limit.MaxPerIP {
+			if res := request(i, fmt.Sprintf("probe%d@example.org", i)); res.Status != http.StatusOK {
+				t.Fatalf("request %d: %d", i+1, res.Status)
+			}
+		}
+		res := request(limit.MaxPerIP, u.Email)
+		if res.Status != http.StatusTooManyRequests {
+			t.Fatalf("request %d: %d, want 429", limit.MaxPerIP+1, res.Status)
+		}
+		checkRetryAfter(t, res, limit.Window)
+		if !strings.Contains(res.Body, "Too many password reset requests") || noticeRE.MatchString(res.Body) {
+			t.Errorf("429 page: %.400s", res.Body)
+		}
+		if p, _ := ts.Store.ListOutbox(ctx, u.Email, 1, 1); p.Total != 0 {
+			t.Fatalf("mail sent past the IP limit")
+		}
+		ts.Clock.Advance(limit.Window + time.Second)
+		if res := request(0, u.Email); res.Status != http.StatusOK {
+			t.Fatalf("after the window: %d", res.Status)
+		}
+		lastResetToken(t, ts, u.Email)
+	})
+}
