@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"sync"
 	"testing"
 )
@@ -43,5 +44,29 @@ func TestMemo_LoadsOncePerVersion(t *testing.T) {
 	}
 	if v, _ := m.get(3, load); v != 30 {
 		t.Fatalf("after a failed load: %d", v)
+	}
+}
+
+func TestCacheKey_OnlyForWhatPagesDependOn(t *testing.T) {
+	cases := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"/products", "/products", true},
+		{"/products?sort=price_asc&craft=retablo", "/products?craft=retablo&sort=price_asc", true},
+		{"/products?q=mate+burilado&page=2", "/products?page=2&q=mate+burilado", true},
+		{"/products?q=&craft=", "/products?craft=&q=", true},
+		{"/products?utm_source=x", "", false},
+		{"/products?craft=retablo&lang=en", "", false}, // sets the language cookie: never cached
+		{"/api/v1/products/x?nocache=123", "", false},
+	}
+	for _, tc := range cases {
+		u, err := url.Parse(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := cacheKey(u); got != tc.want || ok != tc.ok {
+			t.Errorf("cacheKey(%s) = %q %v, want %q %v", tc.in, got, ok, tc.want, tc.ok)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/labstack/echo/v4"
@@ -50,14 +51,18 @@ func (s *Server) cached(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 	return func(c echo.Context) error {
 		r := c.Request()
-		if r.Method != http.MethodGet || r.URL.Query().Has("lang") {
+		if r.Method != http.MethodGet {
 			return next(c)
 		}
 		if _, err := r.Cookie(sessionCookie); err == nil {
 			return next(c)
 		}
 		c.Response().Header().Set("Vary", "Accept-Language, Cookie")
-		key := s.tr.Pick(c) + " " + r.URL.RequestURI()
+		path, ok := cacheKey(r.URL)
+		if !ok {
+			return next(c)
+		}
+		key := s.tr.Pick(c) + " " + path
 		version := p.version.get()
 		if e, ok := p.entries.Get(key); ok && e.version == version {
 			return c.Blob(e.status, e.contentType, e.body)
@@ -93,4 +98,28 @@ func (r *recorder) Write(b []byte) (int, error) {
 		}
 	}
 	return r.ResponseWriter.Write(b)
+}
+
+// pageParams are the query parameters cached pages depend on; the catalog
+// filters are the only ones.
+var pageParams = map[string]bool{"craft": true, "region": true, "group": true, "min_price": true,
+	"max_price": true, "q": true, "sort": true, "page": true, "per_page": true}
+
+// cacheKey is the path and the query in a fixed order, so the same filters
+// in another order share an entry. ok is false when the query has a
+// parameter no page depends on ("?utm_source=…"): such a request is served
+// uncached, because pages echo the query into their links and one visitor's
+// parameters must not reach another's page, and because random parameters
+// would fill the cache with copies.
+func cacheKey(u *url.URL) (key string, ok bool) {
+	q := u.Query()
+	for k := range q {
+		if !pageParams[k] {
+			return "", false
+		}
+	}
+	if len(q) == 0 {
+		return u.Path, true
+	}
+	return u.Path + "?" + q.Encode(), true
 }
