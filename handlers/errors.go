@@ -64,13 +64,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 			msgID = "error.bad_request"
 		}
 	}
-	if c.Request().Context().Err() != nil {
-		// The client went away mid-request (the error is then a canceled
-		// context or a cut database read): nobody is left to answer, and
-		// it is not the shop's failure.
-		s.log.Debug("client gone", "path", c.Request().URL.Path)
-		return
-	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
 			"status", status, "err", err)

@@ -148,6 +148,7 @@ func (s *Server) routes() *echo.Echo {
 		},
 	}))
 	e.Use(s.requestLog)
+	e.Use(detachedContext)
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
 		ContentTypeNosniff:    "nosniff",
@@ -230,3 +231,21 @@ func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 type headWriter struct{ http.ResponseWriter }
 
 func (headWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+// requestWork bounds the work one request may do, database included.
+const requestWork = 10 * time.Second
+
+// detachedContext lets a request's queries finish when its client hangs up,
+// bounded by requestWork instead. Cancelling a query mid-flight makes the
+// PostgreSQL driver drop the connection, and under load the pool can hand
+// that connection to the next request, which then fails; finishing a query
+// of a few milliseconds costs nothing.
+func detachedContext(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), requestWork)
+		defer cancel()
+		c.SetRequest(r.WithContext(ctx))
+		return next(c)
+	}
+}
