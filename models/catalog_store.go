@@ -181,8 +181,9 @@ func (s *Store) ProductByID(ctx context.Context, id int64) (*Product, error) {
 
 func (s *Store) product(ctx context.Context, where string, args ...any) (*Product, error) {
 	var p Product
-	err := s.db.WithContext(ctx).Joins("Group").Preload("Group.Association").
-		Preload("RetailBreakdown").Preload("WholesaleBreakdown").
+	// One query: a product page is read far more often than anything else.
+	err := s.db.WithContext(ctx).Joins("Group").Joins("Group.Association").
+		Joins("RetailBreakdown").Joins("WholesaleBreakdown").
 		Where(where, args...).Take(&p).Error
 	if err != nil {
 		return nil, dbError(err, "product")

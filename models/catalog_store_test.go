@@ -177,6 +177,9 @@ func TestStore_EditingABreakdownMakesANewVersion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if got.Group == nil || got.Group.Association == nil || got.Group.Association.Slug != "asoc-test" {
+			t.Fatalf("product should come with its group and association: %+v", got.Group)
+		}
 		if got.RetailBreakdown.Version != 2 || got.WholesaleBreakdown.Version != 2 {
 			t.Fatalf("product should show v2, got retail v%d wholesale v%d", got.RetailBreakdown.Version, got.WholesaleBreakdown.Version)
 		}
