@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
 )
 
@@ -101,5 +103,97 @@ func TestBrowser_BuyerFindsAPieceAndSeesWhereTheMoneyGoes(t *testing.T) {
 	table, _ = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`table.breakdown`)))
 	if !strings.Contains(table, "Artisan labour") {
 		t.Errorf("after switching to English the table reads:\n%s", table)
+	}
+}
+
+// Staff sign in through the real form, change a price in the back office
+// while the page's script keeps the running sum, and save a new version
+// that the shop shows at once.
+func TestBrowser_StaffChangesAPriceWithTheLiveSum(t *testing.T) {
+	ctx := browser(t)
+	srv, store := apiServer(t, dbtest.Open(t, "sqlite"), 100)
+	web := httptest.NewServer(srv)
+	defer web.Close()
+	bg := context.Background()
+	const email, password = "staff@ciap.test", "a long staff password"
+	if _, err := store.CreateUser(bg, srv.HasherForTest(), models.NewUser{Email: email, Name: "Staff",
+		Role: models.RoleStaff, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := store.ListProducts(bg, models.ProductFilter{PerPage: 1})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatal(err)
+	}
+	p, err := store.ProductBySlug(bg, page.Items[0].Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	err = chromedp.Do(ctx, chromedp.Navigate(web.URL+"/signin?lang=en"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password))
+	if err == nil {
+		_, err = chromedp.RunResponse(ctx, chromedp.Submit(chromedp.CSS(`input[name="password"]`)))
+	}
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	prices := fmt.Sprintf("%s/admin/products/%d/prices", web.URL, p.ID)
+	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(prices)); err != nil {
+		t.Fatalf("open prices: %v", err)
+	}
+	sumClass := func() string {
+		cls, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("sum-retail").className`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cls
+	}
+	if cls := sumClass(); !strings.Contains(cls, "sum-ok") {
+		t.Fatalf("the saved breakdown should add up: %q", cls)
+	}
+	// One sol more for the artisans' labour: the running sum is off…
+	set := func(name string, cents int64) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`input[name="`+name+`"]`), models.Soles(cents).Decimal()),
+			chromedp.SendKeys(chromedp.CSS(`input[name="`+name+`"]`), " ")); err != nil { // a key press fires "input"
+			t.Fatal(err)
+		}
+	}
+	r, w := p.RetailBreakdown, p.WholesaleBreakdown
+	set("retail.artisan_labour", r.ArtisanLabour+100)
+	if cls := sumClass(); !strings.Contains(cls, "sum-bad") {
+		t.Fatalf("after raising labour alone the sum should be flagged: %q", cls)
+	}
+	// …until the same sol comes out of CIAP's margin, on both channels.
+	set("retail.margin", r.Margin-100)
+	set("wholesale.artisan_labour", w.ArtisanLabour+100)
+	set("wholesale.margin", w.Margin-100)
+	if cls := sumClass(); !strings.Contains(cls, "sum-ok") {
+		t.Fatalf("the corrected breakdown should add up again: %q", cls)
+	}
+	err = chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`textarea[name="reason"]`), "Labour rate agreed with the assembly"))
+	if err == nil {
+		_, err = chromedp.RunResponse(ctx, chromedp.Submit(chromedp.CSS(`textarea[name="reason"]`)))
+	}
+	if err != nil {
+		t.Fatalf("save: %v", err)
+	}
+	got, err := store.ProductBySlug(bg, p.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.RetailBreakdown.Version != r.Version+1 || got.RetailBreakdown.ArtisanLabour != r.ArtisanLabour+100 ||
+		got.RetailBreakdown.CreatedBy != email {
+		t.Fatalf("want a new version by %s with labour %d, got v%d labour %d by %q", email, r.ArtisanLabour+100,
+			got.RetailBreakdown.Version, got.RetailBreakdown.ArtisanLabour, got.RetailBreakdown.CreatedBy)
+	}
+	// The shop shows the new version at once (the page cache follows the catalog version).
+	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(web.URL+"/products/"+p.Slug)); err != nil {
+		t.Fatal(err)
+	}
+	table, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`table.breakdown`)))
+	if err != nil || !strings.Contains(table, models.Soles(r.ArtisanLabour+100).Decimal()) {
+		t.Fatalf("product page breakdown after the change (%v):\n%s", err, table)
 	}
 }
