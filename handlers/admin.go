@@ -18,12 +18,9 @@ import (
 // either redirect (303) or re-render the form with the input kept and a
 // message next to each wrong field.
 
-// registerAdmin adds the back office under /admin, the uploaded media and
-// the public price history.
+// registerAdmin adds the back office under /admin and the public route of
+// the pictures it uploads.
 func (s *Server) registerAdmin(e *echo.Echo) {
-	// Public. The price history is a storefront page registered here until
-	// pages.go takes it; it goes through the page cache like the others.
-	e.GET("/products/:slug/history", s.cached(s.priceHistoryPage))
 	e.GET("/media/:name", s.media)
 	e.Pre(s.limitImageUpload)
 
@@ -35,27 +32,12 @@ func (s *Server) registerAdmin(e *echo.Echo) {
 	}
 	g.GET("/admin", s.adminDashboard)
 
-	assoc, group, product := s.associationKind(), s.groupKind(), s.productKind()
 	g.GET("/admin/associations", s.adminAssociations)
-	form("/admin/associations/new", assoc.newForm)
-	g.POST("/admin/associations", assoc.create)
-	form("/admin/associations/:id", assoc.edit)
-	g.POST("/admin/associations/:id", assoc.save)
-	g.POST("/admin/associations/:id/active", assoc.switchFlag)
-
+	s.associationKind().register(g, form)
 	g.GET("/admin/groups", s.adminGroups)
-	form("/admin/groups/new", group.newForm)
-	g.POST("/admin/groups", group.create)
-	form("/admin/groups/:id", group.edit)
-	g.POST("/admin/groups/:id", group.save)
-	g.POST("/admin/groups/:id/active", group.switchFlag)
-
+	s.groupKind().register(g, form)
 	g.GET("/admin/products", s.adminProducts)
-	form("/admin/products/new", product.newForm)
-	g.POST("/admin/products", product.create)
-	form("/admin/products/:id", product.edit)
-	g.POST("/admin/products/:id", product.save)
-	g.POST("/admin/products/:id/published", product.switchFlag)
+	s.productKind().register(g, form)
 	form("/admin/products/:id/image", s.adminImageForm)
 	g.POST("/admin/products/:id/image", s.adminImageUpload)
 	form("/admin/products/:id/prices", s.adminPricesForm)
@@ -155,14 +137,6 @@ func (s *Server) conflictFor(c echo.Context, l *Localizer, entity string, id int
 
 // isStale reports whether err is a refused stale edit.
 func isStale(err error) bool { return errors.Is(err, models.ErrStale) }
-
-// adminNotFound turns a missing record into the 404 page.
-func adminNotFound(err error) error {
-	if errors.Is(err, models.ErrNotFound) {
-		return errNotFound
-	}
-	return err
-}
 
 // formStatus is the status of a re-rendered form: 409 for a stale edit,
 // 400 for wrong input (as the account forms answer).

@@ -127,11 +127,11 @@ func (s *Server) adminImageUpload(c echo.Context) error {
 		}
 	}
 	if !errors.Is(err, models.ErrInvalid) && !isStale(err) {
-		return adminNotFound(err)
+		return err
 	}
 	p, lerr := s.store.ProductByID(ctx, id)
 	if lerr != nil {
-		return adminNotFound(lerr)
+		return lerr
 	}
 	v := s.imageView(c, l, p)
 	if isStale(err) {
@@ -153,7 +153,7 @@ func (s *Server) media(c echo.Context) error {
 	}
 	m, err := s.store.MediaByName(c.Request().Context(), name)
 	if err != nil {
-		return adminNotFound(err)
+		return err
 	}
 	im, err := s.images()
 	if err != nil {

@@ -226,12 +226,12 @@ func (s *Server) adminPricesSave(c echo.Context) error {
 			return seeOther(c, idPath("/admin/products", id)+"/prices?done=prices")
 		}
 		if !errors.Is(err, models.ErrInvalid) && !isStale(err) {
-			return adminNotFound(err)
+			return err
 		}
 	}
 	p, lerr := s.store.ProductByID(ctx, id)
 	if lerr != nil {
-		return adminNotFound(lerr)
+		return lerr
 	}
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
@@ -297,11 +297,11 @@ func (s *Server) adminBreakdownVersion(c echo.Context) error {
 	ctx := c.Request().Context()
 	p, err := s.store.ProductByID(ctx, id)
 	if err != nil {
-		return adminNotFound(err)
+		return err
 	}
 	b, err := s.store.BreakdownByID(ctx, id, bid)
 	if err != nil {
-		return adminNotFound(err)
+		return err
 	}
 	cur := (p.RetailBreakdownID != nil && *p.RetailBreakdownID == b.ID) ||
 		(p.WholesaleBreakdownID != nil && *p.WholesaleBreakdownID == b.ID)

@@ -40,19 +40,25 @@ type recordKind[T any] struct {
 	setFlag func(e *models.Editor, ctx context.Context, id, seen int64, on bool) error
 }
 
+// register adds the kind's creation and edit routes under its base path:
+// base/new, base, base/:id and base/:id/<flag>.
+func (k recordKind[T]) register(g guarded, form func(string, echo.HandlerFunc)) {
+	form(k.base+"/new", k.newForm)
+	g.POST(k.base, k.create)
+	form(k.base+"/:id", k.edit)
+	g.POST(k.base+"/:id", k.save)
+	g.POST(k.base+"/:id/"+k.flag, k.switchFlag)
+}
+
 // loadRecord reads the :id path parameter and loads that record; a bad id
-// and a missing record are both the 404 page.
+// and a missing record (models.ErrNotFound) are both the 404 page.
 func loadRecord[T any](c echo.Context, byID func(context.Context, int64) (T, error)) (T, error) {
 	id, err := idParam(c, "id")
 	if err != nil {
 		var zero T
 		return zero, err
 	}
-	r, err := byID(c.Request().Context(), id)
-	if err != nil {
-		return r, adminNotFound(err)
-	}
-	return r, nil
+	return byID(c.Request().Context(), id)
 }
 
 // editTarget reads what every change to an existing record posts: the
@@ -166,11 +172,11 @@ func (k recordKind[T]) switchFlag(c echo.Context) error {
 // shows the record as saved.
 func (k recordKind[T]) refused(c echo.Context, l *Localizer, id int64, err error, f *formReader, posted url.Values, typed bool) error {
 	if !errors.Is(err, models.ErrInvalid) && !isStale(err) {
-		return adminNotFound(err)
+		return err
 	}
 	cur, lerr := k.byID(c.Request().Context(), id)
 	if lerr != nil {
-		return adminNotFound(lerr)
+		return lerr
 	}
 	specs, serr := k.specs(c)
 	if serr != nil {

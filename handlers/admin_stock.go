@@ -97,11 +97,11 @@ func (s *Server) adminStockAdjust(c echo.Context) error {
 	case errors.As(err, &short):
 		f.fail("delta", "admin.error.stock_not_enough", "InStock", short.InStock)
 	default:
-		return adminNotFound(err)
+		return err
 	}
 	p, lerr := s.store.ProductByID(ctx, id)
 	if lerr != nil {
-		return adminNotFound(lerr)
+		return lerr
 	}
 	v, verr := s.stockView(c, l, p, formValues(posted, stockSpecs), f.merge(err))
 	if verr != nil {

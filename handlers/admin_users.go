@@ -95,7 +95,7 @@ func (s *Server) adminUserUpdate(c echo.Context) error {
 	case errors.Is(err, models.ErrInvalid):
 		msg = newFormReader(l, nil).merge(err)["role"]
 	default:
-		return adminNotFound(err)
+		return err
 	}
 	v, verr := s.usersView(c, l, map[int64]string{id: msg})
 	if verr != nil {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strings"
 	"time"
 
 	"github.com/ciap/qhatu/models"
@@ -92,13 +93,8 @@ type apiGroup struct {
 	Products        *int64        `json:"products,omitempty"`
 }
 
-func (s *Server) absURL(path string) string {
-	base := s.cfg.BaseURL
-	for len(base) > 0 && base[len(base)-1] == '/' {
-		base = base[:len(base)-1]
-	}
-	return base + path
-}
+// absURL is path on the shop's public base URL.
+func (s *Server) absURL(path string) string { return strings.TrimRight(s.cfg.BaseURL, "/") + path }
 
 func (s *Server) toAPIBreakdown(l *Localizer, b *models.Breakdown) *apiBreakdown {
 	if b == nil {

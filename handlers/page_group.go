@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/ciap/qhatu/models"
@@ -23,9 +22,6 @@ func (s *Server) groupPage(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
 	ctx := c.Request().Context()
 	g, err := s.store.GroupBySlug(ctx, slug)
-	if errors.Is(err, models.ErrNotFound) {
-		return errNotFound
-	}
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"math"
@@ -75,9 +74,6 @@ func (s *Server) priceHistoryPage(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
 	ctx := c.Request().Context()
 	p, err := s.store.ProductBySlug(ctx, slug)
-	if errors.Is(err, models.ErrNotFound) {
-		return errNotFound
-	}
 	if err != nil {
 		return err
 	}

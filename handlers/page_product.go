@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"errors"
 	"html/template"
 	"net/http"
 
@@ -110,9 +109,6 @@ func (s *Server) productPage(c echo.Context) error {
 	}
 	l := s.tr.For(s.tr.Pick(c))
 	p, err := s.store.ProductBySlug(c.Request().Context(), slug)
-	if errors.Is(err, models.ErrNotFound) || (err == nil && p.Group == nil) {
-		return errNotFound
-	}
 	if err != nil {
 		return err
 	}

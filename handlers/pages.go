@@ -9,15 +9,15 @@ import (
 // language, so it goes through the page cache. (HEAD is answered for every
 // GET route by headAsGet in server.go.)
 func (s *Server) registerPages(e *echo.Echo) {
-	get := func(path string, h echo.HandlerFunc) { e.GET(path, h) }
-	get("/", s.cached(s.homePage))
-	get("/products", s.cached(s.productsPage))
-	get("/products/:slug", s.cached(s.productPage))
-	get("/groups", s.cached(s.groupsPage))
-	get("/groups/:slug", s.cached(s.groupPage))
-	get("/transparency", s.cached(s.transparencyPage))
-	get("/transparency/breakdowns.csv", attachment("qhatu-breakdowns.csv", s.cached(s.breakdownsCSV)))
-	get("/transparency/breakdowns.json", attachment("qhatu-breakdowns.json", s.cached(s.breakdownsJSON)))
+	e.GET("/", s.cached(s.homePage))
+	e.GET("/products", s.cached(s.productsPage))
+	e.GET("/products/:slug", s.cached(s.productPage))
+	e.GET("/products/:slug/history", s.cached(s.priceHistoryPage))
+	e.GET("/groups", s.cached(s.groupsPage))
+	e.GET("/groups/:slug", s.cached(s.groupPage))
+	e.GET("/transparency", s.cached(s.transparencyPage))
+	e.GET("/transparency/breakdowns.csv", attachment("qhatu-breakdowns.csv", s.cached(s.breakdownsCSV)))
+	e.GET("/transparency/breakdowns.json", attachment("qhatu-breakdowns.json", s.cached(s.breakdownsJSON)))
 }
 
 // attachment marks a download. It wraps the cache because the cache keeps

@@ -78,7 +78,7 @@ func (s *Server) render(c echo.Context, status int, name string, p Page) error {
 	r := c.Request()
 	p.Path, p.Query, p.Demo, p.Status = r.URL.Path, r.URL.RawQuery, s.cfg.DemoNotice, status
 	p.Viewer = s.viewer(c)
-	p.Canonical = strings.TrimRight(s.cfg.BaseURL, "/") + r.URL.Path
+	p.Canonical = s.absURL(r.URL.Path)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
