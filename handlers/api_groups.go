@@ -34,9 +34,6 @@ type apiGroupDetail struct {
 func (s *Server) apiGroup(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
 	slug := c.Param("slug")
-	if !models.ValidSlug(slug) {
-		return errNotFound
-	}
 	ctx := c.Request().Context()
 	g, err := s.store.GroupBySlug(ctx, slug)
 	if err != nil {

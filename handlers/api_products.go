@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 
-	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
 )
 
@@ -33,9 +32,6 @@ func (s *Server) apiProducts(c echo.Context) error {
 func (s *Server) apiProduct(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
 	slug := c.Param("slug")
-	if !models.ValidSlug(slug) {
-		return errNotFound
-	}
 	p, err := s.store.ProductBySlug(c.Request().Context(), slug)
 	if err != nil {
 		return err

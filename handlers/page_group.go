@@ -16,9 +16,6 @@ type groupView struct {
 // groupPage shows a producer group, its story and its products.
 func (s *Server) groupPage(c echo.Context) error {
 	slug := c.Param("slug")
-	if !models.ValidSlug(slug) {
-		return errNotFound
-	}
 	l := s.tr.For(s.tr.Pick(c))
 	ctx := c.Request().Context()
 	g, err := s.store.GroupBySlug(ctx, slug)

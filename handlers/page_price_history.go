@@ -68,9 +68,6 @@ func historyRows(l *Localizer, bs []models.Breakdown, currentID *int64) []histor
 // priceHistoryPage shows every breakdown version of a published product.
 func (s *Server) priceHistoryPage(c echo.Context) error {
 	slug := c.Param("slug")
-	if !models.ValidSlug(slug) {
-		return errNotFound
-	}
 	l := s.tr.For(s.tr.Pick(c))
 	ctx := c.Request().Context()
 	p, err := s.store.ProductBySlug(ctx, slug)

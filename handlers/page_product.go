@@ -104,9 +104,6 @@ type productView struct {
 // productPage shows one product, who made it and where its price goes.
 func (s *Server) productPage(c echo.Context) error {
 	slug := c.Param("slug")
-	if !models.ValidSlug(slug) {
-		return errNotFound
-	}
 	l := s.tr.For(s.tr.Pick(c))
 	p, err := s.store.ProductBySlug(c.Request().Context(), slug)
 	if err != nil {

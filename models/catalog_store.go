@@ -171,6 +171,9 @@ func orderFor(sort, lang string) []clause.OrderByColumn {
 // ProductBySlug loads a published product with its group, association and
 // current breakdowns.
 func (s *Store) ProductBySlug(ctx context.Context, slug string) (*Product, error) {
+	if !ValidSlug(slug) { // no query for what cannot be a slug (a path probe, 10 KB of junk)
+		return nil, fmt.Errorf("product %.40q: %w", slug, ErrNotFound)
+	}
 	return s.product(ctx, "products.slug = ? AND products.published = ?", slug, true)
 }
 
@@ -253,6 +256,9 @@ func (s *Store) ListGroups(ctx context.Context) ([]GroupSummary, error) {
 
 // GroupBySlug loads an active group with its association.
 func (s *Store) GroupBySlug(ctx context.Context, slug string) (*Group, error) {
+	if !ValidSlug(slug) {
+		return nil, fmt.Errorf("group %.40q: %w", slug, ErrNotFound)
+	}
 	var g Group
 	err := s.db.WithContext(ctx).Joins("Association").
 		Where("producer_groups.slug = ? AND producer_groups.active = ?", slug, true).Take(&g).Error

@@ -323,3 +323,19 @@ func TestStore_SearchFollowsABackOfficeEdit(t *testing.T) {
 		}
 	})
 }
+
+func TestStore_BySlugRefusesWhatCannotBeASlug(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := models.NewStore(db)
+		seedProduct(t, ctx, s)
+		for _, slug := range []string{"", "../etc/passwd", "Iglesia", "x' OR '1'='1", strings.Repeat("a", 10<<10)} {
+			if _, err := s.ProductBySlug(ctx, slug); !errors.Is(err, models.ErrNotFound) {
+				t.Errorf("product %.20q: %v", slug, err)
+			}
+			if _, err := s.GroupBySlug(ctx, slug); !errors.Is(err, models.ErrNotFound) {
+				t.Errorf("group %.20q: %v", slug, err)
+			}
+		}
+	})
+}
