@@ -18,17 +18,75 @@ var (
 // each multi-row change is one Store method with one transaction.
 type Store struct {
 	db *gorm.DB
+	// hooks is shared by a store and the transaction-scoped stores made
+	// from it, so OnCatalogChange registered once reaches all of them.
+	hooks *storeHooks
+	// afterCommit is non-nil only on a transaction-scoped store (see Tx):
+	// work to do once the outermost transaction has committed, dropped on
+	// rollback.
+	afterCommit *[]func()
+}
+
+type storeHooks struct {
 	// changed is called after a commit that changed the catalog, so caches
 	// on this instance drop stale pages at once (other instances notice
 	// through the catalog version).
 	changed func(version int64)
 }
 
+// SystemActor names, in the audit log and status histories, the writes
+// that no signed-in person makes: webhooks, background jobs, the demo seed.
+const SystemActor = "system"
+
 // NewStore wraps an open, migrated database.
-func NewStore(db *gorm.DB) *Store { return &Store{db: db, changed: func(int64) {}} }
+func NewStore(db *gorm.DB) *Store {
+	return &Store{db: db, hooks: &storeHooks{changed: func(int64) {}}}
+}
 
 // OnCatalogChange registers the function called after each catalog commit.
-func (s *Store) OnCatalogChange(f func(version int64)) { s.changed = f }
+func (s *Store) OnCatalogChange(f func(version int64)) { s.hooks.changed = f }
+
+// Tx runs fn with a store whose every method works inside one database
+// transaction, so callers compose several changes (an order, its stock,
+// its audit entry, its queued jobs) into one commit. Store methods that
+// open a transaction of their own become savepoints inside it. Called on a
+// store that is already transaction-scoped, fn joins that transaction.
+// Work registered with AfterCommit runs only once the outermost
+// transaction has committed.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.afterCommit != nil {
+		return fn(&Store{db: s.db.WithContext(ctx), hooks: s.hooks, afterCommit: s.afterCommit})
+	}
+	var after []func()
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		after = after[:0]
+		return fn(&Store{db: tx, hooks: s.hooks, afterCommit: &after})
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range after {
+		f()
+	}
+	return nil
+}
+
+// InTx reports whether the store is transaction-scoped.
+func (s *Store) InTx() bool { return s.afterCommit != nil }
+
+// AfterCommit runs f once the store's transaction has committed (at once
+// when the store is not in one); a rollback drops it.
+func (s *Store) AfterCommit(f func()) {
+	if s.afterCommit == nil {
+		f()
+		return
+	}
+	*s.afterCommit = append(*s.afterCommit, f)
+}
+
+// Conn is the transaction (or pool) this store writes through, for
+// libraries that enqueue work in the same transaction (the job queue).
+func (s *Store) Conn() *gorm.DB { return s.db }
 
 // DB exposes the handle for lifecycle work (close, readiness).
 func (s *Store) DB() *gorm.DB { return s.db }
@@ -74,7 +132,7 @@ func (s *Store) catalogTx(ctx context.Context, fn func(tx *gorm.DB) error) error
 	if err != nil {
 		return err
 	}
-	s.changed(version)
+	s.AfterCommit(func() { s.hooks.changed(version) })
 	return nil
 }
 
