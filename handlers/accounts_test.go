@@ -214,7 +214,7 @@ func TestSignIn_SameAnswerForUnknownEmailAndWrongPassword(t *testing.T) {
 		ts := newTestServer(t, db)
 		u := ts.createUser(t, models.RoleCustomer)
 		inactive := ts.createUser(t, models.RoleCustomer)
-		if _, _, err := ts.Store.UpdateUser(context.Background(), models.UserChange{ID: inactive.ID,
+		if _, _, err := ts.Store.Editor(models.SystemActor).UpdateUser(context.Background(), models.UserChange{ID: inactive.ID,
 			Version: inactive.Version, Role: inactive.Role, Active: false}); err != nil {
 			t.Fatal(err)
 		}
@@ -527,7 +527,7 @@ func TestDeactivation_EndsTheUsersSessionsAtOnce(t *testing.T) {
 		if res := staff.Get("/account"); res.Status != http.StatusOK {
 			t.Fatalf("before: %d", res.Status)
 		}
-		if _, _, err := ts.Store.UpdateUser(context.Background(), models.UserChange{
+		if _, _, err := ts.Store.Editor(models.SystemActor).UpdateUser(context.Background(), models.UserChange{
 			ID: u.ID, Version: u.Version, Role: u.Role, Active: false}); err != nil {
 			t.Fatal(err)
 		}

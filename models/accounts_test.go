@@ -113,7 +113,7 @@ func TestUsers_AuthenticateGivesOneAnswerForEveryFailure(t *testing.T) {
 		now := time.Now().UTC().Truncate(time.Second)
 		u, _ := s.CreateUser(ctx, h, models.NewUser{Email: "ana@example.org", Role: models.RoleCustomer, Password: "a long enough password"})
 		off, _ := s.CreateUser(ctx, h, models.NewUser{Email: "off@example.org", Role: models.RoleCustomer, Password: "a long enough password"})
-		if _, _, err := s.UpdateUser(ctx, models.UserChange{ID: off.ID, Version: off.Version, Role: off.Role, Active: false}); err != nil {
+		if _, _, err := s.Editor(models.SystemActor).UpdateUser(ctx, models.UserChange{ID: off.ID, Version: off.Version, Role: off.Role, Active: false}); err != nil {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct{ name, email, pw string }{
@@ -161,7 +161,7 @@ func TestUsers_UpdateDetectsStaleFormsAndKeepsAnAdmin(t *testing.T) {
 		admin, _ := s.CreateUser(ctx, h, models.NewUser{Email: "admin@example.org", Role: models.RoleAdmin, Password: "a long enough password"})
 		staff, _ := s.CreateUser(ctx, h, models.NewUser{Email: "staff@example.org", Role: models.RoleStaff, Password: "a long enough password"})
 
-		before, after, err := s.UpdateUser(ctx, models.UserChange{ID: staff.ID, Version: staff.Version, Role: models.RoleReviewer, Active: true})
+		before, after, err := s.Editor(models.SystemActor).UpdateUser(ctx, models.UserChange{ID: staff.ID, Version: staff.Version, Role: models.RoleReviewer, Active: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +170,7 @@ func TestUsers_UpdateDetectsStaleFormsAndKeepsAnAdmin(t *testing.T) {
 			t.Fatalf("before %+v after %+v", before, after)
 		}
 		// The same form sent again is stale.
-		if _, _, err := s.UpdateUser(ctx, models.UserChange{ID: staff.ID, Version: staff.Version, Role: models.RoleStaff, Active: true}); !errors.Is(err, models.ErrConflict) {
+		if _, _, err := s.Editor(models.SystemActor).UpdateUser(ctx, models.UserChange{ID: staff.ID, Version: staff.Version, Role: models.RoleStaff, Active: true}); !errors.Is(err, models.ErrConflict) {
 			t.Fatalf("stale edit: %v", err)
 		}
 		// The only admin cannot be demoted or deactivated...
@@ -178,22 +178,22 @@ func TestUsers_UpdateDetectsStaleFormsAndKeepsAnAdmin(t *testing.T) {
 			{ID: admin.ID, Version: admin.Version, Role: models.RoleStaff, Active: true},
 			{ID: admin.ID, Version: admin.Version, Role: models.RoleAdmin, Active: false},
 		} {
-			if _, _, err := s.UpdateUser(ctx, ch); !errors.Is(err, models.ErrLastAdmin) {
+			if _, _, err := s.Editor(models.SystemActor).UpdateUser(ctx, ch); !errors.Is(err, models.ErrLastAdmin) {
 				t.Fatalf("last admin %+v: %v", ch, err)
 			}
 		}
 		// ...but can once there is another.
 		cur, _ := s.UserByID(ctx, staff.ID)
-		if _, _, err := s.UpdateUser(ctx, models.UserChange{ID: cur.ID, Version: cur.Version, Role: models.RoleAdmin, Active: true}); err != nil {
+		if _, _, err := s.Editor(models.SystemActor).UpdateUser(ctx, models.UserChange{ID: cur.ID, Version: cur.Version, Role: models.RoleAdmin, Active: true}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.UpdateUser(ctx, models.UserChange{ID: admin.ID, Version: admin.Version, Role: models.RoleAdmin, Active: false}); err != nil {
+		if _, _, err := s.Editor(models.SystemActor).UpdateUser(ctx, models.UserChange{ID: admin.ID, Version: admin.Version, Role: models.RoleAdmin, Active: false}); err != nil {
 			t.Fatalf("deactivate a second admin: %v", err)
 		}
 		if n, _ := s.CountActiveAdmins(ctx); n != 1 {
 			t.Fatalf("active admins %d", n)
 		}
-		if _, _, err := s.UpdateUser(ctx, models.UserChange{ID: 999999, Version: 1, Role: models.RoleAdmin, Active: true}); !errors.Is(err, models.ErrNotFound) {
+		if _, _, err := s.Editor(models.SystemActor).UpdateUser(ctx, models.UserChange{ID: 999999, Version: 1, Role: models.RoleAdmin, Active: true}); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("unknown user: %v", err)
 		}
 	})

@@ -35,9 +35,6 @@ type Editor struct {
 // user's email), who is named in the audit log and on price versions.
 func (s *Store) Editor(actor string) *Editor { return &Editor{s: s, actor: strings.TrimSpace(actor)} }
 
-// Actor is who the editor acts for.
-func (e *Editor) Actor() string { return e.actor }
-
 func (e *Editor) check() error {
 	if e.actor == "" {
 		return errors.New("back-office change without an actor")

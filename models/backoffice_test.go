@@ -690,3 +690,79 @@ func TestEditor_SetProductImage(t *testing.T) {
 		}
 	})
 }
+
+// Two admins demoting each other at the same moment: one wins, the other
+// is told the shop needs an admin, and an active admin always remains.
+func TestEditor_UpdateUser_TwoAdminsDemotingEachOtherLeaveOne(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := models.NewStore(db)
+		h := models.NewHasher(cheap, 1)
+		a, err := s.CreateUser(ctx, h, models.NewUser{Email: "ana@example.org", Role: models.RoleAdmin, Password: "a long enough password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := s.CreateUser(ctx, h, models.NewUser{Email: "beto@example.org", Role: models.RoleAdmin, Password: "a long enough password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for round := 0; round < 8; round++ {
+			users := [2]*models.User{a, b}
+			for i, u := range users {
+				if users[i], err = s.UserByID(ctx, u.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Each admin demotes the other; half the rounds deactivate instead.
+			change := func(u *models.User) models.UserChange {
+				if round%2 == 1 {
+					return models.UserChange{ID: u.ID, Version: u.Version, Role: models.RoleAdmin, Active: false}
+				}
+				return models.UserChange{ID: u.ID, Version: u.Version, Role: models.RoleStaff, Active: true}
+			}
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			errs := make([]error, 2)
+			for i := range users {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					_, _, errs[i] = s.Editor(users[i].Email).UpdateUser(ctx, change(users[1-i]))
+				}()
+			}
+			close(start)
+			wg.Wait()
+			var won, refused int
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					won++
+				case errors.Is(err, models.ErrLastAdmin):
+					refused++
+				default:
+					t.Fatalf("round %d: unexpected error %v", round, err)
+				}
+			}
+			if won != 1 || refused != 1 {
+				t.Fatalf("round %d: %d changes succeeded and %d were refused as the last admin, want 1 and 1", round, won, refused)
+			}
+			if n, err := s.CountActiveAdmins(ctx); err != nil || n != 1 {
+				t.Fatalf("round %d: %d active admins (%v), want 1", round, n, err)
+			}
+			// Make the demoted one an admin again for the next round.
+			for _, u := range users {
+				cur, err := s.UserByID(ctx, u.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cur.Role != models.RoleAdmin || !cur.Active {
+					if _, _, err := s.Editor(models.SystemActor).UpdateUser(ctx, models.UserChange{ID: cur.ID,
+						Version: cur.Version, Role: models.RoleAdmin, Active: true}); err != nil {
+						t.Fatalf("round %d: restore %s: %v", round, cur.Email, err)
+					}
+				}
+			}
+		}
+	})
+}

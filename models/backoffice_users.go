@@ -8,15 +8,21 @@ import (
 	"gorm.io/gorm"
 )
 
-// UpdateUser is the back office's change of an account's role or active
-// flag: the same rules as Store.UpdateUser (the last active admin stays;
-// a role change or deactivation ends the user's sessions at once through
-// their session epoch), with the audit entry in the same transaction. A
-// form opened on an older version gets ErrStale.
-//
-// It repeats Store.UpdateUser's rules because that method opens its own
-// transaction; once the accounts code offers a transaction-scoped
-// version, this should call it.
+// UserChange is an admin's edit of an account. Version is the version the
+// form was opened with: a user changed since gives ErrStale.
+type UserChange struct {
+	ID      int64
+	Version int64
+	Role    Role
+	Active  bool
+}
+
+// UpdateUser changes an account's role or active flag, with its audit
+// entry in the same transaction, and returns the account before and after.
+// A role change or deactivation ends the user's sessions at once through
+// their session epoch. The last active admin cannot be demoted or
+// deactivated, even by two admins demoting each other at the same moment.
+// A form opened on an older version gets ErrStale.
 func (e *Editor) UpdateUser(ctx context.Context, ch UserChange) (before, after User, err error) {
 	if !ch.Role.Valid() {
 		return before, after, &ValidationError{Fields: map[string]string{"role": "is not a known role"}}
@@ -24,32 +30,39 @@ func (e *Editor) UpdateUser(ctx context.Context, ch UserChange) (before, after U
 	if err := e.check(); err != nil {
 		return before, after, err
 	}
-	err = e.s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := forUpdate(tx).Take(&before, ch.ID).Error; err != nil {
+	err = e.s.Tx(ctx, func(tx *Store) error {
+		db := tx.db
+		// A change that may remove an admin first locks every active
+		// admin, in id order: two such changes then queue on the same rows
+		// in the same order (never a deadlock), and the second one counts
+		// the admins the first one left. Locking only the target row, and
+		// counting the others under READ COMMITTED, let two admins demote
+		// each other and leave none.
+		var admins []int64
+		if ch.Role != RoleAdmin || !ch.Active {
+			if err := forUpdate(db).Model(&User{}).Where("role = ? AND active", RoleAdmin).
+				Order("id").Pluck("id", &admins).Error; err != nil {
+				return fmt.Errorf("lock admins: %w", err)
+			}
+		}
+		if err := forUpdate(db).Take(&before, ch.ID).Error; err != nil {
 			return dbError(err, fmt.Sprintf("user %d", ch.ID))
 		}
 		if before.Version != ch.Version {
 			return staleError(EntityUser, ch.ID, ch.Version, before.Version)
 		}
-		if before.Role == RoleAdmin && before.Active && (ch.Role != RoleAdmin || !ch.Active) {
-			var admins int64
-			if err := tx.Model(&User{}).Where("role = ? AND active AND id <> ?", RoleAdmin, ch.ID).
-				Count(&admins).Error; err != nil {
-				return fmt.Errorf("count admins: %w", err)
-			}
-			if admins == 0 {
-				return ErrLastAdmin
-			}
+		if before.Role == RoleAdmin && before.Active && (ch.Role != RoleAdmin || !ch.Active) && !hasOther(admins, ch.ID) {
+			return ErrLastAdmin
+		}
+		if ch.Role == before.Role && ch.Active == before.Active {
+			return &ValidationError{Fields: map[string]string{"role": "nothing changed"}}
 		}
 		after = before
 		after.Role, after.Active, after.Version = ch.Role, ch.Active, before.Version+1
-		if after.Role == before.Role && after.Active == before.Active {
-			return &ValidationError{Fields: map[string]string{"role": "nothing changed"}}
-		}
 		after.SessionEpoch++
-		res := tx.Model(&User{}).Where("id = ? AND version = ?", ch.ID, ch.Version).Updates(map[string]any{
+		res := db.Model(&User{}).Where("id = ? AND version = ?", ch.ID, ch.Version).Updates(map[string]any{
 			"role": after.Role, "active": after.Active, "version": after.Version,
-			"session_epoch": after.SessionEpoch, "updated_at": tx.NowFunc(),
+			"session_epoch": after.SessionEpoch, "updated_at": db.NowFunc(),
 		})
 		if res.Error != nil {
 			return fmt.Errorf("update user %d: %w", ch.ID, res.Error)
@@ -70,9 +83,19 @@ func (e *Editor) UpdateUser(ctx context.Context, ch UserChange) (before, after U
 		view := func(u User) map[string]any {
 			return map[string]any{"email": u.Email, "role": u.Role, "active": u.Active}
 		}
-		return writeAudit(tx, e.actor, action, EntityUser, ch.ID, summary, view(before), view(after))
+		return writeAudit(db, e.actor, action, EntityUser, ch.ID, summary, view(before), view(after))
 	})
 	return before, after, err
+}
+
+// hasOther reports whether ids holds an id other than id.
+func hasOther(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x != id {
+			return true
+		}
+	}
+	return false
 }
 
 // UserPage is one page of the users list.

@@ -75,10 +75,6 @@ type User struct {
 	UpdatedAt    time.Time
 }
 
-// IsStaff reports whether the user works in the back office (admin or
-// staff); reviewers read it but are not staff.
-func (u *User) IsStaff() bool { return u != nil && (u.Role == RoleAdmin || u.Role == RoleStaff) }
-
 // Account rules.
 const (
 	MinPasswordLen = 12

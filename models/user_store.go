@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // ErrLastAdmin: the change would leave the shop without an active admin.
@@ -137,81 +136,6 @@ func (s *Store) CountActiveAdmins(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("count admins: %w", err)
 	}
 	return n, nil
-}
-
-// ListUsers lists every account, newest first.
-func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
-	var us []User
-	if err := s.db.WithContext(ctx).Order("created_at DESC, id DESC").Find(&us).Error; err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	return us, nil
-}
-
-// UserChange is an admin's edit of an account. Version is the version the
-// form was opened with: a user changed since gives ErrConflict.
-type UserChange struct {
-	ID      int64
-	Version int64
-	Role    Role
-	Active  bool
-}
-
-// UpdateUser changes an account's role and active flag and returns the
-// account before and after (for the audit log). Deactivating, or
-// changing the role, ends the user's sessions at once. The last active
-// admin cannot be demoted or deactivated. A stale Version gives
-// ErrConflict.
-func (s *Store) UpdateUser(ctx context.Context, ch UserChange) (before, after User, err error) {
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		before, after, err = updateUserTx(tx, ch)
-		return err
-	})
-	return before, after, err
-}
-
-// updateUserTx is UpdateUser inside the caller's transaction (the back
-// office adds its audit entry to the same one).
-func updateUserTx(tx *gorm.DB, ch UserChange) (before, after User, err error) {
-	if !ch.Role.Valid() {
-		return before, after, &ValidationError{Fields: map[string]string{"role": "is not a known role"}}
-	}
-	q := tx
-	if tx.Dialector.Name() == "postgres" {
-		q = tx.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	if err := q.Take(&before, ch.ID).Error; err != nil {
-		return before, after, dbError(err, fmt.Sprintf("user %d", ch.ID))
-	}
-	if before.Version != ch.Version {
-		return before, after, fmt.Errorf("user %d changed since the form was opened: %w", ch.ID, ErrConflict)
-	}
-	if before.Role == RoleAdmin && before.Active && (ch.Role != RoleAdmin || !ch.Active) {
-		var admins int64
-		if err := tx.Model(&User{}).Where("role = ? AND active AND id <> ?", RoleAdmin, ch.ID).
-			Count(&admins).Error; err != nil {
-			return before, after, fmt.Errorf("count admins: %w", err)
-		}
-		if admins == 0 {
-			return before, after, ErrLastAdmin
-		}
-	}
-	after = before
-	after.Role, after.Active, after.Version = ch.Role, ch.Active, before.Version+1
-	if after.Role != before.Role || after.Active != before.Active {
-		after.SessionEpoch++
-	}
-	res := tx.Model(&User{}).Where("id = ? AND version = ?", ch.ID, ch.Version).Updates(map[string]any{
-		"role": after.Role, "active": after.Active, "version": after.Version,
-		"session_epoch": after.SessionEpoch, "updated_at": tx.NowFunc(),
-	})
-	if res.Error != nil {
-		return before, after, fmt.Errorf("update user %d: %w", ch.ID, res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return before, after, fmt.Errorf("user %d changed meanwhile: %w", ch.ID, ErrConflict)
-	}
-	return before, after, nil
 }
 
 // SetPassword replaces a user's password and ends all their sessions.
