@@ -132,7 +132,7 @@ func (s *Server) productKind() recordKind[*models.Product] {
 		title: func(l *Localizer, p *models.Product) string { return p.Name(l.Lang()) },
 		id:    func(p *models.Product) int64 { return p.ID },
 		byID:  s.store.ProductByID,
-		parse: parseProduct, validate: models.ValidateProductFields,
+		parse: parseProduct, validate: models.ValidateProduct,
 		add: (*models.Editor).CreateProduct,
 		change: func(e *models.Editor, ctx context.Context, p *models.Product, id, seen int64) error {
 			p.ID, p.LockVersion = id, seen

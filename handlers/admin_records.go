@@ -252,7 +252,7 @@ func (s *Server) groupKind() recordKind[*models.Group] {
 		title: func(_ *Localizer, g *models.Group) string { return g.Name },
 		id:    func(g *models.Group) int64 { return g.ID },
 		byID:  s.store.GroupByID,
-		parse: s.parseGroup, validate: models.ValidateGroupFields,
+		parse: s.parseGroup, validate: models.ValidateGroup,
 		add: (*models.Editor).CreateGroup,
 		change: func(e *models.Editor, ctx context.Context, g *models.Group, id, seen int64) error {
 			g.ID, g.LockVersion = id, seen

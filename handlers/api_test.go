@@ -331,7 +331,7 @@ func TestAPI_CachedAnswersFollowPriceChanges(t *testing.T) {
 		r.ID, w.ID = 0, 0
 		r.Price, r.Margin = r.Price+100, r.Margin+100
 		r.Reason, w.Reason = "test raise", "test raise"
-		if err := store.SetBreakdowns(ctx, p.ID, &r, &w); err != nil {
+		if _, err := store.Editor(models.SystemActor).SaveBreakdowns(ctx, p.ID, p.LockVersion, &r, &w, "test raise"); err != nil {
 			t.Fatalf("set breakdowns: %v", err)
 		}
 		var after product

@@ -44,13 +44,10 @@ type priceHistoryView struct {
 
 // publicAuthor names who recorded a version without naming the person.
 func publicAuthor(l *Localizer, createdBy string) string {
-	switch {
-	case createdBy == "demo-seed": // models/demo.CreatedBy
-		return l.T("pricehistory.by_demo")
-	case strings.Contains(createdBy, "@"):
+	if strings.Contains(createdBy, "@") {
 		return l.T("pricehistory.by_staff")
 	}
-	return l.T("pricehistory.by_system")
+	return l.T("pricehistory.by_system") // models.SystemActor: the demo seed, jobs
 }
 
 func historyRows(l *Localizer, bs []models.Breakdown, currentID *int64) []historyRow {

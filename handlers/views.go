@@ -188,8 +188,8 @@ func dict(kv ...any) (map[string]any, error) {
 // its prices do ("S/ 12.50"), so both languages use one.
 func decimalSep(string) string { return "." }
 
-// formatHours writes minutes as hours with at most one decimal, the way
-// the language writes decimals: 150 → "2.5" (en) or "2,5" (es).
+// formatHours writes minutes as hours with at most one decimal: 150 →
+// "2.5" in both languages (see decimalSep).
 func formatHours(lang string, minutes int) string {
 	tenths := (minutes*10 + 30) / 60
 	s := strconv.Itoa(tenths / 10)
@@ -236,8 +236,8 @@ func swatch(k models.ComponentKey) template.HTML {
 		`<rect width="14" height="14" rx="3" fill="` + componentColor(k) + `"/></svg>`)
 }
 
-// formatTenths writes a count of tenths with one decimal: 23 → "2.3"
-// (en) or "2,3" (es).
+// formatTenths writes a count of tenths with one decimal: 23 → "2.3" in
+// both languages (see decimalSep).
 func formatTenths(lang string, n int64) string {
 	sign := ""
 	if n < 0 {

@@ -271,20 +271,38 @@ func groupAudit(g *Group) map[string]any {
 		"story_es": g.StoryES, "story_en": g.StoryEN, "photo": g.Photo, "active": g.Active}
 }
 
-// ValidateGroupFields checks a group as the back office edits it:
-// ValidateGroup, a place, and the lengths the schema allows.
-func ValidateGroupFields(g *Group) error {
+// ValidateGroup checks a group's own fields, within the lengths the
+// schema allows.
+func ValidateGroup(g *Group) error {
 	g.Name, g.Place = strings.TrimSpace(g.Name), strings.TrimSpace(g.Place)
-	err := ValidateGroup(g)
 	var v ValidationError
-	if err != nil {
-		v = *err.(*ValidationError)
-	}
-	if len(g.Slug) > 80 {
+	if !ValidSlug(g.Slug) {
+		v.add("slug", "use lowercase letters, digits and hyphens")
+	} else if len(g.Slug) > 80 {
 		v.add("slug", "must have at most 80 characters")
 	}
-	if len(g.Name) > 160 {
+	if g.Name == "" {
+		v.add("name", "must not be empty")
+	} else if len(g.Name) > 160 {
 		v.add("name", "must have at most 160 characters")
+	}
+	if !g.Region.Valid() {
+		v.add("region", "must be one of lima, junin, ayacucho, puno")
+	}
+	if !g.Craft.Valid() {
+		v.add("craft", "unknown craft")
+	}
+	if g.Artisans < 0 {
+		v.add("artisans", "must not be negative")
+	}
+	if g.WomenPercent < 0 || g.WomenPercent > 100 {
+		v.add("women_percent", "must be between 0 and 100")
+	}
+	if g.AssemblyCadence != CadenceWeekly && g.AssemblyCadence != CadenceMonthly {
+		v.add("assembly_cadence", "must be weekly or monthly")
+	}
+	if g.AssociationID == 0 {
+		v.add("association", "choose an association")
 	}
 	if g.Place == "" {
 		v.add("place", "must not be empty")
@@ -298,10 +316,9 @@ func ValidateGroupFields(g *Group) error {
 }
 
 func validateGroupForm(tx *gorm.DB, g *Group) error {
-	err := ValidateGroupFields(g)
-	var v ValidationError
+	v, err := fieldErrors(ValidateGroup(g))
 	if err != nil {
-		v = *err.(*ValidationError)
+		return err
 	}
 	if g.AssociationID != 0 {
 		var a Association
@@ -414,40 +431,51 @@ func productAudit(p *Product) map[string]any {
 		"image": p.Image}
 }
 
-// ValidateProductFields checks a product as the back office edits it:
-// ValidateProduct and the lengths the schema allows.
-func ValidateProductFields(p *Product) error {
+// ValidateProduct checks a product's own fields (not its prices), within
+// the lengths the schema allows.
+func ValidateProduct(p *Product) error {
 	for _, f := range []*string{&p.NameES, &p.NameEN, &p.DescriptionES, &p.DescriptionEN,
 		&p.TechniqueES, &p.TechniqueEN, &p.MaterialsES, &p.MaterialsEN} {
 		*f = strings.TrimSpace(*f)
 	}
-	err := ValidateProduct(p)
 	var v ValidationError
-	if err != nil {
-		v = *err.(*ValidationError)
+	if !ValidSlug(p.Slug) {
+		v.add("slug", "use lowercase letters, digits and hyphens")
 	}
-	for field, val := range map[string]string{"name_es": p.NameES, "name_en": p.NameEN} {
-		if len(val) > 200 {
-			v.add(field, "must have at most 200 characters")
+	for _, f := range []struct{ name, val string }{{"name_es", p.NameES}, {"name_en", p.NameEN}} {
+		if f.val == "" {
+			v.add(f.name, "must not be empty")
+		} else if len(f.val) > 200 {
+			v.add(f.name, "must have at most 200 characters")
 		}
 	}
-	for field, val := range map[string]string{"technique_es": p.TechniqueES, "technique_en": p.TechniqueEN,
-		"materials_es": p.MaterialsES, "materials_en": p.MaterialsEN} {
-		if len(val) > 300 {
-			v.add(field, "must have at most 300 characters")
+	for _, f := range []struct{ name, val string }{{"technique_es", p.TechniqueES}, {"technique_en", p.TechniqueEN},
+		{"materials_es", p.MaterialsES}, {"materials_en", p.MaterialsEN}} {
+		if len(f.val) > 300 {
+			v.add(f.name, "must have at most 300 characters")
 		}
 	}
-	if p.WholesaleMinQty > 10000 {
+	if !p.Craft.Valid() {
+		v.add("craft", "unknown craft")
+	}
+	if p.GroupID == 0 {
+		v.add("group", "choose the producing group")
+	}
+	if p.Stock < 0 {
+		v.add("stock", "must not be negative")
+	}
+	if p.WholesaleMinQty < 1 {
+		v.add("wholesale_min_qty", "must be at least 1")
+	} else if p.WholesaleMinQty > 10000 {
 		v.add("wholesale_min_qty", "must be at most 10000")
 	}
 	return v.orNil()
 }
 
 func validateProductForm(tx *gorm.DB, p *Product) error {
-	err := ValidateProductFields(p)
-	var v ValidationError
+	v, err := fieldErrors(ValidateProduct(p))
 	if err != nil {
-		v = *err.(*ValidationError)
+		return err
 	}
 	if p.GroupID != 0 {
 		var g Group

@@ -73,20 +73,12 @@ func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, reta
 	var out *PriceChange
 	err := e.tx(ctx, func(tx *gorm.DB) error {
 		// Lock the row and check the version; setBreakdowns bumps it.
-		res := tx.Exec("UPDATE products SET lock_version = lock_version WHERE id = ? AND lock_version = ?", productID, seen)
-		if res.Error != nil {
-			return fmt.Errorf("lock product %d: %w", productID, res.Error)
-		}
-		if res.RowsAffected != 1 {
-			var p Product
-			if err := tx.Select("id", "lock_version").Take(&p, productID).Error; err != nil {
-				return dbError(err, fmt.Sprintf("product %d", productID))
-			}
-			return staleError(EntityProduct, productID, seen, p.LockVersion)
-		}
 		var p Product
-		if err := tx.Preload("RetailBreakdown").Preload("WholesaleBreakdown").Take(&p, productID).Error; err != nil {
+		if err := forUpdate(tx).Preload("RetailBreakdown").Preload("WholesaleBreakdown").Take(&p, productID).Error; err != nil {
 			return dbError(err, fmt.Sprintf("product %d", productID))
+		}
+		if p.LockVersion != seen {
+			return staleError(EntityProduct, productID, seen, p.LockVersion)
 		}
 		oldR, oldW := p.RetailBreakdown, p.WholesaleBreakdown
 		out = &PriceChange{LockVersion: p.LockVersion + 1}

@@ -197,6 +197,22 @@ func (e *ValidationError) add(field, msg string) {
 	}
 }
 
+// Has reports whether field has a message.
+func (e *ValidationError) Has(field string) bool {
+	_, ok := e.Fields[field]
+	return ok
+}
+
+// fieldErrors is err's field messages, to add more to, or err itself when
+// it is not a ValidationError.
+func fieldErrors(err error) (ValidationError, error) {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return *ve, nil
+	}
+	return ValidationError{}, err
+}
+
 func (e *ValidationError) orNil() error {
 	if len(e.Fields) == 0 {
 		return nil

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -291,146 +292,6 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 // ValidSlug reports whether s is a lowercase, hyphenated URL slug.
 func ValidSlug(s string) bool { return len(s) <= 120 && slugRE.MatchString(s) }
 
-// CreateAssociation inserts an association.
-func (s *Store) CreateAssociation(ctx context.Context, a *Association) error {
-	var v ValidationError
-	if !ValidSlug(a.Slug) {
-		v.add("slug", "use lowercase letters, digits and hyphens")
-	}
-	if strings.TrimSpace(a.Name) == "" {
-		v.add("name", "must not be empty")
-	}
-	if !a.Region.Valid() {
-		v.add("region", "must be one of lima, junin, ayacucho, puno")
-	}
-	if err := v.orNil(); err != nil {
-		return err
-	}
-	a.Active = true
-	return s.catalogTx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(a).Error; err != nil {
-			return dbError(err, "create association "+a.Slug)
-		}
-		return nil
-	})
-}
-
-// ValidateGroup checks a group's own fields.
-func ValidateGroup(g *Group) error {
-	var v ValidationError
-	if !ValidSlug(g.Slug) {
-		v.add("slug", "use lowercase letters, digits and hyphens")
-	}
-	if strings.TrimSpace(g.Name) == "" {
-		v.add("name", "must not be empty")
-	}
-	if !g.Region.Valid() {
-		v.add("region", "must be one of lima, junin, ayacucho, puno")
-	}
-	if !g.Craft.Valid() {
-		v.add("craft", "unknown craft")
-	}
-	if g.Artisans < 0 {
-		v.add("artisans", "must not be negative")
-	}
-	if g.WomenPercent < 0 || g.WomenPercent > 100 {
-		v.add("women_percent", "must be between 0 and 100")
-	}
-	if g.AssemblyCadence != CadenceWeekly && g.AssemblyCadence != CadenceMonthly {
-		v.add("assembly_cadence", "must be weekly or monthly")
-	}
-	if g.AssociationID == 0 {
-		v.add("association", "choose an association")
-	}
-	return v.orNil()
-}
-
-// CreateGroup inserts a producer group.
-func (s *Store) CreateGroup(ctx context.Context, g *Group) error {
-	if err := ValidateGroup(g); err != nil {
-		return err
-	}
-	g.Active = true
-	return s.catalogTx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Omit("Association").Create(g).Error; err != nil {
-			return dbError(err, "create group "+g.Slug)
-		}
-		return nil
-	})
-}
-
-// ValidateProduct checks a product's own fields (not its prices).
-func ValidateProduct(p *Product) error {
-	var v ValidationError
-	if !ValidSlug(p.Slug) {
-		v.add("slug", "use lowercase letters, digits and hyphens")
-	}
-	if strings.TrimSpace(p.NameES) == "" {
-		v.add("name_es", "must not be empty")
-	}
-	if strings.TrimSpace(p.NameEN) == "" {
-		v.add("name_en", "must not be empty")
-	}
-	if !p.Craft.Valid() {
-		v.add("craft", "unknown craft")
-	}
-	if p.GroupID == 0 {
-		v.add("group", "choose the producing group")
-	}
-	if p.Stock < 0 {
-		v.add("stock", "must not be negative")
-	}
-	if p.WholesaleMinQty < 1 {
-		v.add("wholesale_min_qty", "must be at least 1")
-	}
-	return v.orNil()
-}
-
-// CreateProduct inserts a product with version 1 of its retail and
-// wholesale breakdowns, in one transaction.
-func (s *Store) CreateProduct(ctx context.Context, p *Product, retail, wholesale *Breakdown) error {
-	if err := ValidateProduct(p); err != nil {
-		return err
-	}
-	if retail == nil || wholesale == nil {
-		return &ValidationError{Fields: map[string]string{"breakdown": "a product needs a retail and a wholesale breakdown"}}
-	}
-	p.Currency = PEN
-	p.SearchText = productSearchText(p)
-	return s.catalogTx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Omit(clause.Associations).Create(p).Error; err != nil {
-			return dbError(err, "create product "+p.Slug)
-		}
-		return setBreakdowns(tx, p, retail, wholesale)
-	})
-}
-
-// SetBreakdowns records new versions of a product's retail and/or
-// wholesale breakdown (nil leaves that channel as it is) and makes them
-// current, in one transaction. Old versions are kept unchanged.
-func (s *Store) SetBreakdowns(ctx context.Context, productID int64, retail, wholesale *Breakdown) error {
-	return s.catalogTx(ctx, func(tx *gorm.DB) error {
-		var p Product
-		// Lock the product row so two editors get consecutive versions
-		// instead of a duplicate-version error halfway through.
-		q := tx
-		if tx.Dialector.Name() == "postgres" {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		if err := q.Preload("RetailBreakdown").Preload("WholesaleBreakdown").
-			Take(&p, productID).Error; err != nil {
-			return dbError(err, fmt.Sprintf("product %d", productID))
-		}
-		if retail == nil {
-			retail = p.RetailBreakdown
-		}
-		if wholesale == nil {
-			wholesale = p.WholesaleBreakdown
-		}
-		return setBreakdowns(tx, &p, retail, wholesale)
-	})
-}
-
 // setBreakdowns checks the pair and inserts whichever of the two is new
 // (ID 0), then points the product at them. It must run inside a transaction.
 func setBreakdowns(tx *gorm.DB, p *Product, retail, wholesale *Breakdown) error {
@@ -443,8 +304,9 @@ func setBreakdowns(tx *gorm.DB, p *Product, retail, wholesale *Breakdown) error 
 		if b.ID != 0 {
 			continue
 		}
-		if err := b.Validate(); err != nil {
-			for f, msg := range err.(*ValidationError).Fields {
+		var bv *ValidationError
+		if errors.As(b.Validate(), &bv) {
+			for f, msg := range bv.Fields {
 				v.add(string(b.Channel)+"."+f, msg)
 			}
 		}

@@ -32,27 +32,54 @@ func wholesaleOf(b *models.Breakdown, discount int64) *models.Breakdown {
 	return &w
 }
 
+// seedProduct makes a published product with prices and 5 pieces in
+// stock, the way the back office does.
 func seedProduct(t *testing.T, ctx context.Context, s *models.Store) *models.Product {
 	t.Helper()
+	ed := s.Editor(models.SystemActor)
 	a := &models.Association{Slug: "asoc-test", Name: "Asociación de prueba", Region: models.RegionAyacucho}
-	if err := s.CreateAssociation(ctx, a); err != nil {
+	if err := ed.CreateAssociation(ctx, a); err != nil {
 		t.Fatalf("create association: %v", err)
 	}
 	g := &models.Group{Slug: "grupo-test", Name: "Grupo de prueba", AssociationID: a.ID,
 		Region: models.RegionAyacucho, Place: "Quinua", Craft: models.CraftCeramics, Artisans: 12,
 		WomenPercent: 75, AssemblyCadence: models.CadenceMonthly, StoryES: "Historia", StoryEN: "Story",
 		Photo: "img/groups/test.svg"}
-	if err := s.CreateGroup(ctx, g); err != nil {
+	if err := ed.CreateGroup(ctx, g); err != nil {
 		t.Fatalf("create group: %v", err)
 	}
 	p := &models.Product{Slug: "iglesia-de-quinua", NameES: "Iglesia de Quinua", NameEN: "Quinua church",
 		DescriptionES: "Cerámica", DescriptionEN: "Ceramic", Craft: models.CraftCeramics, GroupID: g.ID,
-		Image: "img/products/x.svg", Stock: 5, WholesaleMinQty: 6, Published: true}
-	r := breakdown()
-	if err := s.CreateProduct(ctx, p, r, wholesaleOf(r, 1000)); err != nil {
+		Image: "img/products/x.svg", WholesaleMinQty: 6}
+	if err := ed.CreateProduct(ctx, p); err != nil {
 		t.Fatalf("create product: %v", err)
 	}
+	r := breakdown()
+	if err := savePrices(t, ctx, s, models.SystemActor, p.ID, r, wholesaleOf(r, 1000), "first price"); err != nil {
+		t.Fatalf("first prices: %v", err)
+	}
+	if _, err := ed.AdjustStock(ctx, models.StockAdjustment{ProductID: p.ID, Delta: 5, Reason: models.StockReceived}); err != nil {
+		t.Fatalf("receive stock: %v", err)
+	}
+	cur, err := s.ProductByID(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ed.SetProductPublished(ctx, p.ID, cur.LockVersion, true); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
 	return p
+}
+
+// savePrices saves a product's breakdowns from a form opened just now.
+func savePrices(t *testing.T, ctx context.Context, s *models.Store, actor string, id int64, r, w *models.Breakdown, reason string) error {
+	t.Helper()
+	cur, err := s.ProductByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Editor(actor).SaveBreakdowns(ctx, id, cur.LockVersion, r, w, reason)
+	return err
 }
 
 func TestBreakdown_Validate(t *testing.T) {
@@ -117,7 +144,7 @@ func TestStore_RejectsBreakdownThatDoesNotAddUp(t *testing.T) {
 		p := seedProduct(t, ctx, s)
 		bad := breakdown()
 		bad.Margin += 1
-		err := s.SetBreakdowns(ctx, p.ID, bad, wholesaleOf(breakdown(), 1000))
+		err := savePrices(t, ctx, s, models.SystemActor, p.ID, bad, wholesaleOf(breakdown(), 1000), "a new price")
 		var ve *models.ValidationError
 		if !errors.As(err, &ve) {
 			t.Fatalf("want ValidationError, got %v", err)
@@ -157,7 +184,7 @@ func TestStore_EditingABreakdownMakesANewVersion(t *testing.T) {
 		r.ArtisanLabour += 500
 		r.Margin -= 500
 		r.Reason, r.CreatedBy = "new labour rate agreed with the assembly", "staff@ciap.test"
-		if err := s.SetBreakdowns(ctx, p.ID, r, wholesaleOf(r, 900)); err != nil {
+		if err := savePrices(t, ctx, s, r.CreatedBy, p.ID, r, wholesaleOf(r, 900), r.Reason); err != nil {
 			t.Fatalf("set breakdowns: %v", err)
 		}
 		hist, err := s.BreakdownHistory(ctx, p.ID, models.ChannelRetail)
@@ -202,7 +229,7 @@ func TestStore_WholesaleMustPayArtisansTheSame(t *testing.T) {
 		w := wholesaleOf(breakdown(), 0)
 		w.Price -= 1000
 		w.ArtisanLabour -= 1000
-		err := s.SetBreakdowns(ctx, p.ID, nil, w)
+		err := savePrices(t, ctx, s, models.SystemActor, p.ID, breakdown(), w, "a wholesale discount")
 		var ve *models.ValidationError
 		if !errors.As(err, &ve) || ve.Fields["wholesale"] == "" {
 			t.Fatalf("want a wholesale error, got %v", err)
@@ -211,11 +238,11 @@ func TestStore_WholesaleMustPayArtisansTheSame(t *testing.T) {
 		r := breakdown()
 		r.ArtisanLabour += 100
 		r.Margin -= 100
-		if err := s.SetBreakdowns(ctx, p.ID, r, nil); !errors.As(err, &ve) {
+		if err := savePrices(t, ctx, s, models.SystemActor, p.ID, r, wholesaleOf(breakdown(), 1000), "a retail raise"); !errors.As(err, &ve) {
 			t.Fatalf("want a wholesale error for a lone retail change, got %v", err)
 		}
 		// A discount out of CIAP's side is fine.
-		if err := s.SetBreakdowns(ctx, p.ID, nil, wholesaleOf(breakdown(), 1200)); err != nil {
+		if err := savePrices(t, ctx, s, models.SystemActor, p.ID, breakdown(), wholesaleOf(breakdown(), 1200), "a wholesale discount"); err != nil {
 			t.Fatalf("valid wholesale rejected: %v", err)
 		}
 		got, _ := s.ProductBySlug(ctx, p.Slug)

@@ -14,7 +14,7 @@ import (
 type StockReason string
 
 // Stock movement reasons. The back office records the first three by
-// hand; orders record sold and returned.
+// hand; sold and returned are for orders, which nothing records yet.
 const (
 	StockReceived   StockReason = "received_from_group"
 	StockDamaged    StockReason = "damaged"
@@ -135,8 +135,9 @@ func (e *Editor) AdjustStock(ctx context.Context, a StockAdjustment) (*StockMove
 	return m, nil
 }
 
-// adjustStock does the movement inside tx; checkout calls it from its own
-// transaction with StockSold.
+// adjustStock does the movement inside tx, with its audit entry. Taking
+// stock at checkout should go through it too, inside the order's
+// transaction (Store.Tx), with StockSold.
 func adjustStock(tx *gorm.DB, actor string, a StockAdjustment) (*StockMovement, error) {
 	sql := "UPDATE products SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0"
 	args := []any{a.Delta, time.Now().UTC(), a.ProductID, a.Delta}

@@ -39,8 +39,9 @@ func (n *NewUser) Validate() error {
 	if !n.Role.Valid() {
 		ve.add("role", "is not a known role")
 	}
-	if err := ValidatePassword(n.Password); err != nil {
-		ve.add("password", err.(*ValidationError).Fields["password"])
+	var pv *ValidationError
+	if errors.As(ValidatePassword(n.Password), &pv) {
+		ve.add("password", pv.Fields["password"])
 	}
 	return ve.orNil()
 }

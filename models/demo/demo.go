@@ -3,7 +3,7 @@
 // Junín, Ayacucho and Puno. Every name is fictional; crafts, places,
 // techniques and price levels are real.
 //
-// Load writes the catalog through the Store's public methods; Large adds
+// Load writes the catalog through the back office's Editor; Large adds
 // synthetic variants for benchmarks. Associations, Groups and Products
 // return the same data for cmd/genart, which draws an illustration for
 // every product and group, so pictures and data never drift apart.
@@ -16,9 +16,6 @@ import (
 
 	"github.com/ciap/qhatu/models"
 )
-
-// CreatedBy names the demo seed as the author of every breakdown.
-const CreatedBy = "demo-seed"
 
 // Reason is recorded on every demo breakdown.
 const Reason = "Catálogo de demostración: acuerdo inicial de precio justo con el grupo / " +
@@ -119,23 +116,27 @@ func or(a, b string) string {
 	return b
 }
 
-// Load writes the demo catalog. Call it on a database with no products; it
-// fails with an error wrapping models.ErrConflict if an association of the
-// demo already exists.
+// Load writes the demo catalog, through the back office's audited path
+// as models.SystemActor, in one transaction. Call it on a database with no
+// products; it fails with an error wrapping models.ErrConflict, and
+// writes nothing, if an association of the demo already exists.
 func Load(ctx context.Context, s *models.Store) error {
-	_, err := load(ctx, s)
-	return err
+	return s.Tx(ctx, func(tx *models.Store) error {
+		_, err := load(ctx, tx.Editor(models.SystemActor))
+		return err
+	})
 }
 
 // load writes the catalog and returns the stored products with their
 // group IDs set, for Large.
-func load(ctx context.Context, s *models.Store) ([]models.Product, error) {
+func load(ctx context.Context, ed *models.Editor) ([]models.Product, error) {
 	assocIDs := make(map[string]int64, len(associations))
 	for _, a := range associations {
 		m := &models.Association{Slug: a.Slug, Name: a.Name, Region: a.Region}
-		if err := s.CreateAssociation(ctx, m); err != nil {
-			if errors.Is(err, models.ErrConflict) {
-				return nil, fmt.Errorf("demo catalog: association %q already exists; load the demo only into an empty catalog: %w", a.Slug, err)
+		if err := ed.CreateAssociation(ctx, m); err != nil {
+			var ve *models.ValidationError
+			if errors.As(err, &ve) && ve.Has("slug") {
+				return nil, fmt.Errorf("demo catalog: association %q already exists; load the demo only into an empty catalog: %w", a.Slug, models.ErrConflict)
 			}
 			return nil, fmt.Errorf("demo catalog: association %q: %w", a.Slug, err)
 		}
@@ -150,7 +151,7 @@ func load(ctx context.Context, s *models.Store) ([]models.Product, error) {
 		m := &models.Group{Slug: g.Slug, Name: g.Name, AssociationID: aid, Region: g.Region,
 			Place: g.Place, Craft: g.Craft, Artisans: g.Artisans, WomenPercent: g.WomenPercent,
 			AssemblyCadence: g.Cadence, StoryES: g.StoryES, StoryEN: g.StoryEN, Photo: g.Photo()}
-		if err := s.CreateGroup(ctx, m); err != nil {
+		if err := ed.CreateGroup(ctx, m); err != nil {
 			return nil, fmt.Errorf("demo catalog: group %q: %w", g.Slug, err)
 		}
 		groupIDs[g.Slug] = m.ID
@@ -162,7 +163,7 @@ func load(ctx context.Context, s *models.Store) ([]models.Product, error) {
 		if !ok {
 			return nil, fmt.Errorf("demo catalog: product %q names unknown group %q", p.Slug, p.Group)
 		}
-		m, err := createProduct(ctx, s, p, gid)
+		m, err := createProduct(ctx, ed, p, gid)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +172,9 @@ func load(ctx context.Context, s *models.Store) ([]models.Product, error) {
 	return stored, nil
 }
 
-func createProduct(ctx context.Context, s *models.Store, p ProductSpec, groupID int64) (*models.Product, error) {
+// createProduct makes a product the way staff do: a draft, its prices, the
+// pieces received from the group, then published.
+func createProduct(ctx context.Context, ed *models.Editor, p ProductSpec, groupID int64) (*models.Product, error) {
 	retail, wholesale, err := p.Breakdowns()
 	if err != nil {
 		return nil, err
@@ -180,10 +183,22 @@ func createProduct(ctx context.Context, s *models.Store, p ProductSpec, groupID 
 		DescriptionES: p.DescriptionES, DescriptionEN: p.DescriptionEN, Craft: p.Craft,
 		TechniqueES: p.TechniqueES, TechniqueEN: p.TechniqueEN,
 		MaterialsES: p.MaterialsES, MaterialsEN: p.MaterialsEN,
-		GroupID: groupID, Image: p.Image(), Stock: p.Stock, WholesaleMinQty: p.MinQty,
-		Published: true, Featured: p.Featured}
-	if err := s.CreateProduct(ctx, m, retail, wholesale); err != nil {
+		GroupID: groupID, Image: p.Image(), WholesaleMinQty: p.MinQty, Featured: p.Featured}
+	if err := ed.CreateProduct(ctx, m); err != nil {
 		return nil, fmt.Errorf("demo catalog: product %q: %w", p.Slug, err)
+	}
+	prices, err := ed.SaveBreakdowns(ctx, m.ID, m.LockVersion, retail, wholesale, Reason)
+	if err != nil {
+		return nil, fmt.Errorf("demo catalog: prices of %q: %w", p.Slug, err)
+	}
+	if p.Stock > 0 {
+		if _, err := ed.AdjustStock(ctx, models.StockAdjustment{ProductID: m.ID, Delta: p.Stock,
+			Reason: models.StockReceived}); err != nil {
+			return nil, fmt.Errorf("demo catalog: stock of %q: %w", p.Slug, err)
+		}
+	}
+	if err := ed.SetProductPublished(ctx, m.ID, prices.LockVersion, true); err != nil {
+		return nil, fmt.Errorf("demo catalog: publish %q: %w", p.Slug, err)
 	}
 	return m, nil
 }
@@ -192,19 +207,31 @@ func createProduct(ctx context.Context, s *models.Store, p ProductSpec, groupID 
 // products ("<slug>-v0001", same group, craft and picture, a price up to
 // 24 % higher) until the catalog holds n products, for benchmarks. With n
 // at or below the size of the demo catalog it loads just the catalog.
+// Variants are written a batch per transaction.
 func Large(ctx context.Context, s *models.Store, n int) error {
-	base, err := load(ctx, s)
+	var base []models.Product
+	err := s.Tx(ctx, func(tx *models.Store) error {
+		var err error
+		base, err = load(ctx, tx.Editor(models.SystemActor))
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	specs := Products()
-	for k := 1; len(specs)+k-1 < n; k++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		i := (k - 1) % len(specs)
-		v := variant(specs[i], k)
-		if _, err := createProduct(ctx, s, v, base[i].GroupID); err != nil {
+	const batch = 25
+	for k := 1; len(specs)+k-1 < n; {
+		err := s.Tx(ctx, func(tx *models.Store) error {
+			ed := tx.Editor(models.SystemActor)
+			for end := k + batch; k < end && len(specs)+k-1 < n; k++ {
+				i := (k - 1) % len(specs)
+				if _, err := createProduct(ctx, ed, variant(specs[i], k), base[i].GroupID); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}

@@ -95,6 +95,21 @@ func TestLoad(t *testing.T) {
 			t.Errorf("prices range from %d to %d céntimos, want S/ 20 … S/ 700", minPrice, maxPrice)
 		}
 
+		// The seed wrote through the audited path, as the system.
+		for _, kind := range []struct {
+			entity string
+			want   int64
+		}{{models.EntityAssociation, 14}, {models.EntityGroup, 21}, {models.EntityProduct, n}} {
+			page, err := s.ListAudit(ctx, models.AuditFilter{Actor: models.SystemActor, EntityType: kind.entity,
+				Action: models.ActionCreate})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != kind.want {
+				t.Errorf("audit entries for created %ss by %s = %d, want %d", kind.entity, models.SystemActor, page.Total, kind.want)
+			}
+		}
+
 		// Loading twice is refused with a clear conflict, not a half-loaded catalog.
 		err = demo.Load(ctx, s)
 		if !errors.Is(err, models.ErrConflict) || !strings.Contains(err.Error(), "already exists") {
@@ -129,7 +144,7 @@ func checkProduct(t *testing.T, p *models.Product) {
 		if lm := b.LocalMarketPrice * 100 / b.PaidToArtisans().Amount; lm < 40 || lm > 60 {
 			t.Errorf("%s %s: local market price is %d %% of paid to artisans, want 40–60", p.Slug, b.Channel, lm)
 		}
-		if b.Version != 1 || b.CreatedBy != demo.CreatedBy || b.Reason == "" {
+		if b.Version != 1 || b.CreatedBy != models.SystemActor || b.Reason == "" {
 			t.Errorf("%s %s: version %d by %q", p.Slug, b.Channel, b.Version, b.CreatedBy)
 		}
 	}

@@ -65,7 +65,7 @@ func priceFor(slug string, craft models.Craft, price int64, minutes int) (retail
 		ArtisanLabour: part(sh.labour), ArtisanMaterials: part(sh.materials), CommunityFund: part(sh.fund),
 		CIAPOperations: part(sh.ops), Logistics: part(sh.logistics), PaymentFees: part(sh.fees),
 		Taxes:         price * 18 / 118,
-		LabourMinutes: minutes, CreatedBy: CreatedBy, Reason: Reason,
+		LabourMinutes: minutes, CreatedBy: models.SystemActor, Reason: Reason,
 	}
 	r.Margin = price - r.Sum()
 	paid := r.PaidToArtisans().Amount
@@ -79,7 +79,7 @@ func priceFor(slug string, craft models.Craft, price int64, minutes int) (retail
 		Channel: models.ChannelWholesale, Currency: models.PEN, Price: wp,
 		ArtisanLabour: r.ArtisanLabour, ArtisanMaterials: r.ArtisanMaterials, CommunityFund: r.CommunityFund,
 		PaymentFees: wp * wholesaleFeesPermille / 1000, Taxes: wp * 18 / 118,
-		LocalMarketPrice: r.LocalMarketPrice, LabourMinutes: minutes, CreatedBy: CreatedBy, Reason: Reason,
+		LocalMarketPrice: r.LocalMarketPrice, LabourMinutes: minutes, CreatedBy: models.SystemActor, Reason: Reason,
 	}
 	pool := wp - paid - w.PaymentFees - w.Taxes
 	w.CIAPOperations = pool * 45 / 100
