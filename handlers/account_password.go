@@ -29,27 +29,19 @@ func (s *Server) changePassword(c echo.Context) error {
 	if len(f.Errors) > 0 {
 		return s.renderAccount(c, http.StatusBadRequest, f)
 	}
-	ip, now := c.RealIP(), s.acct.now()
-	verdict, err := s.store.CheckRate(ctx, models.RateSignInFailure, s.acct.limits[models.RateSignInFailure], ip, u.Email, now)
+	attempt, err := s.takePasswordAttempt(c, u.Email)
 	if err != nil {
 		return err
 	}
-	if verdict.Refused {
-		return s.tooManyAttempts(c, models.RateSignInFailure, verdict, func(msg string) error {
+	if attempt.Refused {
+		return s.tooManyAttempts(c, models.RateSignInFailure, attempt, func(msg string) error {
 			f.Problem = msg
 			return s.renderAccount(c, http.StatusTooManyRequests, f)
 		})
 	}
-	if verdict.Delay > 0 {
-		if err := s.acct.sleep(ctx, verdict.Delay); err != nil {
-			return err
-		}
-	}
 	changed, err := s.store.ChangePassword(ctx, s.acct.hasher, u.ID, current, next)
+	s.settlePasswordAttempt(c, attempt, u.Email, err)
 	if errors.Is(err, models.ErrBadCredentials) {
-		if err := s.store.RecordRate(ctx, models.RateSignInFailure, ip, u.Email, now); err != nil {
-			return err
-		}
 		f.fail("current_password", l.T("accounts.current_password_wrong"))
 		return s.renderAccount(c, http.StatusBadRequest, f)
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -42,8 +43,15 @@ type AccountsConfig struct {
 	// ResetLimit refuses reset requests from one client, and stops the
 	// mail to one address, beyond it; zero means models.DefaultResetLimit.
 	ResetLimit models.RateLimit
-	// SessionLifetime is how long a sign-in lasts; zero means 7 days.
+	// SessionLifetime is how long a sign-in lasts however busy it is;
+	// zero means 7 days.
 	SessionLifetime time.Duration
+	// SessionIdle ends a customer's or reseller's session unused this
+	// long; zero means 24 hours.
+	SessionIdle time.Duration
+	// SessionIdleStaff ends the session of anyone who can open the back
+	// office (admin, staff, reviewer) unused this long; zero means 2 hours.
+	SessionIdleStaff time.Duration
 }
 
 // accounts is the edge's sign-in machinery.
@@ -59,6 +67,8 @@ type accounts struct {
 	// wait of the sign-in slow-down; tests replace them.
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
+	// idle and idleStaff end sessions unused that long (see idleLimit).
+	idle, idleStaff time.Duration
 	// formPages are the GET routes whose pages carry a form, and so get a
 	// CSRF token; csrfExempt are the write routes that opt out of CSRF
 	// (webhooks, which authenticate by signature).
@@ -70,6 +80,9 @@ type accounts struct {
 const (
 	sessUserID = "uid"
 	sessEpoch  = "epoch"
+	// sessSeen is when the session was last used (Unix seconds), for the
+	// idle timeout.
+	sessSeen = "seen"
 	// userKey holds the signed-in *models.User in the Echo context.
 	userKey = "user"
 	// csrfKey is where Echo's CSRF middleware leaves the token.
@@ -124,6 +137,8 @@ func (s *Server) initAccounts() error {
 		limits:     limits,
 		now:        func() time.Time { return time.Now().UTC() },
 		sleep:      sleepCtx,
+		idle:       cmp.Or(ac.SessionIdle, 24*time.Hour),
+		idleStaff:  cmp.Or(ac.SessionIdleStaff, 2*time.Hour),
 		formPages:  map[string]bool{},
 		csrfExempt: map[string]bool{},
 	}
@@ -252,14 +267,33 @@ func (s *Server) identify(c echo.Context, ctx context.Context) error {
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
-	if err != nil || !u.Active || u.SessionEpoch != sm.GetInt64(ctx, sessEpoch) {
+	now := s.acct.now()
+	idle := now.Sub(time.Unix(sm.GetInt64(ctx, sessSeen), 0))
+	if err != nil || !u.Active || u.SessionEpoch != sm.GetInt64(ctx, sessEpoch) || idle > s.acct.idleLimit(u.Role) {
 		if err := sm.Destroy(ctx); err != nil {
 			return fmt.Errorf("end stale session: %w", err)
 		}
 		return nil
 	}
+	// Noting every request would write the session every time; to the
+	// minute is precise enough for a timeout of hours.
+	if idle >= time.Minute {
+		sm.Put(ctx, sessSeen, now.Unix())
+	}
 	c.Set(userKey, u)
 	return nil
+}
+
+// idleLimit is how long a session of role may go unused. One check here
+// rather than scs's IdleTimeout, which is the same for everyone: those who
+// can open the back office get a shorter one than shoppers. The absolute
+// lifetime is scs's Lifetime.
+func (a *accounts) idleLimit(r models.Role) time.Duration {
+	switch r {
+	case models.RoleAdmin, models.RoleStaff, models.RoleReviewer:
+		return a.idleStaff
+	}
+	return a.idle
 }
 
 // saveSession runs just before the response header is written: it saves
@@ -310,6 +344,7 @@ func (s *Server) startSession(c echo.Context, u *models.User) error {
 	}
 	sm.Put(ctx, sessUserID, u.ID)
 	sm.Put(ctx, sessEpoch, u.SessionEpoch)
+	sm.Put(ctx, sessSeen, s.acct.now().Unix())
 	c.Set(userKey, u)
 	s.dropCSRFToken(c)
 	return s.commitSession(c)

@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
@@ -30,10 +33,13 @@ func (s *Server) signInPage(c echo.Context) error {
 	return s.renderForm(c, http.StatusOK, "signin", "accounts.signin_title", f)
 }
 
-// signIn checks an email and password (POST /signin). Failed attempts are
-// counted per client IP and per email: past a few they are slowed down,
-// then refused with 429 until the window passes. An unknown email and a
-// wrong password get the same answer.
+// signIn checks an email and password (POST /signin). Each attempt is
+// counted before the password is checked (see takePasswordAttempt):
+// failures at one email from one client network are refused with 429
+// past a few, as are many from one network at any emails; failures at
+// the email from elsewhere only slow its sign-ins down, so a guesser
+// cannot lock the owner out. An unknown email and a wrong password get the
+// same answer.
 func (s *Server) signIn(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
 	ctx := c.Request().Context()
@@ -49,36 +55,25 @@ func (s *Server) signIn(c echo.Context) error {
 		return s.renderForm(c, http.StatusBadRequest, "signin", "accounts.signin_title", f)
 	}
 
-	ip, now := c.RealIP(), s.acct.now()
-	verdict, err := s.store.CheckRate(ctx, models.RateSignInFailure, s.acct.limits[models.RateSignInFailure], ip, f.Email, now)
+	attempt, err := s.takePasswordAttempt(c, f.Email)
 	if err != nil {
 		return err
 	}
-	if verdict.Refused {
-		return s.tooManyAttempts(c, models.RateSignInFailure, verdict, func(msg string) error {
+	if attempt.Refused {
+		return s.tooManyAttempts(c, models.RateSignInFailure, attempt, func(msg string) error {
 			f.Problem = msg
 			return s.renderForm(c, http.StatusTooManyRequests, "signin", "accounts.signin_title", f)
 		})
 	}
-	if verdict.Delay > 0 {
-		if err := s.acct.sleep(ctx, verdict.Delay); err != nil {
-			return err
-		}
-	}
-	u, err := s.store.Authenticate(ctx, s.acct.hasher, f.Email, password, now)
+	u, err := s.store.Authenticate(ctx, s.acct.hasher, f.Email, password, s.acct.now())
+	s.settlePasswordAttempt(c, attempt, f.Email, err)
 	if errors.Is(err, models.ErrBadCredentials) {
-		if err := s.store.RecordRate(ctx, models.RateSignInFailure, ip, f.Email, now); err != nil {
-			return err
-		}
-		s.log.Info("failed sign-in", "ip", ip)
+		s.log.Info("failed sign-in", "ip", c.RealIP())
 		f.Problem = l.T("accounts.bad_credentials")
 		return s.renderForm(c, http.StatusUnauthorized, "signin", "accounts.signin_title", f)
 	}
 	if err != nil {
 		return err
-	}
-	if err := s.store.ClearRate(ctx, models.RateSignInFailure, f.Email); err != nil {
-		s.log.Warn("clear failed sign-ins", "err", err)
 	}
 	if err := s.startSession(c, u); err != nil {
 		return err
@@ -89,6 +84,49 @@ func (s *Server) signIn(c echo.Context) error {
 		next = homeFor(s.viewer(c))
 	}
 	return seeOther(c, next)
+}
+
+// takePasswordAttempt counts a password check for email from this client
+// as a failed sign-in before it is made, in one step with the check of
+// the limit, so parallel guesses cannot all slip under it; the caller
+// answers 429 when the verdict refuses, and settles the attempt once the
+// password was checked. It waits out the verdict's slow-down.
+func (s *Server) takePasswordAttempt(c echo.Context, email string) (models.RateVerdict, error) {
+	ctx := c.Request().Context()
+	v, err := s.store.TakeRate(ctx, models.RateSignInFailure, s.acct.limits[models.RateSignInFailure],
+		c.RealIP(), email, s.acct.now())
+	if err != nil || v.Refused || v.Delay == 0 {
+		return v, err
+	}
+	if err := s.acct.sleep(ctx, v.Delay); err != nil {
+		err = fmt.Errorf("%w: slow-down: %w", models.ErrBusy, err)
+		s.settlePasswordAttempt(c, v, email, err)
+		return v, err
+	}
+	return v, nil
+}
+
+// settlePasswordAttempt ends an attempt counted by takePasswordAttempt
+// once the check gave checkErr: only a wrong password keeps counting. A
+// success also clears the email's earlier failures from this network (the
+// owner's typos); an attempt that never got checked (the hasher was busy)
+// is taken back.
+func (s *Server) settlePasswordAttempt(c echo.Context, v models.RateVerdict, email string, checkErr error) {
+	if errors.Is(checkErr, models.ErrBadCredentials) {
+		return
+	}
+	// The request's context may be what ran out.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 5*time.Second)
+	defer cancel()
+	var err error
+	if checkErr == nil {
+		err = s.store.ClearRate(ctx, models.RateSignInFailure, c.RealIP(), email)
+	} else {
+		err = s.store.ForgiveRate(ctx, v)
+	}
+	if err != nil {
+		s.log.Warn("settle sign-in attempt", "err", err)
+	}
 }
 
 // tooManyMessages says, per rate limit, why an attempt was refused.

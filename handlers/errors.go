@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -45,6 +46,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status, msgID = http.StatusNotFound, "error.not_found"
 	case errors.Is(err, models.ErrConflict):
 		status, msgID = http.StatusConflict, "error.conflict"
+	case errors.Is(err, models.ErrBusy), errors.Is(err, context.DeadlineExceeded):
+		// Overloaded, not broken: the client may try again shortly.
+		status, msgID = http.StatusServiceUnavailable, "error.busy"
+		c.Response().Header().Set("Retry-After", "5")
 	case errors.As(err, &ve):
 		status, msgID, text = http.StatusBadRequest, "error.bad_request", ve.Error()
 	case errors.As(err, &he):

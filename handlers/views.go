@@ -117,6 +117,8 @@ func errorTitleID(status int) string {
 		return "error.title.forbidden"
 	case status == http.StatusConflict:
 		return "error.title.conflict"
+	case status == http.StatusServiceUnavailable:
+		return "error.title.busy"
 	case status >= 500:
 		return "error.title.internal"
 	default:

@@ -18,13 +18,14 @@ import (
 var cheap = models.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 func TestHasher_StoresArgon2idPHCStringsNeverThePassword(t *testing.T) {
+	ctx := context.Background()
 	h := models.NewHasher(cheap, 2)
 	const pw = "correct horse battery staple"
-	a, err := h.Hash(pw)
+	a, err := h.Hash(ctx, pw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := h.Hash(pw)
+	b, _ := h.Hash(ctx, pw)
 	phc := regexp.MustCompile(`^\$argon2id\$v=19\$m=64,t=1,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$`)
 	if !phc.MatchString(a) {
 		t.Fatalf("hash %q is not an argon2id PHC string", a)
@@ -39,7 +40,7 @@ func TestHasher_StoresArgon2idPHCStringsNeverThePassword(t *testing.T) {
 		password string
 		want     bool
 	}{{pw, true}, {pw + " ", false}, {"", false}, {strings.ToUpper(pw), false}} {
-		ok, err := h.Verify(a, tc.password)
+		ok, err := h.Verify(ctx, a, tc.password)
 		if err != nil || ok != tc.want {
 			t.Errorf("Verify(%q) = %v, %v; want %v", tc.password, ok, err, tc.want)
 		}
@@ -47,13 +48,37 @@ func TestHasher_StoresArgon2idPHCStringsNeverThePassword(t *testing.T) {
 	// A hash made with other parameters still verifies: they are read
 	// from the string.
 	other := models.NewHasher(models.Argon2Params{MemoryKiB: 128, Time: 2, Threads: 2, SaltLen: 16, KeyLen: 32}, 1)
-	if ok, err := other.Verify(a, pw); !ok || err != nil {
+	if ok, err := other.Verify(ctx, a, pw); !ok || err != nil {
 		t.Fatalf("verify with other params: %v %v", ok, err)
 	}
 	for _, bad := range []string{"", "plain", "$argon2i$v=19$m=64,t=1,p=1$c2FsdA$aGFzaA", "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"} {
-		if _, err := h.Verify(bad, pw); err == nil {
+		if _, err := h.Verify(ctx, bad, pw); err == nil {
 			t.Errorf("Verify accepted malformed hash %q", bad)
 		}
+	}
+}
+
+func TestHasher_WaitsForASlotOnlyAsLongAsTheContextAllows(t *testing.T) {
+	h := models.NewHasher(cheap, 1)
+	hash, err := h.Hash(context.Background(), "a password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := h.HoldHashSlotForTest()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := h.Verify(ctx, hash, "a password"); !errors.Is(err, models.ErrBusy) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("verify with every slot taken past the deadline: %v, want ErrBusy", err)
+	}
+	if _, err := h.Hash(ctx, "a password"); !errors.Is(err, models.ErrBusy) {
+		t.Fatalf("hash with every slot taken past the deadline: %v, want ErrBusy", err)
+	}
+	if n := h.Verified(); n != 0 {
+		t.Fatalf("%d verifications counted, none ran", n)
+	}
+	release()
+	if ok, err := h.Verify(context.Background(), hash, "a password"); !ok || err != nil || h.Verified() != 1 {
+		t.Fatalf("verify once the slot is free: %v %v, %d counted", ok, err, h.Verified())
 	}
 }
 
@@ -289,69 +314,6 @@ func TestPasswordReset_ConcurrentUsesOnlyOneWins(t *testing.T) {
 		}
 		if ok != 1 {
 			t.Fatalf("%d resets succeeded with one link", ok)
-		}
-	})
-}
-
-func TestLoginLimit_CountsPerIPAndEmailWithinTheWindow(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ctx := context.Background()
-		s := models.NewStore(db)
-		l := models.RateLimit{Window: 15 * time.Minute, MaxPerEmail: 3, MaxPerIP: 5, SlowAfter: 1,
-			SlowStep: 100 * time.Millisecond, SlowMax: 250 * time.Millisecond}
-		t0 := time.Now().UTC().Truncate(time.Second)
-
-		v, err := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.1", "a@example.org", t0)
-		if err != nil || v.Refused || v.Delay != 0 {
-			t.Fatalf("fresh: %+v %v", v, err)
-		}
-		var delays []time.Duration
-		for i := range 3 {
-			if err := s.RecordRate(ctx, models.RateSignInFailure, "192.0.2.1", "A@example.org ", t0.Add(time.Duration(i)*time.Minute)); err != nil {
-				t.Fatal(err)
-			}
-			v, _ = s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.1", "a@example.org", t0.Add(time.Duration(i)*time.Minute))
-			delays = append(delays, v.Delay)
-		}
-		if !v.Refused || v.RetryAfter != 15*time.Minute-2*time.Minute {
-			t.Fatalf("after 3 failures of one email: %+v", v)
-		}
-		if delays[0] != 100*time.Millisecond || delays[1] != 200*time.Millisecond {
-			t.Fatalf("slow-down %v", delays)
-		}
-		// Another email from another address is not affected...
-		if v, _ := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.2", "b@example.org", t0); v.Refused {
-			t.Fatal("other email refused")
-		}
-		// ...and the email is let in again once the oldest failure left the window.
-		if v, _ := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.9", "a@example.org", t0.Add(15*time.Minute+time.Second)); v.Refused {
-			t.Fatalf("still refused after the window: %+v", v)
-		}
-		// Per IP: five failures with five emails.
-		for i := range 2 {
-			s.RecordRate(ctx, models.RateSignInFailure, "192.0.2.1", "x"+string(rune('a'+i))+"@example.org", t0)
-		}
-		v, _ = s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.1", "new@example.org", t0.Add(3*time.Minute))
-		if !v.Refused {
-			t.Fatalf("IP with 5 failures: %+v", v)
-		}
-		// A success clears the email's failures, not the IP's.
-		if err := s.ClearRate(ctx, models.RateSignInFailure, "a@example.org"); err != nil {
-			t.Fatal(err)
-		}
-		if v, _ := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.7", "a@example.org", t0.Add(3*time.Minute)); v.Refused || v.Delay != 0 {
-			t.Fatalf("email after clearing: %+v", v)
-		}
-		// The IP's failures on other emails still count.
-		if v, _ := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.1", "new@example.org", t0.Add(3*time.Minute)); v.Delay != 200*time.Millisecond {
-			t.Fatalf("IP after clearing one email: %+v", v)
-		}
-		// Housekeeping drops what is a day old.
-		if err := s.PurgeAccounts(ctx, t0.Add(25*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-		if v, _ := s.CheckRate(ctx, models.RateSignInFailure, l, "192.0.2.1", "new@example.org", t0.Add(3*time.Minute)); v.Delay != 0 {
-			t.Fatalf("purge kept day-old failures: %+v", v)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/fnv"
+	"net/netip"
 	"time"
 
 	"gorm.io/gorm"
@@ -25,25 +26,32 @@ const (
 )
 
 // RateLimit says how events of one kind are slowed down and then refused.
-// Events are counted per client IP and per email over Window; they live
-// in the database, so every app instance sees the same counts. A maximum
-// of zero means that key is not limited.
+// Events are counted over Window per client network (see clientNetwork),
+// per email, and per email from one client network; they live in the
+// database, so every app instance sees the same counts. A maximum of zero
+// means that key is not limited.
 type RateLimit struct {
 	Window      time.Duration
-	MaxPerEmail int // events of one email before refusing
-	MaxPerIP    int // events from one IP before refusing
-	// After SlowAfter events (by either key), each attempt waits
-	// SlowStep more than the one before, up to SlowMax. Zero SlowStep:
-	// no slow-down.
+	MaxPerEmail int // events of one email, from anywhere, before refusing
+	MaxPerIP    int // events from one client network before refusing
+	// MaxPerEmailAndIP: events of one email from one client network
+	// before refusing that network only, so guesses from elsewhere
+	// cannot lock the owner out.
+	MaxPerEmailAndIP int
+	// After SlowAfter events (by the client network or by the email
+	// from anywhere), each attempt waits SlowStep more than the one
+	// before, up to SlowMax. Zero SlowStep: no slow-down.
 	SlowAfter int
 	SlowStep  time.Duration
 	SlowMax   time.Duration
 }
 
-// DefaultSignInLimit: 5 failures per email or 20 per IP in 15 minutes,
-// slowed down from the second failure on.
+// DefaultSignInLimit: 5 failures per email from one client network, or
+// 20 per network, in 15 minutes; then that network is refused. Failures
+// at an email from anywhere only slow its sign-ins down (from the second
+// on), so a guesser cannot lock the owner out.
 var DefaultSignInLimit = RateLimit{
-	Window: 15 * time.Minute, MaxPerEmail: 5, MaxPerIP: 20,
+	Window: 15 * time.Minute, MaxPerEmailAndIP: 5, MaxPerIP: 20,
 	SlowAfter: 2, SlowStep: 500 * time.Millisecond, SlowMax: 3 * time.Second,
 }
 
@@ -62,10 +70,14 @@ type RateVerdict struct {
 	// about, silently do nothing) and come back after RetryAfter.
 	Refused    bool
 	RetryAfter time.Duration
-	// ByIP and ByEmail say which key's limit refused (both may).
-	ByIP, ByEmail bool
+	// ByIP, ByEmail and ByEmailAndIP say which key's limit refused
+	// (several may).
+	ByIP, ByEmail, ByEmailAndIP bool
 	// Delay is how long to wait before going ahead.
 	Delay time.Duration
+	// Event is the event that counts this attempt, 0 when it was not
+	// counted; ForgiveRate takes it back.
+	Event int64
 }
 
 type rateEvent struct {
@@ -89,91 +101,127 @@ func emailKey(email string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// CheckRate says whether an attempt of kind from ip for email may go
-// ahead at at, without counting it (RecordRate does, once the attempt
-// turned out to count, e.g. a wrong password).
-func (s *Store) CheckRate(ctx context.Context, kind RateKind, l RateLimit, ip, email string, at time.Time) (RateVerdict, error) {
-	return checkRate(s.db.WithContext(ctx), kind, l, ip, email, at)
+// clientNetwork is the key of a client address: an IPv4 address as it is,
+// an IPv6 address by its /64. One IPv6 subscriber gets at least a /64 and
+// can take any address in it, so only the /64 names the client; IPv4
+// addresses are scarce and often shared whole (NAT), and a wider IPv4
+// block (a /24) would hold unrelated customers of one provider, whom one
+// guesser could then lock out. What does not parse is kept as it is.
+func clientNetwork(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap().WithZone("")
+	if a.Is4() {
+		return a.String()
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }
 
-// checkRate counts the events of kind within l's window.
-func checkRate(db *gorm.DB, kind RateKind, l RateLimit, ip, email string, at time.Time) (RateVerdict, error) {
+// rateKey is one way of counting an attempt's earlier events: by its
+// client network, by its email, or by both.
+type rateKey struct {
+	byIP, byEmail bool
+	max           int  // refuse at this many events; 0: never
+	slows         bool // its count slows attempts down
+	mark          func(*RateVerdict)
+}
+
+// keys are the ways l counts; a key is used only when it limits or
+// slows something down.
+func (l RateLimit) keys() []rateKey {
+	slows := l.SlowStep > 0
+	all := []rateKey{
+		{byIP: true, max: l.MaxPerIP, slows: slows, mark: func(v *RateVerdict) { v.ByIP = true }},
+		{byEmail: true, max: l.MaxPerEmail, slows: slows, mark: func(v *RateVerdict) { v.ByEmail = true }},
+		// Within the email's count, so it adds nothing to the slow-down.
+		{byIP: true, byEmail: true, max: l.MaxPerEmailAndIP, mark: func(v *RateVerdict) { v.ByEmailAndIP = true }},
+	}
+	var used []rateKey
+	for _, k := range all {
+		if k.max > 0 || k.slows {
+			used = append(used, k)
+		}
+	}
+	return used
+}
+
+// rateCount is a key's events within the window, oldest first.
+type rateCount struct {
+	rateKey
+	times []time.Time
+}
+
+// checkRate counts the events of kind within l's window from the client
+// network and of email, by each of l's keys.
+func checkRate(db *gorm.DB, kind RateKind, l RateLimit, network, email string, at time.Time) (RateVerdict, error) {
 	since := at.Add(-l.Window).UTC()
-	times := func(col, val string, max int) ([]time.Time, error) {
-		var ts []time.Time
-		if max <= 0 || val == "" {
-			return nil, nil
+	ek := emailKey(email)
+	var counts []rateCount
+	for _, k := range l.keys() {
+		if (k.byIP && network == "") || (k.byEmail && ek == "") {
+			continue
 		}
-		err := db.Model(&rateEvent{}).Where("kind = ? AND "+col+" = ? AND created_at > ?", kind, val, since).
-			Order("created_at").Pluck("created_at", &ts).Error
-		if err != nil {
-			return nil, fmt.Errorf("count %s events by %s: %w", kind, col, err)
+		q := db.Model(&rateEvent{}).Where("kind = ? AND created_at > ?", kind, since)
+		if k.byIP {
+			q = q.Where("ip = ?", network)
 		}
-		return ts, nil
+		if k.byEmail {
+			q = q.Where("email_hash = ?", ek)
+		}
+		c := rateCount{rateKey: k}
+		if err := q.Order("created_at").Pluck("created_at", &c.times).Error; err != nil {
+			return RateVerdict{}, fmt.Errorf("count %s events: %w", kind, err)
+		}
+		counts = append(counts, c)
 	}
-	byIP, err := times("ip", ip, max(l.MaxPerIP, l.SlowAfter))
-	if err != nil {
-		return RateVerdict{}, err
-	}
-	byEmail, err := times("email_hash", emailKey(email), max(l.MaxPerEmail, l.SlowAfter))
-	if err != nil {
-		return RateVerdict{}, err
-	}
-	return l.verdict(byIP, byEmail, at), nil
+	return l.verdict(counts, at), nil
 }
 
-// verdict decides from the event times (oldest first) within the window.
-func (l RateLimit) verdict(byIP, byEmail []time.Time, at time.Time) RateVerdict {
+// verdict decides from the counted events.
+func (l RateLimit) verdict(counts []rateCount, at time.Time) RateVerdict {
 	var v RateVerdict
-	for _, k := range []struct {
-		times   []time.Time
-		max     int
-		refused *bool
-	}{{byIP, l.MaxPerIP, &v.ByIP}, {byEmail, l.MaxPerEmail, &v.ByEmail}} {
-		if n := len(k.times); k.max > 0 && n >= k.max {
+	slowN := 0
+	for _, c := range counts {
+		if n := len(c.times); c.max > 0 && n >= c.max {
 			// Allowed again once enough events left the window to fall
 			// below the maximum.
-			wait := k.times[n-k.max].Add(l.Window).Sub(at)
-			if wait < time.Second {
-				wait = time.Second
-			}
-			v.Refused, *k.refused = true, true
+			wait := max(c.times[n-c.max].Add(l.Window).Sub(at), time.Second)
+			v.Refused = true
+			c.mark(&v)
 			v.RetryAfter = max(v.RetryAfter, wait)
+		}
+		if c.slows {
+			slowN = max(slowN, len(c.times))
 		}
 	}
 	if v.Refused {
 		return v
 	}
-	if n := max(len(byIP), len(byEmail)); n >= l.SlowAfter && l.SlowStep > 0 {
-		v.Delay = min(time.Duration(n-l.SlowAfter+1)*l.SlowStep, l.SlowMax)
+	if slowN >= l.SlowAfter && l.SlowStep > 0 {
+		v.Delay = min(time.Duration(slowN-l.SlowAfter+1)*l.SlowStep, l.SlowMax)
 	}
 	return v
 }
 
-// RecordRate counts one event of kind.
-func (s *Store) RecordRate(ctx context.Context, kind RateKind, ip, email string, at time.Time) error {
-	return recordRate(s.db.WithContext(ctx), kind, ip, email, at)
-}
-
-func recordRate(db *gorm.DB, kind RateKind, ip, email string, at time.Time) error {
-	e := rateEvent{Kind: kind, IP: ip, EmailHash: emailKey(email), CreatedAt: at.UTC()}
-	if err := db.Create(&e).Error; err != nil {
-		return fmt.Errorf("record %s event: %w", kind, err)
-	}
-	return nil
-}
-
-// TakeRate says whether an attempt of kind may go ahead and counts it:
-// for events that count whatever their outcome (a sign-up, a reset
-// request). Counting and recording are one transaction, one at a time per
-// kind (SQLite has one writer; PostgreSQL takes an advisory lock), so
-// concurrent attempts cannot all take the last place.
+// TakeRate says whether an attempt of kind from the client address ip
+// for email may go ahead, and counts it: before the attempt is made, so
+// parallel attempts cannot outrun the count. Counting and recording are
+// one transaction, one at a time per kind (SQLite has one writer;
+// PostgreSQL takes an advisory lock), so concurrent attempts cannot all
+// take the last place. An attempt that must not count after all (a
+// correct password) is taken back with ForgiveRate or ClearRate.
 //
-// An attempt refused by its IP is not counted, so a client that waits out
-// RetryAfter gets in on time. One refused only by its email still counts
-// against the IP: hammering one address uses up the sender's allowance.
+// An attempt refused by its own client's keys (its network, or its
+// network with this email) is not counted, so a client that waits out
+// RetryAfter gets in on time. One refused only by its email from anywhere
+// still counts against the network: hammering one address uses up the
+// sender's allowance.
 func (s *Store) TakeRate(ctx context.Context, kind RateKind, l RateLimit, ip, email string, at time.Time) (RateVerdict, error) {
 	var v RateVerdict
+	network := clientNetwork(ip)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if tx.Dialector.Name() == "postgres" {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", rateLockKey(kind)).Error; err != nil {
@@ -181,15 +229,32 @@ func (s *Store) TakeRate(ctx context.Context, kind RateKind, l RateLimit, ip, em
 			}
 		}
 		var err error
-		if v, err = checkRate(tx, kind, l, ip, email, at); err != nil || v.ByIP {
+		if v, err = checkRate(tx, kind, l, network, email, at); err != nil || v.ByIP || v.ByEmailAndIP {
 			return err
 		}
-		return recordRate(tx, kind, ip, email, at)
+		e := rateEvent{Kind: kind, IP: network, EmailHash: emailKey(email), CreatedAt: at.UTC()}
+		if err := tx.Create(&e).Error; err != nil {
+			return fmt.Errorf("record %s event: %w", kind, err)
+		}
+		v.Event = e.ID
+		return nil
 	})
 	if err != nil {
 		return RateVerdict{}, err
 	}
 	return v, nil
+}
+
+// ForgiveRate takes back the event that counted an attempt (v.Event), for
+// an attempt that turned out not to count: it never ran, or succeeded.
+func (s *Store) ForgiveRate(ctx context.Context, v RateVerdict) error {
+	if v.Event == 0 {
+		return nil
+	}
+	if err := s.db.WithContext(ctx).Delete(&rateEvent{}, v.Event).Error; err != nil {
+		return fmt.Errorf("forgive rate event %d: %w", v.Event, err)
+	}
+	return nil
 }
 
 // rateLockKey is the PostgreSQL advisory lock taken while counting kind.
@@ -199,14 +264,17 @@ func rateLockKey(kind RateKind) int64 {
 	return int64(h.Sum64())
 }
 
-// ClearRate forgets the events of kind for an email (a successful
-// sign-in clears the email's failures). The IP's events stay: signing in
-// to one's own account must not reset the count for guesses at others.
-func (s *Store) ClearRate(ctx context.Context, kind RateKind, email string) error {
+// ClearRate forgets the events of kind for an email from the client
+// address ip (a successful sign-in clears the owner's own mistyped
+// passwords). Events from other networks stay, or a guesser elsewhere
+// would get a fresh allowance whenever the owner signs in; so do the
+// network's events at other emails: signing in to one's own account must
+// not reset the count for guesses at others.
+func (s *Store) ClearRate(ctx context.Context, kind RateKind, ip, email string) error {
 	if email == "" {
 		return nil
 	}
-	err := s.db.WithContext(ctx).Where("kind = ? AND email_hash = ?", kind, emailKey(email)).
+	err := s.db.WithContext(ctx).Where("kind = ? AND ip = ? AND email_hash = ?", kind, clientNetwork(ip), emailKey(email)).
 		Delete(&rateEvent{}).Error
 	if err != nil {
 		return fmt.Errorf("clear %s events: %w", kind, err)

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -130,16 +132,24 @@ type Argon2Params struct {
 // DefaultArgon2 is the production cost: 64 MiB, 2 passes, 2 lanes.
 var DefaultArgon2 = Argon2Params{MemoryKiB: 64 * 1024, Time: 2, Threads: 2, SaltLen: 16, KeyLen: 32}
 
+// ErrBusy: every password hashing slot stayed taken until the caller's
+// context ended. The edge answers 503 with Retry-After.
+var ErrBusy = errors.New("password hashing is busy")
+
 // Hasher hashes and verifies passwords with argon2id. Its parameters are
 // held here, not in a global, so tests can use cheap ones. Hashing takes
 // 64 MiB each: a Hasher lets only a few run at once, so a burst of
-// sign-ins queues instead of exhausting memory.
+// sign-ins queues instead of exhausting memory, and a caller waits for a
+// place only as long as its context allows.
 type Hasher struct {
 	params Argon2Params
 	slots  chan struct{}
 	// dummy is verified against when an email is unknown, so a wrong
 	// email costs the same time as a wrong password.
 	dummy string
+	// verified counts the passwords checked, for monitoring and for
+	// tests that prove a limit holds.
+	verified atomic.Int64
 }
 
 // NewHasher builds a hasher; a zero Argon2Params means DefaultArgon2.
@@ -152,19 +162,32 @@ func NewHasher(p Argon2Params, concurrent int) *Hasher {
 		concurrent = 1
 	}
 	h := &Hasher{params: p, slots: make(chan struct{}, concurrent)}
-	h.dummy, _ = h.Hash("qhatu-dummy-password-for-timing")
+	h.dummy, _ = h.Hash(context.Background(), "qhatu-dummy-password-for-timing")
 	return h
 }
 
+// key runs argon2id once a slot is free, or gives up with ErrBusy when
+// ctx ends first.
+func (h *Hasher) key(ctx context.Context, password string, salt []byte, p Argon2Params, keyLen uint32) ([]byte, error) {
+	select {
+	case h.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %w", ErrBusy, context.Cause(ctx))
+	}
+	defer func() { <-h.slots }()
+	return argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, keyLen), nil
+}
+
 // Hash returns the PHC string $argon2id$v=19$m=…,t=…,p=…$salt$hash.
-func (h *Hasher) Hash(password string) (string, error) {
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	salt := make([]byte, h.params.SaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password salt: %w", err)
 	}
-	h.slots <- struct{}{}
-	key := argon2.IDKey([]byte(password), salt, h.params.Time, h.params.MemoryKiB, h.params.Threads, h.params.KeyLen)
-	<-h.slots
+	key, err := h.key(ctx, password, salt, h.params, h.params.KeyLen)
+	if err != nil {
+		return "", err
+	}
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version,
 		h.params.MemoryKiB, h.params.Time, h.params.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -173,19 +196,27 @@ func (h *Hasher) Hash(password string) (string, error) {
 // Verify reports whether password matches the PHC string, using the
 // parameters stored in it (so raising the cost never locks anyone out).
 // The comparison takes constant time.
-func (h *Hasher) Verify(encoded, password string) (bool, error) {
+func (h *Hasher) Verify(ctx context.Context, encoded, password string) (bool, error) {
 	p, salt, key, err := decodePHC(encoded)
 	if err != nil {
 		return false, err
 	}
-	h.slots <- struct{}{}
-	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(key)))
-	<-h.slots
+	got, err := h.key(ctx, password, salt, p, uint32(len(key)))
+	if err != nil {
+		return false, err
+	}
+	h.verified.Add(1)
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
+// Verified is how many passwords h has checked so far.
+func (h *Hasher) Verified() int64 { return h.verified.Load() }
+
 // verifyDummy spends the time of one verification on nothing.
-func (h *Hasher) verifyDummy(password string) { _, _ = h.Verify(h.dummy, password) }
+func (h *Hasher) verifyDummy(ctx context.Context, password string) error {
+	_, err := h.Verify(ctx, h.dummy, password)
+	return err
+}
 
 // decodePHC parses $argon2id$v=19$m=65536,t=2,p=2$salt$hash.
 func decodePHC(s string) (Argon2Params, []byte, []byte, error) {

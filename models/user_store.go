@@ -52,7 +52,7 @@ func (s *Store) CreateUser(ctx context.Context, h *Hasher, n NewUser) (*User, er
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
-	hash, err := h.Hash(n.Password)
+	hash, err := h.Hash(ctx, n.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -95,13 +95,15 @@ func (s *Store) Authenticate(ctx context.Context, h *Hasher, email, password str
 	}
 	u, err := s.UserByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
-		h.verifyDummy(password)
+		if err := h.verifyDummy(ctx, password); err != nil {
+			return nil, err
+		}
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, err := h.Verify(u.PasswordHash, password)
+	ok, err := h.Verify(ctx, u.PasswordHash, password)
 	if err != nil {
 		return nil, fmt.Errorf("verify password of user %d: %w", u.ID, err)
 	}
@@ -110,7 +112,7 @@ func (s *Store) Authenticate(ctx context.Context, h *Hasher, email, password str
 	}
 	updates := map[string]any{"last_sign_in_at": at}
 	if h.needsRehash(u.PasswordHash) {
-		if hash, err := h.Hash(password); err == nil {
+		if hash, err := h.Hash(ctx, password); err == nil {
 			updates["password_hash"] = hash
 		}
 	}
@@ -144,7 +146,7 @@ func (s *Store) SetPassword(ctx context.Context, h *Hasher, userID int64, passwo
 	if err := ValidatePassword(password); err != nil {
 		return err
 	}
-	hash, err := h.Hash(password)
+	hash, err := h.Hash(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -163,7 +165,7 @@ func (s *Store) ChangePassword(ctx context.Context, h *Hasher, userID int64, cur
 	if len(current) > MaxPasswordLen {
 		return nil, ErrBadCredentials
 	}
-	ok, err := h.Verify(u.PasswordHash, current)
+	ok, err := h.Verify(ctx, u.PasswordHash, current)
 	if err != nil {
 		return nil, fmt.Errorf("verify password of user %d: %w", u.ID, err)
 	}
@@ -268,7 +270,7 @@ func (s *Store) ResetPassword(ctx context.Context, h *Hasher, token, password st
 	}
 	// Hash before the transaction: it takes a while and SQLite has one
 	// connection.
-	hash, err := h.Hash(password)
+	hash, err := h.Hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/ciap/qhatu/handlers"
 	"github.com/ciap/qhatu/mailer"
@@ -145,6 +146,18 @@ func (c *config) parseAccounts() error {
 		c.SecureCookies = false
 	default:
 		return fmt.Errorf("secure-cookies must be true, false or auto, got %q", c.secureCookies)
+	}
+	for _, d := range []struct {
+		flag, text string
+		p          *time.Duration
+	}{
+		{"session-lifetime", c.sessionLifetime, &c.SessionLifetime},
+		{"session-idle", c.sessionIdle, &c.SessionIdle},
+		{"session-idle-staff", c.sessionIdleStaff, &c.SessionIdleStaff},
+	} {
+		if *d.p, err = time.ParseDuration(d.text); err != nil || *d.p <= 0 {
+			return fmt.Errorf("%s must be a positive duration like 2h or 30m, got %q", d.flag, d.text)
+		}
 	}
 	if c.MailFrom == "" {
 		host := "localhost"

@@ -36,6 +36,10 @@ type config struct {
 	secureCookies  string
 	TrustedNets    []*net.IPNet
 	SecureCookies  bool
+	// Sessions: absolute lifetime, idle timeouts of shoppers and of
+	// back-office users.
+	sessionLifetime, sessionIdle, sessionIdleStaff string
+	SessionLifetime, SessionIdle, SessionIdleStaff time.Duration
 }
 
 // parseConfig reads flags for one subcommand, with env defaults.
@@ -84,6 +88,9 @@ func parseConfig(name string, args []string, stderr io.Writer, extra ...func(*fl
 	str(&c.MailFrom, "mail-from", "QHATU_MAIL_FROM", "", "sender of the shop's email (default Qhatu <no-reply@host of base-url>)")
 	str(&c.trustedProxies, "trusted-proxies", "QHATU_TRUSTED_PROXIES", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed; empty: none")
 	str(&c.secureCookies, "secure-cookies", "QHATU_SECURE_COOKIES", "auto", "mark cookies Secure: true, false, or auto (when base-url is https)")
+	str(&c.sessionLifetime, "session-lifetime", "QHATU_SESSION_LIFETIME", "168h", "how long a sign-in lasts, however active")
+	str(&c.sessionIdle, "session-idle", "QHATU_SESSION_IDLE", "24h", "customers and resellers are signed out after this long unused")
+	str(&c.sessionIdleStaff, "session-idle-staff", "QHATU_SESSION_IDLE_STAFF", "2h", "admins, staff and reviewers are signed out after this long unused")
 	for _, f := range extra {
 		f(fs)
 	}
@@ -128,5 +135,6 @@ func (c *config) db(log *slog.Logger) models.DBConfig {
 func (c *config) handlers() handlers.Config {
 	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, DemoNotice: c.DemoNotice,
 		PageCacheEntries: c.PageCache, CatalogPoll: c.CatalogPoll, DataDir: c.DataDir,
-		Accounts: handlers.AccountsConfig{SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedNets}}
+		Accounts: handlers.AccountsConfig{SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedNets,
+			SessionLifetime: c.SessionLifetime, SessionIdle: c.SessionIdle, SessionIdleStaff: c.SessionIdleStaff}}
 }
