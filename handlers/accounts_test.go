@@ -286,33 +286,6 @@ func TestSignIn_RateLimitIgnoresForgedForwardedFor(t *testing.T) {
 	})
 }
 
-func TestSignIn_RateLimitPerEmail(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db, withConfig(func(cfg *handlers.Config) {
-			// Every request comes from 127.0.0.1; trusting it as a proxy
-			// makes X-Forwarded-For the client address.
-			cfg.Accounts.TrustedProxies = mustCIDRs(t, "127.0.0.1/32", "::1/128")
-		}))
-		u := ts.createUser(t, models.RoleCustomer)
-		limit := models.DefaultSignInLimit
-		for i := range limit.MaxPerEmail {
-			c := ts.client(t)
-			c.Header.Set("X-Forwarded-For", "203.0.113."+strconv.Itoa(i+1))
-			if res := c.PostForm("/signin", url.Values{"email": {u.Email}, "password": {"wrong password here"}}); res.Status != http.StatusUnauthorized {
-				t.Fatalf("attempt %d: %d", i+1, res.Status)
-			}
-		}
-		c := ts.client(t)
-		c.Header.Set("X-Forwarded-For", "198.51.100.99")
-		if res := c.PostForm("/signin", url.Values{"email": {u.Email}, "password": {testPassword}}); res.Status != http.StatusTooManyRequests {
-			t.Fatalf("email locked after %d failures from many addresses: %d", limit.MaxPerEmail, res.Status)
-		}
-		// Another account from the same address is not affected.
-		other := ts.createUser(t, models.RoleCustomer)
-		c.signIn(other.Email, testPassword)
-	})
-}
-
 func TestCSRF_WritesWithoutAValidTokenAreRefused(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,4 +218,131 @@ func TestPasswordReset_PerIPLimitAnswers429(t *testing.T) {
 		}
 		lastResetToken(t, ts, u.Email)
 	})
+}
+
+// postAll posts n forms from c at once and returns the statuses; a
+// request that fails outright fails the test.
+func postAll(t *testing.T, c *testClient, path string, n int, form func(i int) url.Values) []int {
+	t.Helper()
+	token := c.CSRFToken()
+	statuses := make([]int, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			f := form(i)
+			f.Set("_csrf", token)
+			req, err := http.NewRequest(http.MethodPost, c.base+path, strings.NewReader(f.Encode()))
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			req.Header = c.Header.Clone()
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			res, err := c.http.Do(req)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			statuses[i] = res.StatusCode
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	return statuses
+}
+
+func TestSignIn_ParallelGuessesAreCountedBeforeTheyAreChecked(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := newTestServer(t, db)
+		u := ts.createUser(t, models.RoleCustomer)
+		limit := models.DefaultSignInLimit
+		h := ts.HasherForTest()
+		before := h.Verified()
+		// 50 wrong passwords at once from one client.
+		const n = 50
+		c := ts.client(t)
+		statuses := postAll(t, c, "/signin", n, func(i int) url.Values {
+			return url.Values{"email": {u.Email}, "password": {fmt.Sprintf("wrong password %d", i)}}
+		})
+		verified := h.Verified() - before
+		if verified > int64(limit.MaxPerEmailAndIP) {
+			t.Errorf("%d passwords checked in a burst of %d, limit %d", verified, n, limit.MaxPerEmailAndIP)
+		}
+		count := map[int]int{}
+		for _, st := range statuses {
+			count[st]++
+		}
+		if count[http.StatusUnauthorized] != int(verified) || count[http.StatusTooManyRequests] != n-int(verified) {
+			t.Errorf("statuses %v for %d checked passwords: want 401 for each, 429 for the rest", count, verified)
+		}
+		// Every place was taken: the right password now waits too.
+		if res := c.PostForm("/signin", url.Values{"email": {u.Email}, "password": {testPassword}}); res.Status != http.StatusTooManyRequests {
+			t.Errorf("right password after the burst: %d, want 429", res.Status)
+		}
+	})
+}
+
+func TestSignIn_GuessesFromOneNetworkDoNotLockTheOwnerOut(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// trustProxy believes X-Forwarded-For. guesser is the client
+		// address of each guess, owner that of the owner's sign-in ("":
+		// none sent).
+		trustProxy bool
+		guesser    func(i int) string
+		owner      string
+	}{
+		{"IPv4 address", true, func(int) string { return "203.0.113.9" }, "198.51.100.7"},
+		{"IPv6 addresses of one /64", true, func(i int) string { return fmt.Sprintf("2001:db8:1:2:%x::%x", i, i+1) }, "2001:db8:1:3::1"},
+		// The forged header is ignored: every guess comes from the peer.
+		{"rotating X-Forwarded-For from an untrusted peer", false, func(i int) string { return fmt.Sprintf("203.0.113.%d", i+1) }, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+				var opts []testOption
+				if tc.trustProxy {
+					opts = append(opts, trustLocalProxy(t))
+				}
+				ts := newTestServer(t, db, opts...)
+				u := ts.createUser(t, models.RoleCustomer)
+				limit := models.DefaultSignInLimit
+				guess := func(i int) *testResponse {
+					t.Helper()
+					c := ts.client(t)
+					c.Header.Set("X-Forwarded-For", tc.guesser(i))
+					return c.PostForm("/signin?lang=en", url.Values{"email": {u.Email}, "password": {"wrong password here"}})
+				}
+				for i := range limit.MaxPerEmailAndIP {
+					if res := guess(i); res.Status != http.StatusUnauthorized {
+						t.Fatalf("guess %d: %d", i+1, res.Status)
+					}
+				}
+				res := guess(limit.MaxPerEmailAndIP)
+				if res.Status != http.StatusTooManyRequests {
+					t.Fatalf("guess %d from one client: %d, want 429", limit.MaxPerEmailAndIP+1, res.Status)
+				}
+				checkRetryAfter(t, res, limit.Window)
+				if tc.owner == "" {
+					return
+				}
+				// The owner, from another network, is slowed down and let in.
+				waits := len(ts.Sleeps.Waits())
+				c := ts.client(t)
+				c.Header.Set("X-Forwarded-For", tc.owner)
+				c.signIn(u.Email, testPassword)
+				if w := ts.Sleeps.Waits()[waits:]; len(w) != 1 || w[0] <= 0 {
+					t.Errorf("owner's sign-in waited %v, want one slow-down", w)
+				}
+				// Their success gives the guesser no fresh allowance.
+				if res := guess(limit.MaxPerEmailAndIP + 1); res.Status != http.StatusTooManyRequests {
+					t.Fatalf("guess after the owner signed in: %d, want 429", res.Status)
+				}
+			})
+		})
+	}
 }
