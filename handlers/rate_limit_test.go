@@ -28,6 +28,14 @@ func trustLocalProxy(t *testing.T) testOption {
 	})
 }
 
+// trustLocalProxyIf is trustLocalProxy when trust is set, else nothing.
+func trustLocalProxyIf(t *testing.T, trust bool) []testOption {
+	if !trust {
+		return nil
+	}
+	return []testOption{trustLocalProxy(t)}
+}
+
 // checkRetryAfter fails unless res carries a Retry-After within window.
 func checkRetryAfter(t *testing.T, res *testResponse, window time.Duration) {
 	t.Helper()
@@ -51,11 +59,7 @@ func TestSignUp_RateLimitPerIP(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-				var opts []testOption
-				if tc.trustProxy {
-					opts = append(opts, trustLocalProxy(t))
-				}
-				ts := newTestServer(t, db, opts...)
+				ts := newTestServer(t, db, trustLocalProxyIf(t, tc.trustProxy)...)
 				limit := models.DefaultSignUpLimit
 				signUp := func(i int) *testResponse {
 					t.Helper()
@@ -304,11 +308,7 @@ func TestSignIn_GuessesFromOneNetworkDoNotLockTheOwnerOut(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-				var opts []testOption
-				if tc.trustProxy {
-					opts = append(opts, trustLocalProxy(t))
-				}
-				ts := newTestServer(t, db, opts...)
+				ts := newTestServer(t, db, trustLocalProxyIf(t, tc.trustProxy)...)
 				u := ts.createUser(t, models.RoleCustomer)
 				limit := models.DefaultSignInLimit
 				guess := func(i int) *testResponse {
