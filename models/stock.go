@@ -14,12 +14,14 @@ import (
 type StockReason string
 
 // Stock movement reasons. The back office records the first three by
-// hand; sold and returned are for orders, which nothing records yet.
+// hand; orders record sold, released (an unpaid order cancelled or
+// expired gives its pieces back) and returned.
 const (
 	StockReceived   StockReason = "received_from_group"
 	StockDamaged    StockReason = "damaged"
 	StockCorrection StockReason = "count_correction"
 	StockSold       StockReason = "sold"
+	StockReleased   StockReason = "released"
 	StockReturned   StockReason = "returned"
 )
 
@@ -29,7 +31,7 @@ var ManualStockReasons = []StockReason{StockReceived, StockDamaged, StockCorrect
 // Valid reports whether r is a known reason.
 func (r StockReason) Valid() bool {
 	switch r {
-	case StockReceived, StockDamaged, StockCorrection, StockSold, StockReturned:
+	case StockReceived, StockDamaged, StockCorrection, StockSold, StockReleased, StockReturned:
 		return true
 	}
 	return false
@@ -54,6 +56,7 @@ type StockMovement struct {
 	Actor          string      `gorm:"size:254;not null"`
 	CreatedAt      time.Time   `gorm:"not null"` // when
 	ResultingStock int         `gorm:"not null"` // stock right after this movement
+	OrderID        *int64      // the order that sold or released the pieces
 }
 
 // TableName is part of the migration history.
@@ -69,6 +72,8 @@ type StockAdjustment struct {
 	// refused with ErrStale if the stock changed meanwhile. A count
 	// correction sets it, since it corrects the count it was made against.
 	SeenStock *int
+	// OrderID names the order a sale or release belongs to.
+	OrderID *int64
 }
 
 // ErrNotEnoughStock marks a movement that would take stock below zero.
@@ -101,7 +106,7 @@ func (a *StockAdjustment) Validate() error {
 		v.add("delta", "must not be zero")
 	case a.Delta > MaxStockDelta || a.Delta < -MaxStockDelta:
 		v.add("delta", fmt.Sprintf("must be between -%d and %d", MaxStockDelta, MaxStockDelta))
-	case (a.Reason == StockReceived || a.Reason == StockReturned) && a.Delta < 0:
+	case (a.Reason == StockReceived || a.Reason == StockReturned || a.Reason == StockReleased) && a.Delta < 0:
 		v.add("delta", "must be positive: pieces received add to the stock")
 	case (a.Reason == StockDamaged || a.Reason == StockSold) && a.Delta > 0:
 		v.add("delta", "must be negative: damaged or sold pieces leave the stock")
@@ -135,9 +140,9 @@ func (e *Editor) AdjustStock(ctx context.Context, a StockAdjustment) (*StockMove
 	return m, nil
 }
 
-// adjustStock does the movement inside tx, with its audit entry. Taking
-// stock at checkout should go through it too, inside the order's
-// transaction (Store.Tx), with StockSold.
+// adjustStock does the movement inside tx, with its audit entry; order
+// creation and release call it inside the order's transaction with
+// StockSold and StockReleased.
 func adjustStock(tx *gorm.DB, actor string, a StockAdjustment) (*StockMovement, error) {
 	sql := "UPDATE products SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0"
 	args := []any{a.Delta, time.Now().UTC(), a.ProductID, a.Delta}
@@ -162,7 +167,7 @@ func adjustStock(tx *gorm.DB, actor string, a StockAdjustment) (*StockMovement, 
 	}
 	after := rows[0].Stock
 	m := &StockMovement{ProductID: a.ProductID, Delta: a.Delta, Reason: a.Reason, Note: a.Note,
-		Actor: actor, ResultingStock: after}
+		Actor: actor, ResultingStock: after, OrderID: a.OrderID}
 	if err := tx.Create(m).Error; err != nil {
 		return nil, fmt.Errorf("record stock movement of product %d: %w", a.ProductID, err)
 	}

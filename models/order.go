@@ -1,0 +1,519 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// PaymentMethod is how a buyer pays an order.
+type PaymentMethod string
+
+// Payment methods.
+const (
+	PaymentCard         PaymentMethod = "card"          // Stripe Checkout
+	PaymentBankTransfer PaymentMethod = "bank_transfer" // recorded by staff
+)
+
+// Valid reports whether m is a known method.
+func (m PaymentMethod) Valid() bool { return m == PaymentCard || m == PaymentBankTransfer }
+
+// Address is where an order goes. Country is an ISO 3166-1 alpha-2 code;
+// in Peru, Region is one of PeruRegions' codes, so the shipping zone
+// follows from it.
+type Address struct {
+	Country    string `gorm:"size:2;not null"`
+	Region     string `gorm:"size:80;not null"`
+	City       string `gorm:"size:120;not null"`
+	Line       string `gorm:"column:address_line;size:300;not null"`
+	PostalCode string `gorm:"size:20;not null"`
+}
+
+// Customer is who buys and where the order goes.
+type Customer struct {
+	Email   string  `gorm:"size:254;not null"`
+	Name    string  `gorm:"size:160;not null"`
+	Phone   string  `gorm:"size:40;not null"`
+	Address Address `gorm:"embedded"`
+}
+
+var (
+	countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
+	phoneRE   = regexp.MustCompile(`^\+?[0-9][0-9 ()-]{5,28}[0-9]$`)
+)
+
+// Validate trims and checks the customer's fields; field names are the
+// checkout form's.
+func (c *Customer) Validate() error {
+	var v ValidationError
+	a := &c.Address
+	c.Email = NormalizeEmail(c.Email)
+	for _, f := range []*string{&c.Name, &c.Phone, &a.Country, &a.Region, &a.City, &a.Line, &a.PostalCode} {
+		*f = strings.TrimSpace(*f)
+	}
+	a.Country = strings.ToUpper(a.Country)
+	if !ValidEmail(c.Email) {
+		v.add("email", "enter an email address such as name@example.com")
+	}
+	lengths := []struct {
+		field, val string
+		max        int
+		required   bool
+	}{
+		{"name", c.Name, 160, true}, {"city", a.City, 120, true}, {"address", a.Line, 300, true},
+		{"region", a.Region, 80, true}, {"postal_code", a.PostalCode, 20, false},
+	}
+	for _, l := range lengths {
+		switch {
+		case l.required && l.val == "":
+			v.add(l.field, "must not be empty")
+		case len([]rune(l.val)) > l.max:
+			v.add(l.field, fmt.Sprintf("must have at most %d characters", l.max))
+		}
+	}
+	if !phoneRE.MatchString(c.Phone) {
+		v.add("phone", "enter a phone number with its digits, e.g. +51 987 654 321")
+	}
+	if !countryRE.MatchString(a.Country) {
+		v.add("country", "choose a country")
+	} else if a.Country == CountryPeru && a.Region != "" && !ValidPeruRegion(a.Region) {
+		v.add("region", "choose a region of Peru")
+	}
+	return v.orNil()
+}
+
+// Order is a buyer's order. Its totals are computed on the server from
+// the catalog when it is placed, and its lines keep the breakdown each
+// piece was sold under.
+type Order struct {
+	ID       int64         `gorm:"primaryKey"`
+	Number   string        `gorm:"size:20;not null"` // Q-YYYY-NNNNNN
+	Token    string        `gorm:"size:64;not null"` // the private link's secret
+	Channel  Channel       `gorm:"size:12;not null"`
+	Status   OrderStatus   `gorm:"size:20;not null"`
+	UserID   *int64        // the account that placed it, if signed in
+	Customer Customer      `gorm:"embedded"`
+	Method   PaymentMethod `gorm:"column:payment_method;size:20;not null"`
+
+	ShippingZoneID   int64            `gorm:"not null"`
+	ShippingZoneCode ShippingZoneCode `gorm:"size:20;not null"`
+	ShippingMinDays  int              `gorm:"not null"`
+	ShippingMaxDays  int              `gorm:"not null"`
+
+	Currency       Currency `gorm:"size:3;not null"`
+	ItemsAmount    int64    `gorm:"not null"`
+	ShippingAmount int64    `gorm:"not null"`
+	TotalAmount    int64    `gorm:"not null"`
+
+	// ExpiresAt is when an unpaid order is cancelled and its stock released.
+	ExpiresAt       time.Time `gorm:"not null"`
+	PaidAt          *time.Time
+	CancelledAt     *time.Time
+	StockReleasedAt *time.Time
+	// NeedsAttention flags an order staff must look at (a payment refused
+	// for a wrong amount, a payment after expiry); AttentionNote says why.
+	NeedsAttention    bool   `gorm:"not null"`
+	AttentionNote     string `gorm:"size:1000;not null"`
+	CheckoutSessionID *string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+
+	Lines    []OrderLine         `gorm:"foreignKey:OrderID"`
+	Payments []Payment           `gorm:"foreignKey:OrderID"`
+	History  []OrderStatusChange `gorm:"foreignKey:OrderID"`
+}
+
+// TableName is part of the migration history.
+func (Order) TableName() string { return "orders" }
+
+func (o *Order) money(a int64) Money { return Money{Amount: a, Currency: o.Currency} }
+
+// Items is the lines' total.
+func (o *Order) Items() Money { return o.money(o.ItemsAmount) }
+
+// Shipping is what shipping costs.
+func (o *Order) Shipping() Money { return o.money(o.ShippingAmount) }
+
+// Total is what the buyer pays: items + shipping.
+func (o *Order) Total() Money { return o.money(o.TotalAmount) }
+
+// PaidToArtisans adds what the lines pay the artisans, from their snapshots.
+func (o *Order) PaidToArtisans() Money {
+	t := o.money(0)
+	for i := range o.Lines {
+		t = t.Add(o.Lines[i].PaidToArtisans())
+	}
+	return t
+}
+
+// OrderLine is one product of an order with a snapshot of the retail
+// breakdown it was sold under: fulfillment computes the ledger from the
+// line alone, whatever the catalog says later. Lines are append-only.
+type OrderLine struct {
+	ID               int64    `gorm:"primaryKey"`
+	OrderID          int64    `gorm:"not null"`
+	LineNo           int      `gorm:"not null"`
+	ProductID        int64    `gorm:"not null"`
+	ProductSlug      string   `gorm:"size:120;not null"`
+	ProductNameES    string   `gorm:"column:product_name_es;size:200;not null"`
+	ProductNameEN    string   `gorm:"column:product_name_en;size:200;not null"`
+	GroupID          int64    `gorm:"not null"`
+	BreakdownID      int64    `gorm:"not null"`
+	BreakdownVersion int      `gorm:"not null"`
+	Currency         Currency `gorm:"size:3;not null"`
+	Quantity         int      `gorm:"not null"`
+	UnitPrice        int64    `gorm:"not null"`
+	LineTotal        int64    `gorm:"not null"`
+
+	ArtisanLabour    int64 `gorm:"not null"`
+	ArtisanMaterials int64 `gorm:"not null"`
+	CommunityFund    int64 `gorm:"not null"`
+	CIAPOperations   int64 `gorm:"column:ciap_operations;not null"`
+	Logistics        int64 `gorm:"not null"`
+	PaymentFees      int64 `gorm:"not null"`
+	Taxes            int64 `gorm:"not null"`
+	Margin           int64 `gorm:"not null"`
+	LocalMarketPrice int64 `gorm:"not null"`
+	LabourMinutes    int   `gorm:"not null"`
+	CreatedAt        time.Time
+}
+
+// TableName is part of the migration history.
+func (OrderLine) TableName() string { return "order_lines" }
+
+// Name picks the product's name, as sold, for a language.
+func (l *OrderLine) Name(lang string) string { return pick(lang, l.ProductNameES, l.ProductNameEN) }
+
+// Unit is the price per piece as sold.
+func (l *OrderLine) Unit() Money { return Money{Amount: l.UnitPrice, Currency: l.Currency} }
+
+// Total is unit price × quantity.
+func (l *OrderLine) Total() Money { return Money{Amount: l.LineTotal, Currency: l.Currency} }
+
+// Breakdown rebuilds the breakdown version the line was sold under from
+// its snapshot (per piece), so its figures (paid to artisans, surplus,
+// hourly pay) are computed the way the catalog computes them.
+func (l *OrderLine) Breakdown() *Breakdown {
+	return &Breakdown{ID: l.BreakdownID, ProductID: l.ProductID, Channel: ChannelRetail,
+		Version: l.BreakdownVersion, Currency: l.Currency, Price: l.UnitPrice,
+		ArtisanLabour: l.ArtisanLabour, ArtisanMaterials: l.ArtisanMaterials, CommunityFund: l.CommunityFund,
+		CIAPOperations: l.CIAPOperations, Logistics: l.Logistics, PaymentFees: l.PaymentFees,
+		Taxes: l.Taxes, Margin: l.Margin, LocalMarketPrice: l.LocalMarketPrice, LabourMinutes: l.LabourMinutes}
+}
+
+// PaidToArtisans is what the whole line pays the artisans.
+func (l *OrderLine) PaidToArtisans() Money {
+	return l.Breakdown().PaidToArtisans().Mul(int64(l.Quantity))
+}
+
+// snapshotLine copies the breakdown b a product is sold under into a line.
+func snapshotLine(p *Product, b *Breakdown, qty int) OrderLine {
+	return OrderLine{ProductID: p.ID, ProductSlug: p.Slug, ProductNameES: p.NameES, ProductNameEN: p.NameEN,
+		GroupID: p.GroupID, BreakdownID: b.ID, BreakdownVersion: b.Version, Currency: b.Currency,
+		Quantity: qty, UnitPrice: b.Price,
+		ArtisanLabour: b.ArtisanLabour, ArtisanMaterials: b.ArtisanMaterials, CommunityFund: b.CommunityFund,
+		CIAPOperations: b.CIAPOperations, Logistics: b.Logistics, PaymentFees: b.PaymentFees,
+		Taxes: b.Taxes, Margin: b.Margin, LocalMarketPrice: b.LocalMarketPrice, LabourMinutes: b.LabourMinutes}
+}
+
+// OrderInput is what a checkout asks for. It carries no price: prices,
+// totals and shipping come from the database.
+type OrderInput struct {
+	Channel  Channel // retail (the default); wholesale comes later
+	UserID   *int64
+	Customer Customer
+	Method   PaymentMethod
+	// ExpiresAt is when the order is cancelled if unpaid (from the
+	// configured card or transfer delay).
+	ExpiresAt time.Time
+	Lines     []OrderLineInput
+	// Actor is named in the status history and stock movements; empty
+	// means the customer's email.
+	Actor string
+}
+
+// OrderLineInput asks for some pieces of a product.
+type OrderLineInput struct {
+	ProductID int64
+	Quantity  int
+}
+
+// ErrSoldOut matches a SoldOutError.
+var ErrSoldOut = errors.New("sold out")
+
+// Shortage is one line an order could not take: the product and how many
+// pieces are left (0 also when it is no longer for sale).
+type Shortage struct {
+	ProductID int64
+	Slug      string
+	NameES    string
+	NameEN    string
+	Requested int
+	Available int
+}
+
+// SoldOutError lists every line short of stock; nothing was written.
+type SoldOutError struct{ Shortages []Shortage }
+
+func (e *SoldOutError) Error() string {
+	parts := make([]string, len(e.Shortages))
+	for i, s := range e.Shortages {
+		parts[i] = fmt.Sprintf("%s: %d asked, %d left", s.Slug, s.Requested, s.Available)
+	}
+	return "not enough stock: " + strings.Join(parts, "; ")
+}
+
+// Is lets errors.Is(err, ErrSoldOut) match.
+func (e *SoldOutError) Is(target error) bool { return target == ErrSoldOut }
+
+// ErrTotalTooLarge refuses an order whose totals would overflow.
+var ErrTotalTooLarge = fmt.Errorf("%w: order total too large", ErrInvalid)
+
+// MaxOrderLines bounds the lines of one order.
+const MaxOrderLines = MaxCartLines
+
+// Validate checks what the buyer chose and merges lines of the same
+// product. It does not look at stock or prices.
+func (in *OrderInput) Validate(now time.Time) error {
+	err := in.Customer.Validate()
+	var v ValidationError
+	if ve := (*ValidationError)(nil); errors.As(err, &ve) {
+		v = *ve
+	}
+	if in.Channel == "" {
+		in.Channel = ChannelRetail
+	}
+	if in.Channel != ChannelRetail {
+		v.add("channel", "only retail orders can be placed")
+	}
+	if !in.Method.Valid() {
+		v.add("payment_method", "choose card or bank transfer")
+	}
+	if !in.ExpiresAt.After(now) {
+		v.add("expires_at", "must be in the future")
+	}
+	merged := map[int64]int{}
+	for _, l := range in.Lines {
+		if l.Quantity < 1 {
+			v.add("quantity", "must be at least 1")
+		}
+		merged[l.ProductID] += l.Quantity
+	}
+	switch {
+	case len(merged) == 0:
+		v.add("lines", "the cart is empty")
+	case len(merged) > MaxOrderLines:
+		v.add("lines", fmt.Sprintf("at most %d different products per order", MaxOrderLines))
+	}
+	in.Lines = make([]OrderLineInput, 0, len(merged))
+	for id, q := range merged {
+		in.Lines = append(in.Lines, OrderLineInput{ProductID: id, Quantity: q})
+	}
+	// Products in id order: two orders lock their stock rows in the same
+	// order and never deadlock.
+	sort.Slice(in.Lines, func(i, j int) bool { return in.Lines[i].ProductID < in.Lines[j].ProductID })
+	in.Actor = strings.TrimSpace(in.Actor)
+	if in.Actor == "" {
+		in.Actor = in.Customer.Email
+	}
+	return v.orNil()
+}
+
+// shopTime is Peru's time (no daylight saving), which dates order numbers.
+var shopTime = time.FixedZone("PET", -5*60*60)
+
+// CreateOrder places an order in one transaction (a savepoint inside a
+// caller's Tx): it prices the lines from the catalog's current retail
+// breakdowns and snapshots them, adds the address's shipping zone, gives
+// the order its number and private token, takes each line's stock with a
+// conditional update and a "sold" stock movement, and records the first
+// status, pending_payment. If any line lacks stock nothing is written and
+// a SoldOutError names every short line.
+func (s *Store) CreateOrder(ctx context.Context, in OrderInput) (*Order, error) {
+	now := time.Now().UTC()
+	if err := in.Validate(now); err != nil {
+		return nil, err
+	}
+	var o *Order
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		o, err = createOrder(tx, in, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
+	zone, err := shippingZone(tx, ZoneFor(in.Customer.Address))
+	if err != nil {
+		return nil, err
+	}
+	lines, short, err := priceLines(tx, in.Lines)
+	if err != nil {
+		return nil, err
+	}
+	if len(short) > 0 {
+		return nil, &SoldOutError{Shortages: short}
+	}
+	o := &Order{Channel: in.Channel, Status: StatusPendingPayment, UserID: in.UserID, Customer: in.Customer,
+		Method: in.Method, ShippingZoneID: zone.ID, ShippingZoneCode: zone.Code,
+		ShippingMinDays: zone.MinDays, ShippingMaxDays: zone.MaxDays, Currency: PEN,
+		ShippingAmount: zone.RateAmount, ExpiresAt: in.ExpiresAt.UTC(), CreatedAt: now, UpdatedAt: now}
+	for _, l := range lines {
+		if l.Currency != o.Currency || zone.Currency != o.Currency {
+			return nil, fmt.Errorf("product %s is priced in %s, the shop in %s", l.ProductSlug, l.Currency, o.Currency)
+		}
+		if o.ItemsAmount, err = addAmounts(o.ItemsAmount, l.LineTotal); err != nil {
+			return nil, err
+		}
+	}
+	if o.TotalAmount, err = addAmounts(o.ItemsAmount, o.ShippingAmount); err != nil {
+		return nil, err
+	}
+	if o.Token, err = NewOrderToken(); err != nil {
+		return nil, err
+	}
+	if o.Number, err = nextOrderNumber(tx, now.In(shopTime).Year()); err != nil {
+		return nil, err
+	}
+	if err := tx.Omit(clause.Associations).Create(o).Error; err != nil {
+		return nil, dbError(err, "create order")
+	}
+	for i := range lines {
+		lines[i].OrderID, lines[i].LineNo, lines[i].CreatedAt = o.ID, i+1, now
+	}
+	if err := tx.Create(&lines).Error; err != nil {
+		return nil, fmt.Errorf("create lines of order %s: %w", o.Number, err)
+	}
+	for _, l := range lines {
+		_, err := adjustStock(tx, in.Actor, StockAdjustment{ProductID: l.ProductID, Delta: -l.Quantity,
+			Reason: StockSold, Note: "order " + o.Number, OrderID: &o.ID})
+		var ne *NotEnoughStockError
+		switch {
+		case errors.As(err, &ne):
+			short = append(short, Shortage{ProductID: l.ProductID, Slug: l.ProductSlug, NameES: l.ProductNameES,
+				NameEN: l.ProductNameEN, Requested: l.Quantity, Available: ne.InStock})
+		case err != nil:
+			return nil, err
+		}
+	}
+	if len(short) > 0 {
+		return nil, &SoldOutError{Shortages: short}
+	}
+	if err := recordStatus(tx, o.ID, "", StatusPendingPayment, in.Actor, "order placed"); err != nil {
+		return nil, err
+	}
+	o.Lines = lines
+	return o, nil
+}
+
+// priceLines snapshots each asked line from its product's current retail
+// breakdown. Lines whose product is not for sale, or visibly short of
+// stock, are returned as shortages (the conditional update decides in
+// the end: this only spares a doomed order the number counter's lock).
+func priceLines(tx *gorm.DB, asked []OrderLineInput) ([]OrderLine, []Shortage, error) {
+	ids := make([]int64, len(asked))
+	for i, l := range asked {
+		ids[i] = l.ProductID
+	}
+	var ps []Product
+	if err := tx.Joins("RetailBreakdown").Where("products.id IN ?", ids).Find(&ps).Error; err != nil {
+		return nil, nil, fmt.Errorf("products of the order: %w", err)
+	}
+	byID := make(map[int64]*Product, len(ps))
+	for i := range ps {
+		byID[ps[i].ID] = &ps[i]
+	}
+	var (
+		lines []OrderLine
+		short []Shortage
+	)
+	for _, l := range asked {
+		p := byID[l.ProductID]
+		switch {
+		case p == nil:
+			short = append(short, Shortage{ProductID: l.ProductID, Slug: fmt.Sprint(l.ProductID), Requested: l.Quantity})
+			continue
+		case !forSale(p) || p.RetailBreakdown == nil:
+			short = append(short, Shortage{ProductID: p.ID, Slug: p.Slug, NameES: p.NameES, NameEN: p.NameEN,
+				Requested: l.Quantity})
+			continue
+		case p.Stock < l.Quantity:
+			short = append(short, Shortage{ProductID: p.ID, Slug: p.Slug, NameES: p.NameES, NameEN: p.NameEN,
+				Requested: l.Quantity, Available: p.Stock})
+			continue
+		}
+		line := snapshotLine(p, p.RetailBreakdown, l.Quantity)
+		total, err := mulAmount(line.UnitPrice, l.Quantity)
+		if err != nil {
+			return nil, nil, err
+		}
+		line.LineTotal = total
+		lines = append(lines, line)
+	}
+	return lines, short, nil
+}
+
+func addAmounts(a, b int64) (int64, error) {
+	if b > 0 && a > math.MaxInt64-b {
+		return 0, ErrTotalTooLarge
+	}
+	return a + b, nil
+}
+
+func mulAmount(a int64, n int) (int64, error) {
+	if n > 0 && a > math.MaxInt64/int64(n) {
+		return 0, ErrTotalTooLarge
+	}
+	return a * int64(n), nil
+}
+
+// OrderTokenLen is the length of an order's private token: 24 random
+// bytes, URL-safe base64.
+const OrderTokenLen = 32
+
+// NewOrderToken makes a private link's secret from crypto/rand.
+func NewOrderToken() (string, error) {
+	b := make([]byte, OrderTokenLen*3/4)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("order token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// nextOrderNumber bumps the year's counter in the order's transaction:
+// numbers are unique, and an order rolled back gives its number back.
+func nextOrderNumber(tx *gorm.DB, year int) (string, error) {
+	var n []int64
+	err := tx.Raw(`INSERT INTO order_counters (year, last_number) VALUES (?, 1)
+	ON CONFLICT (year) DO UPDATE SET last_number = order_counters.last_number + 1
+	RETURNING last_number`, year).Scan(&n).Error
+	if err != nil {
+		return "", fmt.Errorf("next order number of %d: %w", year, err)
+	}
+	if len(n) != 1 {
+		return "", fmt.Errorf("next order number of %d: the counter returned %d rows", year, len(n))
+	}
+	return FormatOrderNumber(year, n[0]), nil
+}
+
+// FormatOrderNumber spells an order number: Q-YYYY-NNNNNN.
+func FormatOrderNumber(year int, n int64) string { return fmt.Sprintf("Q-%04d-%06d", year, n) }
+
+var orderNumberRE = regexp.MustCompile(`^Q-[0-9]{4}-[0-9]{6}$`)
+
+// ValidOrderNumber reports whether s is spelled as an order number.
+func ValidOrderNumber(s string) bool { return orderNumberRE.MatchString(s) }

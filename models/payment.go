@@ -1,0 +1,291 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// PaymentKind says whether money came in or went back.
+type PaymentKind string
+
+// Payment kinds.
+const (
+	KindPayment PaymentKind = "payment"
+	KindRefund  PaymentKind = "refund"
+)
+
+// PaymentOutcome says what a recorded payment did to its order.
+type PaymentOutcome string
+
+// Payment outcomes.
+const (
+	PaymentApplied PaymentOutcome = "applied" // it paid the order
+	PaymentRefused PaymentOutcome = "refused" // recorded, order flagged for staff
+)
+
+// PaymentRefusal says why a payment did not pay its order.
+type PaymentRefusal string
+
+// Refusal reasons.
+const (
+	RefusalMismatch  PaymentRefusal = "mismatch"  // amount or currency differ from the order's total
+	RefusalLate      PaymentRefusal = "late"      // the order was cancelled (expired) before it came
+	RefusalDuplicate PaymentRefusal = "duplicate" // the order was paid already, by another payment
+)
+
+// Payment is money received for an order (or refunded), as the provider
+// or staff reported it. Payments are append-only; a refused one stays on
+// record so staff can refund it.
+type Payment struct {
+	ID                int64          `gorm:"primaryKey"`
+	OrderID           int64          `gorm:"not null"`
+	Kind              PaymentKind    `gorm:"size:10;not null"`
+	Method            PaymentMethod  `gorm:"size:20;not null"`
+	Currency          Currency       `gorm:"size:3;not null"`
+	Amount            int64          `gorm:"not null"`
+	Reference         string         `gorm:"size:255;not null"` // bank reference or Stripe payment intent
+	ProviderEventID   *string        `gorm:"size:255"`          // the Stripe event that reported it
+	ProviderSessionID string         `gorm:"size:255;not null"` // the Stripe Checkout Session
+	DedupeKey         string         `gorm:"size:300;not null"`
+	Outcome           PaymentOutcome `gorm:"size:10;not null"`
+	Refusal           PaymentRefusal `gorm:"size:20;not null"`
+	ReceivedAt        time.Time      `gorm:"not null"`
+	Actor             string         `gorm:"size:254;not null"`
+	Note              string         `gorm:"size:1000;not null"`
+	CreatedAt         time.Time
+}
+
+// TableName is part of the migration history.
+func (Payment) TableName() string { return "payments" }
+
+// Money is the amount paid.
+func (p *Payment) Money() Money { return Money{Amount: p.Amount, Currency: p.Currency} }
+
+// PaymentInput reports a payment for an order, named by ID or number.
+type PaymentInput struct {
+	OrderID int64
+	Number  string
+	Method  PaymentMethod
+	Amount  Money // as paid, e.g. Stripe's amount_total and currency
+	// Reference is the bank transfer's reference or Stripe's payment
+	// intent; ProviderSessionID the Checkout Session; ProviderEventID the
+	// webhook event. One of Reference and ProviderSessionID is required:
+	// it is what makes the same payment reported twice one payment.
+	Reference         string
+	ProviderSessionID string
+	ProviderEventID   string
+	ReceivedAt        time.Time // zero means now
+	Actor             string    // SystemActor for webhooks, the staff member's email for transfers
+	Note              string
+}
+
+func (p *PaymentInput) validate() error {
+	var v ValidationError
+	p.Reference, p.ProviderSessionID = strings.TrimSpace(p.Reference), strings.TrimSpace(p.ProviderSessionID)
+	p.ProviderEventID, p.Actor = strings.TrimSpace(p.ProviderEventID), strings.TrimSpace(p.Actor)
+	p.Note = strings.TrimSpace(p.Note)
+	if p.OrderID == 0 && !ValidOrderNumber(p.Number) {
+		v.add("order", "name the order")
+	}
+	if !p.Method.Valid() {
+		v.add("method", "choose card or bank transfer")
+	}
+	if p.Amount.Amount < 0 {
+		v.add("amount", "must not be negative")
+	}
+	if p.Amount.Currency == "" {
+		v.add("currency", "must be given")
+	}
+	if p.dedupeKey() == "" {
+		v.add("reference", "give the bank reference")
+	}
+	for field, s := range map[string]string{"reference": p.Reference, "session": p.ProviderSessionID, "event": p.ProviderEventID} {
+		if len(s) > 255 {
+			v.add(field, "must have at most 255 characters")
+		}
+	}
+	if p.Actor == "" {
+		v.add("actor", "must name who records the payment")
+	}
+	if p.ReceivedAt.IsZero() {
+		p.ReceivedAt = time.Now().UTC()
+	}
+	return v.orNil()
+}
+
+// dedupeKey is what makes one payment reported twice (a webhook retried,
+// the success page and the webhook, a staff form sent twice) one payment.
+func (p *PaymentInput) dedupeKey() string {
+	id := p.ProviderSessionID
+	if id == "" {
+		id = p.Reference
+	}
+	if id == "" {
+		return ""
+	}
+	return string(p.Method) + ":" + id
+}
+
+// ErrPaymentRefused matches a PaymentRefusedError.
+var ErrPaymentRefused = errors.New("payment refused")
+
+// PaymentRefusedError says why a payment did not pay its order. The
+// payment and the order's flag for staff are recorded all the same.
+type PaymentRefusedError struct {
+	Number string
+	Status OrderStatus // the order's status when the payment came
+	Reason PaymentRefusal
+	Paid   Money
+	Due    Money
+}
+
+func (e *PaymentRefusedError) Error() string {
+	switch e.Reason {
+	case RefusalMismatch:
+		return fmt.Sprintf("payment of %s %s for order %s, which is %s %s: not marked paid",
+			e.Paid.Decimal(), e.Paid.Currency, e.Number, e.Due.Decimal(), e.Due.Currency)
+	case RefusalLate:
+		return fmt.Sprintf("payment for order %s arrived after it was %s", e.Number, e.Status)
+	default:
+		return fmt.Sprintf("second payment for order %s, which is %s already", e.Number, e.Status)
+	}
+}
+
+// Is lets errors.Is(err, ErrPaymentRefused) match.
+func (e *PaymentRefusedError) Is(target error) bool { return target == ErrPaymentRefused }
+
+// MarkOrderPaid records a payment and, if it pays a pending order
+// exactly (same amount and currency as its total), moves the order to
+// paid. It is safe to call repeatedly and concurrently with the same
+// payment: the order row is locked, the payment is recognised by its
+// dedupe key, and changed is true for exactly one call. The caller
+// enqueues the confirmation mail and the fulfillment hand-off in the same
+// transaction, only when changed (see Store.Tx).
+//
+// A payment that cannot pay the order (wrong amount or currency, the
+// order cancelled or already paid) is recorded as refused, the order is
+// flagged for staff and stays as it was, and a PaymentRefusedError is
+// returned after those writes. Called on a transaction-scoped store, the
+// writes are in the caller's transaction: to keep them, the caller
+// commits (returns nil from its Tx function) on ErrPaymentRefused.
+func (s *Store) MarkOrderPaid(ctx context.Context, in PaymentInput) (o *Order, changed bool, err error) {
+	if err := in.validate(); err != nil {
+		return nil, false, err
+	}
+	var refused *PaymentRefusedError
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		o, changed, refused, err = markPaid(tx, in)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if refused != nil {
+		return o, false, refused
+	}
+	return o, changed, nil
+}
+
+func markPaid(tx *gorm.DB, in PaymentInput) (*Order, bool, *PaymentRefusedError, error) {
+	id := in.OrderID
+	if id == 0 {
+		var ids []int64
+		if err := tx.Model(&Order{}).Where("number = ?", in.Number).Pluck("id", &ids).Error; err != nil || len(ids) == 0 {
+			return nil, false, nil, dbError(errOr(err, gorm.ErrRecordNotFound), "order "+in.Number)
+		}
+		id = ids[0]
+	}
+	o, err := lockOrder(tx, id)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	due := o.Total()
+	refusal := func(r PaymentRefusal) *PaymentRefusedError {
+		return &PaymentRefusedError{Number: o.Number, Status: o.Status, Reason: r, Paid: in.Amount, Due: due}
+	}
+	var seen []Payment
+	err = tx.Where("order_id = ? AND kind = ? AND dedupe_key = ?", o.ID, KindPayment, in.dedupeKey()).Find(&seen).Error
+	if err != nil {
+		return nil, false, nil, fmt.Errorf("payments of order %s: %w", o.Number, err)
+	}
+	if len(seen) > 0 { // the same payment reported again: nothing changes
+		if seen[0].Outcome == PaymentRefused {
+			return o, false, refusal(seen[0].Refusal), nil
+		}
+		return o, false, nil, nil
+	}
+	var reason PaymentRefusal
+	switch {
+	case o.Status == StatusCancelled:
+		reason = RefusalLate
+	case o.Status != StatusPendingPayment:
+		reason = RefusalDuplicate
+	case in.Amount != due:
+		reason = RefusalMismatch
+	}
+	p := Payment{OrderID: o.ID, Kind: KindPayment, Method: in.Method, Currency: in.Amount.Currency,
+		Amount: in.Amount.Amount, Reference: in.Reference, ProviderSessionID: in.ProviderSessionID,
+		DedupeKey: in.dedupeKey(), Outcome: PaymentApplied, Refusal: reason, ReceivedAt: in.ReceivedAt.UTC(),
+		Actor: in.Actor, Note: clip(in.Note, 1000)}
+	if in.ProviderEventID != "" {
+		p.ProviderEventID = &in.ProviderEventID
+	}
+	if reason != "" {
+		p.Outcome = PaymentRefused
+	}
+	if err := tx.Create(&p).Error; err != nil {
+		return nil, false, nil, dbError(err, "record payment for order "+o.Number)
+	}
+	o.Payments = append(o.Payments, p)
+	if reason != "" {
+		r := refusal(reason)
+		if err := flagOrder(tx, o, r.Error()+": refund it or re-reserve the pieces"); err != nil {
+			return nil, false, nil, err
+		}
+		return o, false, r, nil
+	}
+	note := fmt.Sprintf("%s payment of %s received", in.Method, due.Decimal())
+	if in.Note != "" {
+		note += ": " + in.Note
+	}
+	if err := transition(tx, o, StatusPaid, in.Actor, note); err != nil {
+		return nil, false, nil, err
+	}
+	now := time.Now().UTC()
+	o.PaidAt = &now
+	return o, true, nil, nil
+}
+
+func errOr(err, otherwise error) error {
+	if err != nil {
+		return err
+	}
+	return otherwise
+}
+
+// SetCheckoutSession records the Stripe Checkout Session made for an
+// order (after its transaction committed: a session is never created
+// while the order's rows are locked). Recording the same session again is
+// fine; another one is refused with ErrConflict.
+func (s *Store) SetCheckoutSession(ctx context.Context, orderID int64, sessionID string) error {
+	sessionID = strings.TrimSpace(sessionID)
+	if sessionID == "" || len(sessionID) > 255 {
+		return fmt.Errorf("%w: checkout session id", ErrInvalid)
+	}
+	res := s.db.WithContext(ctx).Model(&Order{}).
+		Where("id = ? AND (checkout_session_id IS NULL OR checkout_session_id = ?)", orderID, sessionID).
+		Updates(map[string]any{"checkout_session_id": sessionID, "updated_at": time.Now().UTC()})
+	if res.Error != nil {
+		return dbError(res.Error, fmt.Sprintf("record checkout session of order %d", orderID))
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("order %d has another checkout session (or none such order): %w", orderID, ErrConflict)
+	}
+	return nil
+}
