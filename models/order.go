@@ -304,10 +304,11 @@ func (in *OrderInput) Validate(now time.Time) error {
 	}
 	merged := map[int64]int{}
 	for _, l := range in.Lines {
-		if l.Quantity < 1 {
-			v.add("quantity", "must be at least 1")
+		if l.Quantity < 1 || l.Quantity > MaxStockDelta {
+			v.add("quantity", fmt.Sprintf("must be a whole number from 1 to %d", MaxStockDelta))
+			continue
 		}
-		merged[l.ProductID] += l.Quantity
+		merged[l.ProductID] += l.Quantity // bounded: cannot overflow
 	}
 	switch {
 	case len(merged) == 0:
