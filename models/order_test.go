@@ -88,7 +88,9 @@ func buyer(lines ...models.OrderLineInput) models.OrderInput {
 	}
 }
 
-func line(id int64, q int) models.OrderLineInput { return models.OrderLineInput{ProductID: id, Quantity: q} }
+func line(id int64, q int) models.OrderLineInput {
+	return models.OrderLineInput{ProductID: id, Quantity: q}
+}
 
 func (c *shopCatalog) order(t *testing.T, lines ...models.OrderLineInput) *models.Order {
 	t.Helper()
