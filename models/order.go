@@ -49,7 +49,7 @@ type Customer struct {
 
 var (
 	countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
-	phoneRE   = regexp.MustCompile(`^\+?[0-9][0-9 ()-]{5,28}[0-9]$`)
+	phoneRE   = regexp.MustCompile(`^\+?[0-9(][0-9 ()-]{5,28}[0-9]$`)
 )
 
 // Validate trims and checks the customer's fields; field names are the
@@ -154,6 +154,16 @@ func (o *Order) PaidToArtisans() Money {
 		t = t.Add(o.Lines[i].PaidToArtisans())
 	}
 	return t
+}
+
+// ProductIDs lists the products the order sold, for the caller to drop
+// their cached pages once the order's transaction commits.
+func (o *Order) ProductIDs() []int64 {
+	ids := make([]int64, len(o.Lines))
+	for i, l := range o.Lines {
+		ids[i] = l.ProductID
+	}
+	return ids
 }
 
 // OrderLine is one product of an order with a snapshot of the retail

@@ -193,13 +193,9 @@ func (s *Store) MarkOrderPaid(ctx context.Context, in PaymentInput) (o *Order, c
 }
 
 func markPaid(tx *gorm.DB, in PaymentInput) (*Order, bool, *PaymentRefusedError, error) {
-	id := in.OrderID
-	if id == 0 {
-		var ids []int64
-		if err := tx.Model(&Order{}).Where("number = ?", in.Number).Pluck("id", &ids).Error; err != nil || len(ids) == 0 {
-			return nil, false, nil, dbError(errOr(err, gorm.ErrRecordNotFound), "order "+in.Number)
-		}
-		id = ids[0]
+	id, err := orderIDOf(tx, in.OrderID, in.Number)
+	if err != nil {
+		return nil, false, nil, err
 	}
 	o, err := lockOrder(tx, id)
 	if err != nil {
@@ -262,13 +258,6 @@ func markPaid(tx *gorm.DB, in PaymentInput) (*Order, bool, *PaymentRefusedError,
 	return o, true, nil, nil
 }
 
-func errOr(err, otherwise error) error {
-	if err != nil {
-		return err
-	}
-	return otherwise
-}
-
 // SetCheckoutSession records the Stripe Checkout Session made for an
 // order (after its transaction committed: a session is never created
 // while the order's rows are locked). Recording the same session again is
@@ -288,4 +277,101 @@ func (s *Store) SetCheckoutSession(ctx context.Context, orderID int64, sessionID
 		return fmt.Errorf("order %d has another checkout session (or none such order): %w", orderID, ErrConflict)
 	}
 	return nil
+}
+
+// RefundInput reports money given back for an order: Stripe's
+// charge.refunded or a refund staff made by bank.
+type RefundInput struct {
+	OrderID int64
+	Number  string
+	Method  PaymentMethod
+	Amount  Money
+	// Reference identifies this refund (Stripe's refund id, the bank's
+	// reference): the same refund reported twice is recorded once.
+	Reference       string
+	ProviderEventID string
+	ReceivedAt      time.Time
+	Actor           string
+	Note            string
+}
+
+// ErrRefundTooLarge refuses a refund beyond what the order was paid.
+var ErrRefundTooLarge = fmt.Errorf("%w: refund larger than what was paid", ErrInvalid)
+
+// RecordRefund records a whole or partial refund of a paid order, once
+// per reference, and reports whether it recorded it. It does not change
+// the order's status: what a refund does to fulfillment and the ledger is
+// the fulfillment module's (it moves the order to refunded or
+// partially_refunded through TransitionOrder). A refund in another
+// currency, or beyond what the order's applied payments minus earlier
+// refunds come to, is refused.
+func (s *Store) RecordRefund(ctx context.Context, in RefundInput) (o *Order, recorded bool, err error) {
+	p := PaymentInput{OrderID: in.OrderID, Number: in.Number, Method: in.Method, Amount: in.Amount,
+		Reference: in.Reference, ProviderEventID: in.ProviderEventID, ReceivedAt: in.ReceivedAt, Actor: in.Actor, Note: in.Note}
+	if err := p.validate(); err != nil {
+		return nil, false, err
+	}
+	if in.Amount.Amount <= 0 || p.Reference == "" {
+		return nil, false, &ValidationError{Fields: map[string]string{"amount": "give the refund's amount and reference"}}
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		id, err := orderIDOf(tx, p.OrderID, p.Number)
+		if err != nil {
+			return err
+		}
+		if o, err = lockOrder(tx, id); err != nil {
+			return err
+		}
+		var ps []Payment
+		if err := tx.Where("order_id = ? AND outcome = ?", o.ID, PaymentApplied).Find(&ps).Error; err != nil {
+			return fmt.Errorf("payments of order %s: %w", o.Number, err)
+		}
+		var balance int64
+		for _, x := range ps {
+			if x.Kind == KindRefund && x.DedupeKey == p.dedupeKey() {
+				return nil // reported again
+			}
+			if x.Currency == in.Amount.Currency {
+				if x.Kind == KindPayment {
+					balance += x.Amount
+				} else {
+					balance -= x.Amount
+				}
+			}
+		}
+		if in.Amount.Amount > balance {
+			return fmt.Errorf("order %s: refund of %s %s, %s refundable: %w", o.Number, in.Amount.Decimal(),
+				in.Amount.Currency, Money{Amount: balance, Currency: in.Amount.Currency}.Decimal(), ErrRefundTooLarge)
+		}
+		r := Payment{OrderID: o.ID, Kind: KindRefund, Method: p.Method, Currency: in.Amount.Currency,
+			Amount: in.Amount.Amount, Reference: p.Reference, DedupeKey: p.dedupeKey(), Outcome: PaymentApplied,
+			ReceivedAt: p.ReceivedAt.UTC(), Actor: p.Actor, Note: clip(p.Note, 1000)}
+		if p.ProviderEventID != "" {
+			r.ProviderEventID = &p.ProviderEventID
+		}
+		if err := tx.Create(&r).Error; err != nil {
+			return dbError(err, "record refund for order "+o.Number)
+		}
+		o.Payments, recorded = append(ps, r), true
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return o, recorded, nil
+}
+
+// orderIDOf finds an order's id from its id or number.
+func orderIDOf(tx *gorm.DB, id int64, number string) (int64, error) {
+	if id != 0 {
+		return id, nil
+	}
+	var ids []int64
+	if err := tx.Model(&Order{}).Where("number = ?", number).Pluck("id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("find order %s: %w", number, err)
+	}
+	if len(ids) == 0 {
+		return 0, fmt.Errorf("order %s: %w", number, ErrNotFound)
+	}
+	return ids[0], nil
 }

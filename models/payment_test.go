@@ -376,3 +376,37 @@ func TestCancelOrder_ReleasesStockOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestRecordRefund_OncePerReferenceAndNoMoreThanPaid(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newShop(t, db, 5)
+		o := c.order(t, line(c.prod.ID, 2))
+		refund := func(ref string, amount int64) (bool, error) {
+			_, rec, err := c.store.RecordRefund(ctx, models.RefundInput{Number: o.Number, Method: models.PaymentCard,
+				Amount: models.Soles(amount), Reference: ref, Actor: models.SystemActor})
+			return rec, err
+		}
+		if _, err := refund("re_0", 100); !errors.Is(err, models.ErrRefundTooLarge) {
+			t.Errorf("refund of an unpaid order: %v", err)
+		}
+		if _, _, err := c.store.MarkOrderPaid(ctx, cardPayment(o, "cs_r")); err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []bool{true, false} { // charge.refunded delivered twice
+			if rec, err := refund("re_1", 5000); rec != want || err != nil {
+				t.Errorf("call %d: recorded %v err %v", i, rec, err)
+			}
+		}
+		if _, err := refund("re_2", o.TotalAmount-5000+1); !errors.Is(err, models.ErrRefundTooLarge) {
+			t.Errorf("refund past the total: %v", err)
+		}
+		if rec, err := refund("re_2", o.TotalAmount-5000); !rec || err != nil {
+			t.Errorf("rest of the total: %v %v", rec, err)
+		}
+		got, _ := c.store.OrderByID(ctx, o.ID)
+		if len(got.Payments) != 3 || got.Status != models.StatusPaid {
+			t.Errorf("payments %+v status %s", got.Payments, got.Status)
+		}
+	})
+}
