@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -373,20 +372,32 @@ func (s *Store) MergeCarts(ctx context.Context, guestToken string, userID int64)
 		if err := tx.Where("cart_id IN ?", []int64{guestID, userCart}).Find(&lines).Error; err != nil {
 			return fmt.Errorf("lines to merge: %w", err)
 		}
-		want := map[int64]int{}
+		want, kept := map[int64]int{}, map[int64]bool{}
 		for _, l := range lines {
 			want[l.ProductID] += l.Quantity
+			kept[l.ProductID] = kept[l.ProductID] || l.CartID == userCart
+		}
+		n := 0
+		for _, k := range kept {
+			if k {
+				n++
+			}
 		}
 		ids := make([]int64, 0, len(want))
 		for id := range want {
 			ids = append(ids, id)
 		}
-		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 		var stock []Product
-		if err := tx.Select("id", "stock").Where("id IN ?", ids).Find(&stock).Error; err != nil {
+		if err := tx.Select("id", "stock").Where("id IN ?", ids).Order("id").Find(&stock).Error; err != nil {
 			return fmt.Errorf("stock of merged lines: %w", err)
 		}
 		for _, p := range stock {
+			if !kept[p.ID] {
+				if n >= MaxCartLines {
+					continue // the account's cart is full: the guest's extra lines go
+				}
+				n++
+			}
 			if q := min(want[p.ID], p.Stock); q >= 1 {
 				if err := upsertCartLine(tx, userCart, p.ID, q); err != nil {
 					return err

@@ -397,9 +397,11 @@ func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
 	if o.Token, err = NewOrderToken(); err != nil {
 		return nil, err
 	}
-	if o.Number, err = nextOrderNumber(tx, now.In(shopTime).Year()); err != nil {
-		return nil, err
-	}
+	// The year's counter row is the one lock every order shares: its
+	// number is taken last, just before commit, so the lock is held as
+	// briefly as possible. Until then the order carries a provisional
+	// number from its token, which no other transaction can see.
+	o.Number = "~" + o.Token[:19]
 	if err := tx.Omit(clause.Associations).Create(o).Error; err != nil {
 		return nil, dbError(err, "create order")
 	}
@@ -411,7 +413,7 @@ func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
 	}
 	for _, l := range lines {
 		_, err := adjustStock(tx, in.Actor, StockAdjustment{ProductID: l.ProductID, Delta: -l.Quantity,
-			Reason: StockSold, Note: "order " + o.Number, OrderID: &o.ID})
+			Reason: StockSold, Note: "order placed", OrderID: &o.ID})
 		var ne *NotEnoughStockError
 		switch {
 		case errors.As(err, &ne):
@@ -427,7 +429,14 @@ func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
 	if err := recordStatus(tx, o.ID, "", StatusPendingPayment, in.Actor, "order placed"); err != nil {
 		return nil, err
 	}
-	o.Lines = lines
+	number, err := nextOrderNumber(tx, now.In(shopTime).Year())
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Model(&Order{}).Where("id = ?", o.ID).Update("number", number).Error; err != nil {
+		return nil, dbError(err, "number order "+number)
+	}
+	o.Number, o.Lines = number, lines
 	return o, nil
 }
 
