@@ -47,6 +47,10 @@ type CartKey struct {
 	UserID int64
 }
 
+// NewCartToken makes a visitor's cart token (kept in the session; it
+// outlives the session token's renewal at sign-in).
+func NewCartToken() (string, error) { return NewOrderToken() }
+
 // MaxCartTokenLen bounds a visitor token.
 const MaxCartTokenLen = 64
 
