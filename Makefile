@@ -5,9 +5,12 @@ run:
 	go run ./cmd/qhatu
 
 # Every test, with the race detector, on SQLite and — when
-# QHATU_TEST_DATABASE_URL names a server — on PostgreSQL too.
+# QHATU_TEST_DATABASE_URL names a server — on PostgreSQL too. Tests with a
+# database of their own run in parallel; -parallel goes past the 2 cores
+# because they mostly wait on the database, and stays low enough that
+# every test's PostgreSQL pool (dbtest: 8) fits in max_connections.
 test:
-	go test -race -count=1 ./...
+	go test -race -count=1 -parallel 4 ./...
 
 vet:
 	go vet ./...

@@ -54,6 +54,7 @@ func concrete(pattern string) string {
 }
 
 func TestAccess_EveryProtectedRouteTimesEveryRole(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		routes := ts.ProtectedRoutesForTest()
@@ -105,6 +106,7 @@ func TestAccess_EveryProtectedRouteTimesEveryRole(t *testing.T) {
 }
 
 func TestAccess_ReviewerIsRefusedEveryWrite(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		reviewer, _ := ts.signInAs(t, models.RoleReviewer)
@@ -128,6 +130,7 @@ func TestAccess_ReviewerIsRefusedEveryWrite(t *testing.T) {
 }
 
 func TestAccess_AnonymousIsSentToSignInAndBack(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		u := ts.createUser(t, models.RoleAdmin)
@@ -150,6 +153,7 @@ func TestAccess_AnonymousIsSentToSignInAndBack(t *testing.T) {
 }
 
 func TestSignIn_RenewsTheSessionAndSignOutEndsIt(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		u := ts.createUser(t, models.RoleCustomer)
@@ -210,6 +214,7 @@ func TestSignIn_RenewsTheSessionAndSignOutEndsIt(t *testing.T) {
 }
 
 func TestSignIn_SameAnswerForUnknownEmailAndWrongPassword(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		u := ts.createUser(t, models.RoleCustomer)
@@ -249,6 +254,7 @@ func TestSignIn_SameAnswerForUnknownEmailAndWrongPassword(t *testing.T) {
 }
 
 func TestSignIn_RateLimitIgnoresForgedForwardedFor(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		u := ts.createUser(t, models.RoleCustomer)
@@ -287,6 +293,7 @@ func TestSignIn_RateLimitIgnoresForgedForwardedFor(t *testing.T) {
 }
 
 func TestCSRF_WritesWithoutAValidTokenAreRefused(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		u := ts.createUser(t, models.RoleCustomer)
@@ -351,8 +358,9 @@ func TestCSRF_WritesWithoutAValidTokenAreRefused(t *testing.T) {
 }
 
 func TestCSRF_PublicPagesSetNoCookies(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db, withDemoCatalog, withConfig(func(cfg *handlers.Config) { cfg.PageCacheEntries = 100 }))
+		ts := newTestServer(t, db, withPageCache(100))
 		c := ts.client(t)
 		for _, p := range []string{"/healthz", "/api/v1/products", "/"} {
 			res := c.Get(p)
@@ -363,10 +371,11 @@ func TestCSRF_PublicPagesSetNoCookies(t *testing.T) {
 				t.Errorf("GET %s sets cookies for an anonymous visitor: %q", p, sc)
 			}
 		}
-	})
+	}, demoCatalog)
 }
 
 func TestSignUp_OpensACustomerAccount(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		c := ts.client(t)
@@ -430,6 +439,7 @@ func lastResetToken(t *testing.T, ts *testServer, email string) string {
 }
 
 func TestPasswordReset_LinkIsSingleUseAndExpires(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		ts := newTestServer(t, db)
@@ -494,6 +504,7 @@ func TestPasswordReset_LinkIsSingleUseAndExpires(t *testing.T) {
 }
 
 func TestDeactivation_EndsTheUsersSessionsAtOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		staff, u := ts.signInAs(t, models.RoleStaff)
@@ -515,6 +526,7 @@ func TestDeactivation_EndsTheUsersSessionsAtOnce(t *testing.T) {
 }
 
 func TestOutbox_AdminReadsTheMailsTheShopWrote(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		admin, _ := ts.signInAs(t, models.RoleAdmin)
@@ -536,6 +548,7 @@ func TestOutbox_AdminReadsTheMailsTheShopWrote(t *testing.T) {
 }
 
 func TestAccountNav_ShowsWhoIsSignedIn(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		reviewer, u := ts.signInAs(t, models.RoleReviewer)
@@ -566,6 +579,7 @@ func mustCIDRs(t *testing.T, cidrs ...string) []*net.IPNet {
 }
 
 func TestChangePassword_EndsOtherSessionsKeepsThisOne(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		here, u := ts.signInAs(t, models.RoleCustomer)

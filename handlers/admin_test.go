@@ -133,6 +133,7 @@ func inputValue(body, name string) (string, bool) {
 }
 
 func TestAdmin_EveryPageRendersValidMarkup(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newAdminShop(t, db)
 		admin, _ := s.signInAs(t, models.RoleAdmin)
@@ -177,6 +178,7 @@ func TestAdmin_EveryPageRendersValidMarkup(t *testing.T) {
 }
 
 func TestAdmin_ProductForm_KeepsInputAndMarksEachWrongField(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newAdminShop(t, db)
 		staff, _ := s.signInAs(t, models.RoleStaff)
@@ -236,6 +238,7 @@ func TestAdmin_ProductForm_KeepsInputAndMarksEachWrongField(t *testing.T) {
 }
 
 func TestAdmin_Prices_NewVersionWithReasonAndClearErrors(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newAdminShop(t, db)
 		staff, user := s.signInAs(t, models.RoleStaff)
@@ -346,6 +349,7 @@ func TestAdmin_Prices_NewVersionWithReasonAndClearErrors(t *testing.T) {
 // Two editors open the same product; the first saves; the second's save is
 // refused with 409, their input kept and what changed shown.
 func TestAdmin_StaleEditIsExplainedNotOverwritten(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newAdminShop(t, db)
 		ana, anaUser := s.signInAs(t, models.RoleStaff)
@@ -442,6 +446,7 @@ func upload(t *testing.T, c *testClient, path, filename, lock string, data []byt
 }
 
 func TestAdmin_ImageUpload(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newAdminShop(t, db)
 		staff, _ := s.signInAs(t, models.RoleStaff)
@@ -521,6 +526,7 @@ func TestAdmin_ImageUpload(t *testing.T) {
 }
 
 func TestAdmin_Stock_MovementsWithReasonNeverNegative(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newAdminShop(t, db)
 		staff, _ := s.signInAs(t, models.RoleStaff)
@@ -575,6 +581,7 @@ func TestAdmin_Stock_MovementsWithReasonNeverNegative(t *testing.T) {
 }
 
 func TestAdmin_AuditLog_RecordsAndFilters(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newAdminShop(t, db)
 		staff, user := s.signInAs(t, models.RoleStaff)
@@ -609,6 +616,7 @@ func TestAdmin_AuditLog_RecordsAndFilters(t *testing.T) {
 }
 
 func TestAdmin_Users_RoleChangeEndsSessionsAndIsAudited(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newAdminShop(t, db)
 		admin, me := s.signInAs(t, models.RoleAdmin)
@@ -644,6 +652,7 @@ func TestAdmin_Users_RoleChangeEndsSessionsAndIsAudited(t *testing.T) {
 }
 
 func TestAdmin_GroupsAndAssociations_CreateEditDeactivate(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newAdminShop(t, db)
 		staff, _ := s.signInAs(t, models.RoleStaff)

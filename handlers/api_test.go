@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,28 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ciap/qhatu/handlers"
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
-	"github.com/ciap/qhatu/models/demo"
 	"gorm.io/gorm"
 )
-
-// apiServer serves the demo catalog on a fresh database.
-func apiServer(t *testing.T, db *gorm.DB, cacheEntries int) (*handlers.Server, *models.Store) {
-	t.Helper()
-	store := models.NewStore(db)
-	if err := demo.Load(context.Background(), store); err != nil {
-		t.Fatalf("load demo catalog: %v", err)
-	}
-	srv, err := handlers.New(store, handlers.Config{BaseURL: "https://qhatu.test", PageCacheEntries: cacheEntries,
-		MinimumWage: handlers.MinimumWage{Monthly: 113000, HoursPerWeek: 48, Source: "DS 006-2024-TR", Since: "2025-01-01"}},
-		slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatalf("new server: %v", err)
-	}
-	return srv, store
-}
 
 func getJSON(t *testing.T, h http.Handler, path, lang string, into any) int {
 	t.Helper()
@@ -136,24 +117,25 @@ func checkBreakdown(t *testing.T, p product) {
 }
 
 func TestAPI_EveryDemoProductsComponentsAddUpToItsPrice(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		srv, store := apiServer(t, db, 0)
+		ts := newTestServer(t, db)
 		var all list
-		if code := getJSON(t, srv, "/api/v1/products?per_page=100", "", &all); code != http.StatusOK {
+		if code := getJSON(t, ts, "/api/v1/products?per_page=100", "", &all); code != http.StatusOK {
 			t.Fatalf("list: %d", code)
 		}
-		n, _ := store.CountProducts(context.Background())
+		n, _ := ts.Store.CountProducts(context.Background())
 		if *all.Total != n || n < 60 {
 			t.Fatalf("total %d, store has %d (want ≥ 60)", *all.Total, n)
 		}
 		seen := 0
 		for page := 1; page <= (int(n)+99)/100; page++ {
 			var l list
-			getJSON(t, srv, "/api/v1/products?per_page=100&page="+strconv.Itoa(page), "", &l)
+			getJSON(t, ts, "/api/v1/products?per_page=100&page="+strconv.Itoa(page), "", &l)
 			for _, item := range l.Items {
 				checkBreakdown(t, item)
 				var one product
-				if code := getJSON(t, srv, "/api/v1/products/"+item.Slug, "", &one); code != http.StatusOK {
+				if code := getJSON(t, ts, "/api/v1/products/"+item.Slug, "", &one); code != http.StatusOK {
 					t.Fatalf("%s: %d", item.Slug, code)
 				}
 				checkBreakdown(t, one)
@@ -166,14 +148,15 @@ func TestAPI_EveryDemoProductsComponentsAddUpToItsPrice(t *testing.T) {
 		if int64(seen) != n {
 			t.Fatalf("paged through %d products, want %d", seen, n)
 		}
-	})
+	}, demoCatalog)
 }
 
 func TestAPI_ListContractFiltersAndPaging(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		srv, _ := apiServer(t, db, 0)
+		ts := newTestServer(t, db)
 		var all list
-		getJSON(t, srv, "/api/v1/products?per_page=100", "", &all)
+		getJSON(t, ts, "/api/v1/products?per_page=100", "", &all)
 		if all.Total == nil || all.Page == nil || all.PerPage == nil || *all.Page != 1 || *all.PerPage != 100 {
 			t.Fatalf("list envelope: %+v", all)
 		}
@@ -188,7 +171,7 @@ func TestAPI_ListContractFiltersAndPaging(t *testing.T) {
 		}
 		for _, tc := range cases {
 			var l list
-			if code := getJSON(t, srv, "/api/v1/products?per_page=100&"+tc.query, "", &l); code != http.StatusOK {
+			if code := getJSON(t, ts, "/api/v1/products?per_page=100&"+tc.query, "", &l); code != http.StatusOK {
 				t.Fatalf("%s: %d", tc.query, code)
 			}
 			if *l.Total == 0 || *l.Total == *all.Total {
@@ -201,7 +184,7 @@ func TestAPI_ListContractFiltersAndPaging(t *testing.T) {
 			}
 		}
 		var asc list
-		getJSON(t, srv, "/api/v1/products?per_page=100&sort=price_asc", "", &asc)
+		getJSON(t, ts, "/api/v1/products?per_page=100&sort=price_asc", "", &asc)
 		for i := 1; i < len(asc.Items); i++ {
 			if asc.Items[i].Price.Amount < asc.Items[i-1].Price.Amount {
 				t.Fatalf("sort=price_asc out of order at %d", i)
@@ -209,17 +192,18 @@ func TestAPI_ListContractFiltersAndPaging(t *testing.T) {
 		}
 		// Pages partition the catalog.
 		var p1, p2 list
-		getJSON(t, srv, "/api/v1/products?per_page=10&page=1", "", &p1)
-		getJSON(t, srv, "/api/v1/products?per_page=10&page=2", "", &p2)
+		getJSON(t, ts, "/api/v1/products?per_page=10&page=1", "", &p1)
+		getJSON(t, ts, "/api/v1/products?per_page=10&page=2", "", &p2)
 		if len(p1.Items) != 10 || len(p2.Items) != 10 || p1.Items[0].Slug == p2.Items[0].Slug {
 			t.Fatalf("paging: %d and %d items", len(p1.Items), len(p2.Items))
 		}
-	})
+	}, demoCatalog)
 }
 
 func TestAPI_BadInput(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		srv, _ := apiServer(t, db, 0)
+		ts := newTestServer(t, db)
 		long := url.QueryEscape(strings.Repeat("x", 10<<10))
 		cases := []struct {
 			path     string
@@ -248,7 +232,7 @@ func TestAPI_BadInput(t *testing.T) {
 		}
 		for _, tc := range cases {
 			var body map[string]any
-			code := getJSON(t, srv, tc.path, "", &body)
+			code := getJSON(t, ts, tc.path, "", &body)
 			if code != tc.status {
 				t.Errorf("%.80s: status %d, want %d (%v)", tc.path, code, tc.status, body)
 				continue
@@ -267,12 +251,13 @@ func TestAPI_BadInput(t *testing.T) {
 				t.Errorf("%.80s: per_page %d not clamped", tc.path, pp)
 			}
 		}
-	})
+	}, demoCatalog)
 }
 
 func TestAPI_GroupsAndLanguage(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		srv, _ := apiServer(t, db, 0)
+		ts := newTestServer(t, db)
 		var groups struct {
 			Items []struct {
 				Slug     string `json:"slug"`
@@ -282,7 +267,7 @@ func TestAPI_GroupsAndLanguage(t *testing.T) {
 			} `json:"items"`
 			Total int `json:"total"`
 		}
-		if code := getJSON(t, srv, "/api/v1/groups", "", &groups); code != 200 || groups.Total != 21 || len(groups.Items) != 21 {
+		if code := getJSON(t, ts, "/api/v1/groups", "", &groups); code != 200 || groups.Total != 21 || len(groups.Items) != 21 {
 			t.Fatalf("groups: %d, total %d, %d items", code, groups.Total, len(groups.Items))
 		}
 		var g struct {
@@ -291,7 +276,7 @@ func TestAPI_GroupsAndLanguage(t *testing.T) {
 			ProductList []product `json:"product_list"`
 		}
 		slug := groups.Items[0].Slug
-		if code := getJSON(t, srv, "/api/v1/groups/"+slug, "en", &g); code != 200 || g.Slug != slug || g.Story == "" {
+		if code := getJSON(t, ts, "/api/v1/groups/"+slug, "en", &g); code != 200 || g.Slug != slug || g.Story == "" {
 			t.Fatalf("group %s: %d %+v", slug, code, g)
 		}
 		if len(g.ProductList) != groups.Items[0].Products {
@@ -305,25 +290,26 @@ func TestAPI_GroupsAndLanguage(t *testing.T) {
 		}
 		// Labels follow the language.
 		var es, en product
-		getJSON(t, srv, "/api/v1/products/"+g.ProductList[0].Slug, "es-PE,es;q=0.9", &es)
-		getJSON(t, srv, "/api/v1/products/"+g.ProductList[0].Slug, "en-GB,en;q=0.9", &en)
+		getJSON(t, ts, "/api/v1/products/"+g.ProductList[0].Slug, "es-PE,es;q=0.9", &es)
+		getJSON(t, ts, "/api/v1/products/"+g.ProductList[0].Slug, "en-GB,en;q=0.9", &en)
 		if es.Breakdown.Components[0].Label == en.Breakdown.Components[0].Label {
 			t.Errorf("labels not translated: %q", es.Breakdown.Components[0].Label)
 		}
-	})
+	}, demoCatalog)
 }
 
 func TestAPI_CachedAnswersFollowPriceChanges(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		srv, store := apiServer(t, db, 100)
+		ts := newTestServer(t, db, withPageCache(100))
 		ctx := context.Background()
 		var l list
-		getJSON(t, srv, "/api/v1/products?per_page=1", "", &l)
+		getJSON(t, ts, "/api/v1/products?per_page=1", "", &l)
 		slug := l.Items[0].Slug
 		var before product
-		getJSON(t, srv, "/api/v1/products/"+slug, "", &before)
+		getJSON(t, ts, "/api/v1/products/"+slug, "", &before)
 
-		p, err := store.ProductBySlug(ctx, slug)
+		p, err := ts.Store.ProductBySlug(ctx, slug)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -331,40 +317,42 @@ func TestAPI_CachedAnswersFollowPriceChanges(t *testing.T) {
 		r.ID, w.ID = 0, 0
 		r.Price, r.Margin = r.Price+100, r.Margin+100
 		r.Reason, w.Reason = "test raise", "test raise"
-		if _, err := store.Editor(models.SystemActor).SaveBreakdowns(ctx, p.ID, p.LockVersion, &r, &w, "test raise"); err != nil {
+		if _, err := ts.Store.Editor(models.SystemActor).SaveBreakdowns(ctx, p.ID, p.LockVersion, &r, &w, "test raise"); err != nil {
 			t.Fatalf("set breakdowns: %v", err)
 		}
 		var after product
-		getJSON(t, srv, "/api/v1/products/"+slug, "", &after)
+		getJSON(t, ts, "/api/v1/products/"+slug, "", &after)
 		if after.Breakdown.Version != before.Breakdown.Version+1 || after.Price.Amount != before.Price.Amount+100 {
 			t.Fatalf("cached answer is stale: v%d %d → v%d %d", before.Breakdown.Version, before.Price.Amount,
 				after.Breakdown.Version, after.Price.Amount)
 		}
-	})
+	}, demoCatalog)
 }
 
 // A conflict the store reports (a duplicate slug, say) is a 409 with a
 // message, never a 500.
 func TestErrors_ConflictIs409(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		srv, _ := apiServer(t, db, 0)
+		ts := newTestServer(t, db)
 		for _, path := range []string{"/api/v1/conflict-probe", "/conflict-probe"} {
 			rec := httptest.NewRecorder()
-			srv.ServeHTTPError(rec, httptest.NewRequest(http.MethodGet, path, nil),
+			ts.ServeHTTPError(rec, httptest.NewRequest(http.MethodGet, path, nil),
 				fmt.Errorf("create product x: %w", models.ErrConflict))
 			if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "nothing was saved") &&
 				!strings.Contains(rec.Body.String(), "no se guardó nada") {
 				t.Errorf("%s: %d %.200s", path, rec.Code, rec.Body.String())
 			}
 		}
-	})
+	}, demoCatalog)
 }
 
 // The catalog-wide figures reconcile with the products' own breakdowns:
 // a reviewer can recompute them from /api/v1/products.
 func TestAPI_TransparencyFiguresReconcileWithProducts(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		srv, store := apiServer(t, db, 0)
+		ts := newTestServer(t, db)
 		var fig struct {
 			Products     int   `json:"products"`
 			Median       int64 `json:"median_share_paid_to_artisans_permille"`
@@ -381,14 +369,14 @@ func TestAPI_TransparencyFiguresReconcileWithProducts(t *testing.T) {
 				Permille int64  `json:"permille"`
 			} `json:"components"`
 		}
-		if code := getJSON(t, srv, "/api/v1/transparency", "", &fig); code != http.StatusOK {
+		if code := getJSON(t, ts, "/api/v1/transparency", "", &fig); code != http.StatusOK {
 			t.Fatalf("status %d", code)
 		}
-		n, _ := store.CountProducts(context.Background())
+		n, _ := ts.Store.CountProducts(context.Background())
 		var price, paid, surplus int64
 		for page := 1; page <= (int(n)+99)/100; page++ {
 			var l list
-			getJSON(t, srv, "/api/v1/products?per_page=100&page="+strconv.Itoa(page), "", &l)
+			getJSON(t, ts, "/api/v1/products?per_page=100&page="+strconv.Itoa(page), "", &l)
 			for _, p := range l.Items {
 				price += p.Price.Amount
 				paid += p.Breakdown.PaidToArtisans.Amount
@@ -414,5 +402,5 @@ func TestAPI_TransparencyFiguresReconcileWithProducts(t *testing.T) {
 		if sum != price || permille != 1000 {
 			t.Errorf("components add up to %d (price %d) and %d ‰", sum, price, permille)
 		}
-	})
+	}, demoCatalog)
 }

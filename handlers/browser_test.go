@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,10 +48,9 @@ func browser(t *testing.T) context.Context {
 // A buyer on a phone, without help from JavaScript, searches the catalog,
 // opens a piece, reads where the money goes, and switches to English.
 func TestBrowser_BuyerFindsAPieceAndSeesWhereTheMoneyGoes(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
-	srv, _ := apiServer(t, dbtest.Open(t, "sqlite"), 100)
-	web := httptest.NewServer(srv)
-	defer web.Close()
+	web := newTestServer(t, dbtest.Open(t, "sqlite", demoCatalog), withPageCache(100))
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(web.URL+"/products?lang=es"),
@@ -110,21 +108,20 @@ func TestBrowser_BuyerFindsAPieceAndSeesWhereTheMoneyGoes(t *testing.T) {
 // while the page's script keeps the running sum, and save a new version
 // that the shop shows at once.
 func TestBrowser_StaffChangesAPriceWithTheLiveSum(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
-	srv, store := apiServer(t, dbtest.Open(t, "sqlite"), 100)
-	web := httptest.NewServer(srv)
-	defer web.Close()
+	web := newTestServer(t, dbtest.Open(t, "sqlite", demoCatalog), withPageCache(100))
 	bg := context.Background()
 	const email, password = "staff@ciap.test", "a long staff password"
-	if _, err := store.CreateUser(bg, srv.HasherForTest(), models.NewUser{Email: email, Name: "Staff",
+	if _, err := web.Store.CreateUser(bg, web.HasherForTest(), models.NewUser{Email: email, Name: "Staff",
 		Role: models.RoleStaff, Password: password}); err != nil {
 		t.Fatal(err)
 	}
-	page, err := store.ListProducts(bg, models.ProductFilter{PerPage: 1})
+	page, err := web.Store.ListProducts(bg, models.ProductFilter{PerPage: 1})
 	if err != nil || len(page.Items) == 0 {
 		t.Fatal(err)
 	}
-	p, err := store.ProductBySlug(bg, page.Items[0].Slug)
+	p, err := web.Store.ProductBySlug(bg, page.Items[0].Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +176,7 @@ func TestBrowser_StaffChangesAPriceWithTheLiveSum(t *testing.T) {
 	if err != nil {
 		t.Fatalf("save: %v", err)
 	}
-	got, err := store.ProductBySlug(bg, p.Slug)
+	got, err := web.Store.ProductBySlug(bg, p.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}

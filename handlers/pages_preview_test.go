@@ -1,16 +1,12 @@
 package handlers
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 	"os"
 	"testing"
 	"time"
 
-	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
-	"github.com/ciap/qhatu/models/demo"
 )
 
 // TestPreviewServer serves the demo shop on QHATU_PREVIEW_ADDR (for
@@ -27,17 +23,11 @@ func TestPreviewServer(t *testing.T) {
 			secs = int(d.Seconds())
 		}
 	}
-	db := dbtest.Open(t, "sqlite")
-	store := models.NewStore(db)
-	if err := demo.Load(context.Background(), store); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(store, Config{BaseURL: "http://" + addr, MinimumWage: testMinimumWage, DemoNotice: true},
-		slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Addr: addr, Handler: srv, ReadHeaderTimeout: 5 * time.Second}
+	db := dbtest.Open(t, "sqlite", DemoCatalog)
+	ts := NewTestServer(t, db, WithConfig(func(c *Config) {
+		c.BaseURL, c.DemoNotice = "http://"+addr, true
+	}))
+	hs := &http.Server{Addr: addr, Handler: ts.Server, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		time.Sleep(time.Duration(secs) * time.Second)
 		hs.Close()

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,18 +17,12 @@ import (
 
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
-	"github.com/ciap/qhatu/models/demo"
 	"github.com/ciap/qhatu/static"
 	"gorm.io/gorm"
 )
 
-// testMinimumWage is Peru's RMV of 2025, as the deployment configures it.
-var testMinimumWage = MinimumWage{Monthly: 113000, HoursPerWeek: 48,
-	Source: "Decreto Supremo N.° 006-2024-TR", Since: "2025-01-01"}
-
-const testBaseURL = "https://qhatu.example"
-
-// shop is a server on a fresh database holding the demo catalog.
+// shop is a server on a fresh database holding the demo catalog
+// (dbtest.Each(…, DemoCatalog)).
 type shop struct {
 	srv      *Server
 	store    *models.Store
@@ -40,15 +33,8 @@ type shop struct {
 func newShop(t *testing.T, db *gorm.DB) *shop {
 	t.Helper()
 	ctx := context.Background()
-	store := models.NewStore(db)
-	if err := demo.Load(ctx, store); err != nil {
-		t.Fatalf("load demo catalog: %v", err)
-	}
-	srv, err := New(store, Config{BaseURL: testBaseURL, MinimumWage: testMinimumWage, DemoNotice: true,
-		PageCacheEntries: 200}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatalf("new server: %v", err)
-	}
+	ts := NewTestServer(t, db, WithPageCache(200), WithConfig(func(c *Config) { c.DemoNotice = true }))
+	store := ts.Store
 	ps, err := store.ProductsWithBreakdowns(ctx)
 	if err != nil || len(ps) < 3 {
 		t.Fatalf("demo products: %d, %v", len(ps), err)
@@ -57,7 +43,7 @@ func newShop(t *testing.T, db *gorm.DB) *shop {
 	if err != nil || len(gs) == 0 {
 		t.Fatalf("demo groups: %d, %v", len(gs), err)
 	}
-	return &shop{srv: srv, store: store, products: ps, groups: gs}
+	return &shop{srv: ts.Server, store: store, products: ps, groups: gs}
 }
 
 type response struct {
@@ -80,6 +66,7 @@ func (s *shop) get(t *testing.T, target, lang string) response {
 }
 
 func TestPages_EveryPageRendersInBothLanguages(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newShop(t, db)
 		p, g := s.products[0], s.groups[0]
@@ -120,10 +107,11 @@ func TestPages_EveryPageRendersInBothLanguages(t *testing.T) {
 				})
 			}
 		}
-	})
+	}, DemoCatalog)
 }
 
 func TestPages_SecurityHeaders(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newShop(t, db)
 		for _, path := range []string{"/", "/products/" + s.products[0].Slug, "/transparency/breakdowns.csv", "/nope"} {
@@ -136,10 +124,11 @@ func TestPages_SecurityHeaders(t *testing.T) {
 				t.Errorf("%s: no nosniff", path)
 			}
 		}
-	})
+	}, DemoCatalog)
 }
 
 func TestProductsPage_FiltersAndPagination(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newShop(t, db)
 		l := s.srv.tr.For("en")
@@ -234,7 +223,7 @@ func TestProductsPage_FiltersAndPagination(t *testing.T) {
 				}
 			}
 		})
-	})
+	}, DemoCatalog)
 }
 
 var resultsRE = regexp.MustCompile(`<h2 id="results-h" class="results-count">(\d+) products?`)
@@ -250,6 +239,7 @@ func resultCount(t *testing.T, body string) int {
 }
 
 func TestPages_BadInputIsAClearError(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newShop(t, db)
 		long := strings.Repeat("a", 10<<10)
@@ -304,10 +294,11 @@ func TestPages_BadInputIsAClearError(t *testing.T) {
 				t.Errorf("status %d; no Spanish message", r.status)
 			}
 		})
-	})
+	}, DemoCatalog)
 }
 
 func TestPages_UnknownSlugIsA404Page(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newShop(t, db)
 		for _, path := range []string{"/products/no-such-thing", "/groups/no-such-group", "/products/Bad_Slug!",
@@ -326,10 +317,11 @@ func TestPages_UnknownSlugIsA404Page(t *testing.T) {
 				checkHTML(t, r.body)
 			}
 		}
-	})
+	}, DemoCatalog)
 }
 
 func TestProductPage_EveryDemoProductShowsItsMakerAndBreakdown(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newShop(t, db)
 		for _, lang := range []string{"en", "es"} {
@@ -370,7 +362,7 @@ func TestProductPage_EveryDemoProductShowsItsMakerAndBreakdown(t *testing.T) {
 				}
 			}
 		}
-	})
+	}, DemoCatalog)
 }
 
 var ldRE = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
@@ -415,6 +407,7 @@ func checkJSONLD(t *testing.T, p *models.Product, body string) {
 }
 
 func TestTransparencyDownloads(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newShop(t, db)
 		r := s.get(t, "/transparency/breakdowns.csv", "en")
@@ -489,10 +482,11 @@ func TestTransparencyDownloads(t *testing.T) {
 				t.Errorf("json lacks %s", c)
 			}
 		}
-	})
+	}, DemoCatalog)
 }
 
 func TestTransparencyPage_ShowsCatalogFigures(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newShop(t, db)
 		fig := models.ComputeCatalogFigures(s.products, testMinimumWage.Hourly())
@@ -516,10 +510,11 @@ func TestTransparencyPage_ShowsCatalogFigures(t *testing.T) {
 				t.Errorf("%s: home does not show the median share", lang)
 			}
 		}
-	})
+	}, DemoCatalog)
 }
 
 func TestPages_LanguageSwitchKeepsTheQuery(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newShop(t, db)
 		r := s.get(t, "/products?craft=retablo&lang=en", "es")
@@ -532,7 +527,7 @@ func TestPages_LanguageSwitchKeepsTheQuery(t *testing.T) {
 		if !strings.Contains(r.header.Get("Set-Cookie"), "lang=en") {
 			t.Error("no language cookie")
 		}
-	})
+	}, DemoCatalog)
 }
 
 // Pure helpers.
@@ -776,6 +771,7 @@ func last(s []string) string {
 }
 
 func TestBreakdownPermilles_RowsAddUpToTheShownTotals(t *testing.T) {
+	t.Parallel()
 	// The herranza retablo of the demo: row floors add up to 46.9 % on
 	// CIAP's side, but the subtotal shown is 47.0 %.
 	b := &models.Breakdown{Currency: models.PEN, Price: 32000, ArtisanLabour: 12800, ArtisanMaterials: 3200,
@@ -845,6 +841,7 @@ func TestProductJSONLD_CannotCloseTheScript(t *testing.T) {
 }
 
 func TestBreakdownChart_IsAccessibleSVG(t *testing.T) {
+	t.Parallel()
 	tr, err := NewTranslations()
 	if err != nil {
 		t.Fatal(err)
@@ -901,6 +898,7 @@ func htmlFragmentBalanced(frag string) error {
 }
 
 func TestPages_AnswerHEAD(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newShop(t, db)
 		for _, path := range []string{"/", "/products", "/products/" + s.products[0].Slug, "/transparency/breakdowns.csv"} {
@@ -911,5 +909,5 @@ func TestPages_AnswerHEAD(t *testing.T) {
 				t.Errorf("HEAD %s: %d", path, rec.Code)
 			}
 		}
-	})
+	}, DemoCatalog)
 }

@@ -46,6 +46,7 @@ func checkRetryAfter(t *testing.T, res *testResponse, window time.Duration) {
 }
 
 func TestSignUp_RateLimitPerIP(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		// trustProxy believes X-Forwarded-For; rotate sends a new one
@@ -114,6 +115,7 @@ func TestSignUp_RateLimitPerIP(t *testing.T) {
 var noticeRE = regexp.MustCompile(`<p class="notice" role="status">([^<]*)</p>`)
 
 func TestPasswordReset_PerEmailLimitSendsNoMoreMailAndLooksTheSame(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		// Every request from its own address: only the email limit applies.
@@ -188,6 +190,7 @@ func TestPasswordReset_PerEmailLimitSendsNoMoreMailAndLooksTheSame(t *testing.T)
 }
 
 func TestPasswordReset_PerIPLimitAnswers429(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		ts := newTestServer(t, db)
@@ -261,6 +264,7 @@ func postAll(t *testing.T, c *testClient, path string, n int, form func(i int) u
 }
 
 func TestSignIn_ParallelGuessesAreCountedBeforeTheyAreChecked(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		u := ts.createUser(t, models.RoleCustomer)
@@ -292,6 +296,7 @@ func TestSignIn_ParallelGuessesAreCountedBeforeTheyAreChecked(t *testing.T) {
 }
 
 func TestSignIn_GuessesFromOneNetworkDoNotLockTheOwnerOut(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		// trustProxy believes X-Forwarded-For. guesser is the client

@@ -13,6 +13,7 @@ import (
 )
 
 func TestSession_EndsAfterTheIdleTimeoutOfTheRole(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		const staffIdle, idle = 2 * time.Hour, 24 * time.Hour
 		ts := newTestServer(t, db, withConfig(func(cfg *handlers.Config) {

@@ -16,86 +16,45 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ciap/qhatu/handlers"
 	"github.com/ciap/qhatu/models"
-	"github.com/ciap/qhatu/models/demo"
 	"gorm.io/gorm"
 )
 
 // testPassword is the password of every user signInAs creates.
 const testPassword = "correct horse battery staple"
 
-// cheapArgon2 keeps password hashing fast in tests; production uses
-// models.DefaultArgon2.
-var cheapArgon2 = models.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-
-// testServer is a shop on a fresh database, served over HTTP.
+// testServer is handlers.NewTestServer's shop (testserver_test.go: the one
+// constructor, with cheap hashing) plus users and browsers for it.
 type testServer struct {
-	*handlers.Server
-	Store *models.Store
-	URL   string
-	Clock *testClock
-	// Sleeps records the sign-in slow-down's waits (nothing really waits).
-	Sleeps *sleepRecorder
-	users  atomic.Int64
+	*handlers.TestServer
+	users atomic.Int64
 }
 
-// testOption changes how newTestServer builds the shop.
-type testOption func(*testSetup)
+// Options of newTestServer (see handlers.NewTestServer).
+type testOption = handlers.TestOption
 
-type testSetup struct {
-	cfg  handlers.Config
-	demo bool
-}
+var (
+	withPageCache = handlers.WithPageCache
+	withConfig    = handlers.WithConfig
+)
 
-// withDemoCatalog loads the demo catalog before the server starts.
-func withDemoCatalog(s *testSetup) { s.demo = true }
+// demoCatalog makes a dbtest database start with the demo catalog.
+var demoCatalog = handlers.DemoCatalog
 
-// withConfig changes the server's configuration.
-func withConfig(f func(*handlers.Config)) testOption { return func(s *testSetup) { f(&s.cfg) } }
-
-// newTestServer builds the real server (handlers.New) on db with cheap
-// password hashing, a settable clock and no real sleeping.
+// newTestServer builds the real server on db (handlers.NewTestServer).
 func newTestServer(t *testing.T, db *gorm.DB, opts ...testOption) *testServer {
 	t.Helper()
-	store := models.NewStore(db)
-	setup := testSetup{cfg: handlers.Config{
-		BaseURL:     "https://qhatu.test",
-		MinimumWage: handlers.MinimumWage{Monthly: 113000, HoursPerWeek: 48, Source: "DS 006-2024-TR", Since: "2025-01-01"},
-		Accounts:    handlers.AccountsConfig{Argon2: cheapArgon2},
-	}}
-	for _, o := range opts {
-		o(&setup)
-	}
-	if setup.demo {
-		if err := demo.Load(context.Background(), store); err != nil {
-			t.Fatalf("load demo catalog: %v", err)
-		}
-	}
-	cfg := setup.cfg
-	srv, err := handlers.New(store, cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatalf("new server: %v", err)
-	}
-	ts := &testServer{Server: srv, Store: store, Clock: newTestClock(), Sleeps: &sleepRecorder{}}
-	srv.SetClockForTest(ts.Clock.Now)
-	srv.SetSleepForTest(ts.Sleeps.sleep)
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	ts.URL = hs.URL
-	return ts
+	return &testServer{TestServer: handlers.NewTestServer(t, db, opts...)}
 }
 
 // createUser stores a user with testPassword.
@@ -256,47 +215,4 @@ func (c *testClient) signIn(email, password string) {
 	if res.Status != http.StatusSeeOther || strings.HasPrefix(res.Location(), "/signin") {
 		c.t.Fatalf("sign in as %s: status %d, location %q: %.300s", email, res.Status, res.Location(), res.Body)
 	}
-}
-
-// testClock is a settable clock.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{now: time.Now().UTC().Truncate(time.Second)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward.
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-// sleepRecorder stands in for time.Sleep.
-type sleepRecorder struct {
-	mu     sync.Mutex
-	waited []time.Duration
-}
-
-func (s *sleepRecorder) sleep(_ context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waited = append(s.waited, d)
-	s.mu.Unlock()
-	return nil
-}
-
-// Waits returns the recorded waits.
-func (s *sleepRecorder) Waits() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waited...)
 }

@@ -2,14 +2,20 @@
 // in a temporary folder, and a PostgreSQL schema of its own when
 // QHATU_TEST_DATABASE_URL names a server. In CI (CI=true) PostgreSQL is
 // required, so its tests can never skip silently.
+//
+// Nothing is shared between two tests' databases, so tests using them may
+// run in parallel: Each runs its per-engine subtests in parallel.
 package dbtest
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/ciap/qhatu/models"
@@ -30,75 +36,210 @@ func Engines(t testing.TB) []string {
 	return engines
 }
 
-// Each runs fn as a subtest once per engine, each with a fresh database.
-func Each(t *testing.T, fn func(t *testing.T, db *gorm.DB)) {
+// Option changes what a fresh database holds.
+type Option func(*options)
+
+type options struct {
+	seed *Seed
+}
+
+// Seed is data every database opened with it starts with, such as the
+// demo catalog: see WithSeed.
+type Seed struct {
+	name string
+	fill func(ctx context.Context, db *gorm.DB) error
+
+	// The SQLite file after migrating and filling, made once per test
+	// binary and copied for each test: filling is the slow part.
+	once   sync.Once
+	sqlite []byte
+	err    error
+}
+
+// NewSeed names data that fill writes into a freshly migrated database.
+// Declare it once (a package variable) so its SQLite copy is made once.
+func NewSeed(name string, fill func(ctx context.Context, db *gorm.DB) error) *Seed {
+	return &Seed{name: name, fill: fill}
+}
+
+// WithSeed makes the database start with the seed's data.
+func WithSeed(s *Seed) Option { return func(o *options) { o.seed = s } }
+
+// Each runs fn as a parallel subtest once per engine, each with a fresh
+// database.
+func Each(t *testing.T, fn func(t *testing.T, db *gorm.DB), opts ...Option) {
 	t.Helper()
 	for _, engine := range Engines(t) {
 		t.Run(engine, func(t *testing.T) {
-			fn(t, Open(t, engine))
+			t.Parallel()
+			fn(t, Open(t, engine, opts...))
 		})
 	}
 }
 
 // Open returns a fresh migrated database on the engine, removed when the
 // test ends.
-func Open(t testing.TB, engine string) *gorm.DB {
+func Open(t testing.TB, engine string, opts ...Option) *gorm.DB {
 	t.Helper()
-	ctx := context.Background()
-	var cfg models.DBConfig
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	var (
+		db  *gorm.DB
+		err error
+	)
 	switch engine {
 	case "sqlite":
-		cfg.DataDir = t.TempDir()
+		db, err = openSQLite(t.TempDir(), o.seed)
 	case "postgres":
-		cfg.URL = freshSchema(t)
+		db, err = openPostgres(t, o.seed)
 	default:
 		t.Fatalf("unknown engine %q", engine)
 	}
-	db, err := models.Open(ctx, cfg)
 	if err != nil {
 		t.Fatalf("open %s: %v", engine, err)
 	}
-	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
-		}
-	})
-	if err := models.Migrate(ctx, db); err != nil {
-		t.Fatalf("migrate %s: %v", engine, err)
-	}
+	t.Cleanup(func() { closeDB(db) })
 	return db
+}
+
+// sqliteTemplate is the migrated, empty SQLite file, made once per test
+// binary: each test starts from a copy instead of migrating again.
+var sqliteTemplate = NewSeed("", nil)
+
+// openSQLite copies the seed's (or the empty) template file into dir and
+// opens it; the test's temporary folder removes it.
+func openSQLite(dir string, seed *Seed) (*gorm.DB, error) {
+	if seed == nil {
+		seed = sqliteTemplate
+	}
+	seed.once.Do(func() { seed.sqlite, seed.err = buildSQLite(seed) })
+	if seed.err != nil {
+		return nil, seed.err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "qhatu.db"), seed.sqlite, 0o600); err != nil {
+		return nil, fmt.Errorf("copy template: %w", err)
+	}
+	return models.Open(context.Background(), models.DBConfig{DataDir: dir})
+}
+
+// buildSQLite migrates and fills a database in a folder of its own and
+// returns the file's bytes.
+func buildSQLite(seed *Seed) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "qhatu-dbtest-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	db, err := models.Open(ctx, models.DBConfig{DataDir: dir})
+	if err != nil {
+		return nil, err
+	}
+	if err := migrateAndFill(ctx, db, seed); err != nil {
+		closeDB(db)
+		return nil, err
+	}
+	// Closing the last connection checkpoints the WAL into the file.
+	if err := closeDB(db); err != nil {
+		return nil, fmt.Errorf("close template: %w", err)
+	}
+	return os.ReadFile(filepath.Join(dir, "qhatu.db"))
+}
+
+func migrateAndFill(ctx context.Context, db *gorm.DB, seed *Seed) error {
+	if err := models.Migrate(ctx, db); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if seed != nil && seed.fill != nil {
+		if err := seed.fill(ctx, db); err != nil {
+			return fmt.Errorf("seed %s: %w", seed.name, err)
+		}
+	}
+	return nil
+}
+
+func closeDB(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// testConns bounds each PostgreSQL test database's pool (production: 20).
+const testConns = 8
+
+// openPostgres opens a fresh schema, migrated and filled with the seed.
+// PostgreSQL cannot copy a schema, and copying a template database costs
+// a checkpoint on DROP DATABASE, so each test migrates its own.
+func openPostgres(t testing.TB, seed *Seed) (*gorm.DB, error) {
+	ctx := context.Background()
+	u, err := freshSchema(t)
+	if err != nil {
+		return nil, err
+	}
+	db, err := models.Open(ctx, models.DBConfig{URL: u})
+	if err != nil {
+		return nil, err
+	}
+	// Tests run in parallel beside other test binaries on one server:
+	// fewer connections per test keep them all under max_connections.
+	if sqlDB, err := db.DB(); err == nil {
+		sqlDB.SetMaxOpenConns(testConns)
+		sqlDB.SetMaxIdleConns(testConns)
+	}
+	if err := migrateAndFill(ctx, db, seed); err != nil {
+		closeDB(db)
+		return nil, err
+	}
+	return db, nil
+}
+
+// admin is one connection pool per test binary for creating and dropping
+// the tests' schemas.
+var admin struct {
+	once sync.Once
+	db   *gorm.DB
+	err  error
 }
 
 // freshSchema creates a schema named for the test and returns a URL whose
 // connections use it; the schema is dropped when the test ends.
-func freshSchema(t testing.TB) string {
-	t.Helper()
+func freshSchema(t testing.TB) (string, error) {
 	base := os.Getenv(EnvURL)
 	if base == "" {
-		t.Fatalf("%s is not set", EnvURL)
+		return "", fmt.Errorf("%s is not set", EnvURL)
 	}
-	admin, err := models.Open(context.Background(), models.DBConfig{URL: base})
-	if err != nil {
-		t.Fatalf("reach PostgreSQL at %s: %v", EnvURL, err)
+	admin.once.Do(func() {
+		admin.db, admin.err = models.Open(context.Background(), models.DBConfig{URL: base})
+		if admin.err == nil {
+			if sqlDB, err := admin.db.DB(); err == nil {
+				sqlDB.SetMaxOpenConns(2)
+				sqlDB.SetMaxIdleConns(1)
+			}
+		}
+	})
+	if admin.err != nil {
+		return "", fmt.Errorf("reach PostgreSQL at %s: %w", EnvURL, admin.err)
 	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	schema := "t_" + hex.EncodeToString(b)
-	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
-		t.Fatalf("create schema: %v", err)
+	if err := admin.db.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+		return "", fmt.Errorf("create schema: %w", err)
 	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		if sqlDB, err := admin.DB(); err == nil {
-			sqlDB.Close()
-		}
-	})
+	t.Cleanup(func() { admin.db.Exec("DROP SCHEMA " + schema + " CASCADE") })
 	u, err := url.Parse(base)
 	if err != nil {
-		t.Fatalf("parse %s: %v", EnvURL, err)
+		return "", fmt.Errorf("parse %s: %w", EnvURL, err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	// Names the test's connections, so a test can find (and end) its own
+	// among those of other tests sharing the server.
+	q.Set("application_name", schema)
 	u.RawQuery = q.Encode()
-	return u.String()
+	return u.String(), nil
 }
