@@ -11,9 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"time"
 
-	"github.com/ciap/qhatu/handlers"
 	"github.com/ciap/qhatu/mailer"
 	"github.com/ciap/qhatu/models"
 	"golang.org/x/term"
@@ -130,35 +128,10 @@ func warnNoAdmin(ctx context.Context, store *models.Store, log *slog.Logger) {
 	}
 }
 
-// parseAccounts reads the account settings after the flags are parsed.
-func (c *config) parseAccounts() error {
-	nets, err := handlers.ParseTrustedProxies(c.trustedProxies)
-	if err != nil {
-		return fmt.Errorf("trusted-proxies: %w", err)
-	}
-	c.TrustedNets = nets
-	switch strings.ToLower(c.secureCookies) {
-	case "auto", "":
-		c.SecureCookies = strings.HasPrefix(c.BaseURL, "https://")
-	case "true", "1", "yes":
-		c.SecureCookies = true
-	case "false", "0", "no":
-		c.SecureCookies = false
-	default:
-		return fmt.Errorf("secure-cookies must be true, false or auto, got %q", c.secureCookies)
-	}
-	for _, d := range []struct {
-		flag, text string
-		p          *time.Duration
-	}{
-		{"session-lifetime", c.sessionLifetime, &c.SessionLifetime},
-		{"session-idle", c.sessionIdle, &c.SessionIdle},
-		{"session-idle-staff", c.sessionIdleStaff, &c.SessionIdleStaff},
-	} {
-		if *d.p, err = time.ParseDuration(d.text); err != nil || *d.p <= 0 {
-			return fmt.Errorf("%s must be a positive duration like 2h or 30m, got %q", d.flag, d.text)
-		}
-	}
+// deriveAccounts derives the account settings that depend on others.
+func (c *config) deriveAccounts() {
+	c.SecureCookies = c.secureCookies == "true" ||
+		c.secureCookies == "auto" && strings.HasPrefix(c.BaseURL, "https://")
 	if c.MailFrom == "" {
 		host := "localhost"
 		if u, err := url.Parse(c.BaseURL); err == nil && u.Hostname() != "" {
@@ -166,7 +139,6 @@ func (c *config) parseAccounts() error {
 		}
 		c.MailFrom = "Qhatu <no-reply@" + host + ">"
 	}
-	return nil
 }
 
 // mailer is SMTP when configured, otherwise the outbox table.

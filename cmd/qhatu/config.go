@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ciap/qhatu/handlers"
@@ -15,7 +15,8 @@ import (
 )
 
 // config is everything the shop reads from its environment. Every field
-// has a flag and a QHATU_* variable; a flag wins over the variable.
+// has a flag and a QHATU_* variable; a flag wins over the variable, and a
+// value that does not parse stops the start (settings.go).
 type config struct {
 	Addr        string
 	DatabaseURL string
@@ -28,89 +29,82 @@ type config struct {
 	PageCache   int
 	CatalogPoll time.Duration
 	Wage        handlers.MinimumWage
-	wageSoles   string
 	// Accounts and mail (see admin.go).
-	SMTPURL        string
-	MailFrom       string
-	trustedProxies string
-	secureCookies  string
-	TrustedNets    []*net.IPNet
-	SecureCookies  bool
+	SMTPURL       string
+	MailFrom      string
+	secureCookies string
+	TrustedNets   []*net.IPNet
+	SecureCookies bool
 	// Sessions: absolute lifetime, idle timeouts of shoppers and of
 	// back-office users.
-	sessionLifetime, sessionIdle, sessionIdleStaff string
 	SessionLifetime, SessionIdle, SessionIdleStaff time.Duration
 }
 
-// parseConfig reads flags for one subcommand, with env defaults.
+// parseConfig reads flags for one subcommand, with the QHATU_* variables
+// of the environment as defaults.
 func parseConfig(name string, args []string, stderr io.Writer, extra ...func(*flag.FlagSet)) (*config, *flag.FlagSet, error) {
+	return parseConfigFrom(os.LookupEnv, name, args, stderr, extra...)
+}
+
+// parseConfigFrom is parseConfig with the variables read through lookup.
+func parseConfigFrom(lookup func(string) (string, bool), name string, args []string, stderr io.Writer, extra ...func(*flag.FlagSet)) (*config, *flag.FlagSet, error) {
 	c := &config{}
 	fs := flag.NewFlagSet("qhatu "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	str := func(p *string, flagName, env, def, usage string) {
-		if v, ok := os.LookupEnv(env); ok {
-			def = v
-		}
-		fs.StringVar(p, flagName, def, usage+" ("+env+")")
-	}
-	boolean := func(p *bool, flagName, env string, def bool, usage string) {
-		if v, ok := os.LookupEnv(env); ok {
-			if b, err := strconv.ParseBool(v); err == nil {
-				def = b
-			}
-		}
-		fs.BoolVar(p, flagName, def, usage+" ("+env+")")
-	}
-	integer := func(p *int, flagName, env string, def int, usage string) {
-		if v, ok := os.LookupEnv(env); ok {
-			if n, err := strconv.Atoi(v); err == nil {
-				def = n
-			}
-		}
-		fs.IntVar(p, flagName, def, usage+" ("+env+")")
-	}
-	str(&c.Addr, "addr", "QHATU_ADDR", ":8080", "address to listen on")
-	str(&c.DatabaseURL, "database-url", "QHATU_DATABASE_URL", "", "PostgreSQL URL; empty uses the embedded SQLite file")
-	str(&c.DataDir, "data-dir", "QHATU_DATA_DIR", "data", "folder for the SQLite file and uploads")
-	str(&c.BaseURL, "base-url", "QHATU_BASE_URL", "http://localhost:8080", "public URL of the shop")
-	str(&c.LogLevel, "log-level", "QHATU_LOG_LEVEL", "info", "debug, info, warn or error")
-	str(&c.LogFormat, "log-format", "QHATU_LOG_FORMAT", "text", "text or json")
-	boolean(&c.SeedDemo, "seed-demo", "QHATU_SEED_DEMO", true, "load the demo catalog on first start when the database has no products")
-	boolean(&c.DemoNotice, "demo-notice", "QHATU_DEMO_NOTICE", true, "show a banner saying the catalog is demo data")
-	integer(&c.PageCache, "page-cache", "QHATU_PAGE_CACHE", 2000, "rendered pages kept in memory for anonymous visitors; 0 turns the cache off")
-	poll := "2s"
-	str(&poll, "catalog-poll", "QHATU_CATALOG_POLL", poll, "how often to check for catalog changes made by other instances")
-	str(&c.wageSoles, "rmv-monthly", "QHATU_RMV_MONTHLY", "1130.00", "Peru's monthly minimum wage (RMV) in soles")
-	integer(&c.Wage.HoursPerWeek, "rmv-hours-per-week", "QHATU_RMV_HOURS_PER_WEEK", 48, "legal full-time hours per week")
-	str(&c.Wage.Source, "rmv-source", "QHATU_RMV_SOURCE", "Decreto Supremo N.° 006-2024-TR", "legal source of the minimum wage")
-	str(&c.Wage.Since, "rmv-since", "QHATU_RMV_SINCE", "2025-01-01", "date the minimum wage took effect")
-	str(&c.SMTPURL, "smtp-url", "QHATU_SMTP_URL", "", "smtp://user:pass@host:587 or smtps://…:465 to send email; empty writes it to the outbox admins read")
-	str(&c.MailFrom, "mail-from", "QHATU_MAIL_FROM", "", "sender of the shop's email (default Qhatu <no-reply@host of base-url>)")
-	str(&c.trustedProxies, "trusted-proxies", "QHATU_TRUSTED_PROXIES", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed; empty: none")
-	str(&c.secureCookies, "secure-cookies", "QHATU_SECURE_COOKIES", "auto", "mark cookies Secure: true, false, or auto (when base-url is https)")
-	str(&c.sessionLifetime, "session-lifetime", "QHATU_SESSION_LIFETIME", "168h", "how long a sign-in lasts, however active")
-	str(&c.sessionIdle, "session-idle", "QHATU_SESSION_IDLE", "24h", "customers and resellers are signed out after this long unused")
-	str(&c.sessionIdleStaff, "session-idle-staff", "QHATU_SESSION_IDLE_STAFF", "2h", "admins, staff and reviewers are signed out after this long unused")
+	s := &settings{fs: fs}
+	s.str(&c.Addr, "addr", "QHATU_ADDR", ":8080", "address to listen on")
+	s.url(&c.DatabaseURL, "database-url", "QHATU_DATABASE_URL", "", []string{"postgres", "postgresql"}, true, "PostgreSQL URL; empty uses the embedded SQLite file")
+	s.str(&c.DataDir, "data-dir", "QHATU_DATA_DIR", "data", "folder for the SQLite file and uploads")
+	s.url(&c.BaseURL, "base-url", "QHATU_BASE_URL", "http://localhost:8080", []string{"http", "https"}, false, "public URL of the shop")
+	s.oneOf(&c.LogLevel, "log-level", "QHATU_LOG_LEVEL", "info", []string{"debug", "info", "warn", "error"}, "how much to log")
+	s.oneOf(&c.LogFormat, "log-format", "QHATU_LOG_FORMAT", "text", []string{"text", "json"}, "log line format")
+	s.boolean(&c.SeedDemo, "seed-demo", "QHATU_SEED_DEMO", true, "load the demo catalog on first start when the database has no products")
+	s.boolean(&c.DemoNotice, "demo-notice", "QHATU_DEMO_NOTICE", true, "show a banner saying the catalog is demo data")
+	s.integer(&c.PageCache, "page-cache", "QHATU_PAGE_CACHE", 2000, 0, 1_000_000, "rendered pages kept in memory for anonymous visitors; 0 turns the cache off")
+	s.duration(&c.CatalogPoll, "catalog-poll", "QHATU_CATALOG_POLL", "2s", 0, "how often to check for catalog changes made by other instances; 0 never")
+	add(s, &c.Wage.Monthly, parseSoles, "rmv-monthly", "QHATU_RMV_MONTHLY", "1130.00", "Peru's monthly minimum wage (RMV) in soles")
+	s.integer(&c.Wage.HoursPerWeek, "rmv-hours-per-week", "QHATU_RMV_HOURS_PER_WEEK", 48, 1, 168, "legal full-time hours per week")
+	s.str(&c.Wage.Source, "rmv-source", "QHATU_RMV_SOURCE", "Decreto Supremo N.° 006-2024-TR", "legal source of the minimum wage")
+	add(s, &c.Wage.Since, parseDate, "rmv-since", "QHATU_RMV_SINCE", "2025-01-01", "date the minimum wage took effect")
+	s.url(&c.SMTPURL, "smtp-url", "QHATU_SMTP_URL", "", []string{"smtp", "smtps"}, true, "smtp://user:pass@host:587 or smtps://…:465 to send email; empty writes it to the outbox admins read")
+	s.str(&c.MailFrom, "mail-from", "QHATU_MAIL_FROM", "", "sender of the shop's email (default Qhatu <no-reply@host of base-url>)")
+	add(s, &c.TrustedNets, parseCIDRs, "trusted-proxies", "QHATU_TRUSTED_PROXIES", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed; empty: none")
+	s.oneOf(&c.secureCookies, "secure-cookies", "QHATU_SECURE_COOKIES", "auto", []string{"auto", "true", "false"}, "mark cookies Secure: true, false, or auto (when base-url is https)")
+	s.duration(&c.SessionLifetime, "session-lifetime", "QHATU_SESSION_LIFETIME", "168h", time.Second, "how long a sign-in lasts, however active")
+	s.duration(&c.SessionIdle, "session-idle", "QHATU_SESSION_IDLE", "24h", time.Second, "customers and resellers are signed out after this long unused")
+	s.duration(&c.SessionIdleStaff, "session-idle-staff", "QHATU_SESSION_IDLE_STAFF", "2h", time.Second, "admins, staff and reviewers are signed out after this long unused")
 	for _, f := range extra {
 		f(fs)
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := s.parse(lookup, args); err != nil {
 		return nil, nil, err
 	}
-	if err := c.parseAccounts(); err != nil {
-		return nil, nil, err
-	}
-	var err error
-	if c.CatalogPoll, err = time.ParseDuration(poll); err != nil {
-		return nil, nil, fmt.Errorf("catalog-poll: %w", err)
-	}
-	if c.Wage.Monthly, err = models.ParseDecimal(c.wageSoles); err != nil {
-		return nil, nil, fmt.Errorf("rmv-monthly: %w", err)
-	}
-	if _, err := time.Parse("2006-01-02", c.Wage.Since); err != nil {
-		return nil, nil, fmt.Errorf("rmv-since must be a date like 2025-01-01: %w", err)
-	}
+	c.deriveAccounts()
 	return c, fs, nil
+}
+
+// parseSoles reads an amount of soles into céntimos.
+func parseSoles(v string) (int64, error) {
+	n, err := models.ParseDecimal(strings.TrimSpace(v))
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("must be a positive amount of soles like 1130.00, got %q", v)
+	}
+	return n, nil
+}
+
+func parseDate(v string) (string, error) {
+	if _, err := time.Parse("2006-01-02", v); err != nil {
+		return "", fmt.Errorf("must be a date like 2025-01-01, got %q", v)
+	}
+	return v, nil
+}
+
+func parseCIDRs(v string) ([]*net.IPNet, error) {
+	nets, err := handlers.ParseTrustedProxies(v)
+	if err != nil {
+		return nil, fmt.Errorf("must be comma-separated addresses or CIDRs like 10.0.0.0/8,::1: %w", err)
+	}
+	return nets, nil
 }
 
 func (c *config) logger(w io.Writer) (*slog.Logger, error) {
