@@ -49,6 +49,9 @@ func Open(ctx context.Context, cfg DBConfig) (*gorm.DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		if err := retryLostReads(db); err != nil {
+			return nil, fmt.Errorf("register read retry: %w", err)
+		}
 		sqlDB, _ := db.DB()
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)
