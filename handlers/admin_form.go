@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -208,18 +207,32 @@ func (f *formReader) amount(name string) int64 {
 
 func (f *formReader) checkbox(name string) bool { return checked(f.v.Get(name)) }
 
-// merge adds the model's messages (translated) to the parse messages;
+// merge adds the model's problems (translated) to the parse messages;
 // the parse message wins for a field that has both.
 func (f *formReader) merge(err error) map[string]string {
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
-		for k, msg := range ve.Fields {
+		for k, fe := range ve.Fields {
 			if _, ok := f.errs[k]; !ok {
-				f.errs[k] = translateMessage(f.l, msg)
+				f.errs[k] = fieldMessage(f.l, fe)
 			}
 		}
 	}
 	return f.errs
+}
+
+// fieldMessage is a model's problem with a field in the reader's
+// language: the message admin.error.<code>, filled with its arguments
+// (amounts written as the language writes soles).
+func fieldMessage(l *Localizer, fe models.FieldError) string {
+	args := make([]any, 0, 2*len(fe.Args))
+	for name, v := range fe.Args {
+		if m, ok := v.(models.Money); ok {
+			v = l.Money(m)
+		}
+		args = append(args, name, v)
+	}
+	return l.T("admin.error."+string(fe.Code), args...)
 }
 
 // validationOf is err, or an empty ValidationError when the model found
@@ -229,96 +242,6 @@ func validationOf(err error) error {
 		return &models.ValidationError{}
 	}
 	return err
-}
-
-// The models explain a refused input in English; these are the messages'
-// IDs, so the editor reads them in their language. A message not listed
-// here is shown as the models wrote it.
-var modelMessages = map[string]string{
-	"must not be empty":                                         "admin.error.required",
-	"use lowercase letters, digits and hyphens":                 "admin.error.slug",
-	"is already used by another record":                         "admin.error.slug_taken",
-	"must be one of lima, junin, ayacucho, puno":                "admin.error.region",
-	"unknown craft":                                             "admin.error.craft",
-	"must not be negative":                                      "admin.error.negative",
-	"must be between 0 and 100":                                 "admin.error.percent",
-	"must be weekly or monthly":                                 "admin.error.cadence",
-	"choose an association":                                     "admin.error.association",
-	"choose an active association":                              "admin.error.association",
-	"choose the producing group":                                "admin.error.group",
-	"choose an active producer group":                           "admin.error.group",
-	"must be at least 1":                                        "admin.error.min_one",
-	"must be at most 10000":                                     "admin.error.max_qty",
-	"must have at most 80 characters":                           "admin.error.too_long",
-	"must have at most 120 characters":                          "admin.error.too_long",
-	"must have at most 160 characters":                          "admin.error.too_long",
-	"must have at most 200 characters":                          "admin.error.too_long",
-	"must have at most 300 characters":                          "admin.error.too_long",
-	"must have at most 500 characters":                          "admin.error.too_long",
-	"must be greater than zero":                                 "admin.error.positive",
-	"say why the price is set or changed":                       "admin.error.reason",
-	"must not be above the retail price":                        "admin.error.wholesale_above_retail",
-	"set the price breakdowns before publishing":                "admin.error.publish_without_prices",
-	"its producer group is inactive":                            "admin.error.publish_inactive_group",
-	"its association is inactive: reactivate it first":          "admin.error.association_inactive",
-	"choose a picture to upload":                                "admin.error.image_missing",
-	"is larger than 5 MB":                                       "admin.error.image_too_large",
-	"SVG pictures are not accepted: upload a JPEG, PNG or WebP": "admin.error.image_svg",
-	"is not a JPEG, PNG or WebP picture":                        "admin.error.image_type",
-	"could not be read as a picture: the file is damaged or not what its name says": "admin.error.image_broken",
-	"must be between 1 and 10000 pixels wide and high":                              "admin.error.image_size",
-	"choose a reason":  "admin.error.stock_reason",
-	"must not be zero": "admin.error.stock_zero",
-	"must be positive: pieces received add to the stock":       "admin.error.stock_positive",
-	"must be negative: damaged or sold pieces leave the stock": "admin.error.stock_negative",
-	"say what the count found":                                 "admin.error.stock_note",
-	"must be retail or wholesale":                              "admin.error.channel",
-	"must be PEN":                                              "admin.error.currency",
-	"is not a known role":                                      "admin.error.role",
-	"nothing changed":                                          "admin.error.user_unchanged",
-	"nothing changed: both breakdowns are the same as their current versions":                                      "admin.error.nothing_changed",
-	"a product needs a retail and a wholesale breakdown":                                                           "admin.error.both_breakdowns",
-	"must pay artisans the same labour, materials and community fund as retail: discounts come out of CIAP's side": "admin.error.wholesale_artisans",
-}
-
-// modelPatterns are the models' messages that carry a number.
-var modelPatterns = []struct {
-	re *regexp.Regexp
-	id string
-}{
-	{regexp.MustCompile(`^has (\d+) active producer groups: deactivate them first$`), "admin.error.association_has_groups"},
-	{regexp.MustCompile(`^has (\d+) published products: unpublish them first$`), "admin.error.group_has_products"},
-	{regexp.MustCompile(`^must be between -(\d+) and \d+$`), "admin.error.stock_bounds"},
-}
-
-// componentsRE is breakdown.Validate's "add up to X but the price is Y
-// (difference Z)".
-var componentsRE = regexp.MustCompile(`^add up to (-?[\d.]+) but the price is (-?[\d.]+) \(difference (-?[\d.]+)\)$`)
-
-// translateMessage gives a models message in the reader's language.
-func translateMessage(l *Localizer, msg string) string {
-	if id, ok := modelMessages[msg]; ok {
-		return l.T(id)
-	}
-	for _, p := range modelPatterns {
-		if m := p.re.FindStringSubmatch(msg); m != nil {
-			return l.T(p.id, "Count", m[1])
-		}
-	}
-	if m := componentsRE.FindStringSubmatch(msg); m != nil {
-		soles := func(s string) string {
-			a, err := models.ParseDecimal(strings.TrimPrefix(s, "-"))
-			if err != nil {
-				return s
-			}
-			if strings.HasPrefix(s, "-") {
-				a = -a
-			}
-			return l.Money(models.Soles(a))
-		}
-		return l.T("admin.error.components", "Sum", soles(m[1]), "Price", soles(m[2]), "Difference", soles(m[3]))
-	}
-	return msg
 }
 
 // ---- choices ----

@@ -103,15 +103,15 @@ func (s *Server) adminImageUpload(c echo.Context) error {
 	fh, err := c.FormFile("image")
 	switch {
 	case errors.Is(err, http.ErrMissingFile):
-		err = &models.ValidationError{Fields: map[string]string{"image": "choose a picture to upload"}}
+		err = models.Invalid("image", models.CodeImageMissing)
 	case err != nil:
 		var tooLarge *http.MaxBytesError
 		if !errors.As(err, &tooLarge) {
 			return badInput("error.bad_request")
 		}
-		err = &models.ValidationError{Fields: map[string]string{"image": "is larger than 5 MB"}}
+		err = models.Invalid("image", models.CodeImageTooLarge)
 	case fh.Size > models.MaxImageBytes:
-		err = &models.ValidationError{Fields: map[string]string{"image": "is larger than 5 MB"}}
+		err = models.Invalid("image", models.CodeImageTooLarge)
 	default:
 		f, oerr := fh.Open()
 		if oerr != nil {

@@ -235,9 +235,9 @@ func (s *Server) adminPricesSave(c echo.Context) error {
 	}
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
-		for k, msg := range ve.Fields {
+		for k, fe := range ve.Fields {
 			if k := priceErrorField(k); f.errs[k] == "" {
-				f.errs[k] = translateMessage(l, msg)
+				f.errs[k] = fieldMessage(l, fe)
 			}
 		}
 	}

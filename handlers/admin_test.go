@@ -675,7 +675,7 @@ func TestAdmin_GroupsAndAssociations_CreateEditDeactivate(t *testing.T) {
 		if res.Status != http.StatusBadRequest {
 			t.Fatalf("bad group: %d", res.Status)
 		}
-		for id, want := range map[string]string{"f-place": "too long", "f-artisans": "negative", "f-women-percent": "whole number", "f-photo": "no such picture"} {
+		for id, want := range map[string]string{"f-place": "at most 120 characters", "f-artisans": "negative", "f-women-percent": "whole number", "f-photo": "no such picture"} {
 			if got := fieldError(res.Body, id); !strings.Contains(got, want) {
 				t.Errorf("%s: %q, want %q", id, got, want)
 			}

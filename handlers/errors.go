@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/ciap/qhatu/models"
@@ -31,11 +32,15 @@ var errNotFound = &userError{Status: http.StatusNotFound, ID: "error.not_found"}
 // handleError is Echo's one error handler: it maps expected errors to a
 // status and a message, logs the unexpected ones, and answers JSON under
 // /api/ and a page elsewhere. A visitor never sees a stack trace or SQL.
+// JSON errors carry a stable code beside the translated message:
+// {"error": "...", "code": "not_found"}, and a refused input also each
+// field's code and message: "fields": {"slug": {"code": "slug_taken",
+// "message": "..."}}.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	status, msgID, args, text := http.StatusInternalServerError, "error.internal", []any(nil), ""
+	status, msgID, args := http.StatusInternalServerError, "error.internal", []any(nil)
 	var ue *userError
 	var he *echo.HTTPError
 	var ve *models.ValidationError
@@ -51,7 +56,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status, msgID = http.StatusServiceUnavailable, "error.busy"
 		c.Response().Header().Set("Retry-After", "5")
 	case errors.As(err, &ve):
-		status, msgID, text = http.StatusBadRequest, "error.bad_request", ve.Error()
+		status, msgID = http.StatusBadRequest, "error.invalid"
 	case errors.As(err, &he):
 		status = he.Code
 		switch {
@@ -74,21 +79,61 @@ func (s *Server) handleError(err error, c echo.Context) {
 			"status", status, "err", err)
 	}
 	l := s.tr.For(s.tr.Pick(c))
-	if text == "" {
-		text = l.T(msgID, args...)
-	}
+	text := l.T(msgID, args...)
 	if isAPI(c) {
 		if c.Request().Method == http.MethodHead {
 			err = c.NoContent(status)
 		} else {
-			err = c.JSON(status, map[string]string{"error": text})
+			err = c.JSON(status, apiError{Error: text, Code: strings.TrimPrefix(msgID, "error."), Fields: apiFields(l, ve)})
 		}
 	} else {
+		if ve != nil {
+			text += " " + l.Invalid(ve)
+		}
 		err = s.renderErrorPage(c, l, status, text)
 	}
 	if err != nil {
 		s.log.Error("write error response", "err", err)
 	}
+}
+
+// apiError is the JSON body of every API error.
+type apiError struct {
+	Error  string                   `json:"error"`
+	Code   string                   `json:"code"`
+	Fields map[string]apiFieldError `json:"fields,omitempty"`
+}
+
+type apiFieldError struct {
+	Code    models.Code `json:"code"`
+	Message string      `json:"message"`
+}
+
+func apiFields(l *Localizer, ve *models.ValidationError) map[string]apiFieldError {
+	if ve == nil {
+		return nil
+	}
+	out := make(map[string]apiFieldError, len(ve.Fields))
+	for f, fe := range ve.Fields {
+		out[f] = apiFieldError{Code: fe.Code, Message: fieldMessage(l, fe)}
+	}
+	return out
+}
+
+// Invalid says, in the reader's language, what is wrong with each field
+// of a refused input, in field order: for a page that has no form to put
+// the messages beside, and for the command line.
+func (l *Localizer) Invalid(ve *models.ValidationError) string {
+	fields := make([]string, 0, len(ve.Fields))
+	for f := range ve.Fields {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	msgs := make([]string, len(fields))
+	for i, f := range fields {
+		msgs[i] = f + ": " + fieldMessage(l, ve.Fields[f])
+	}
+	return strings.Join(msgs, " ")
 }
 
 func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }

@@ -86,12 +86,10 @@ func lockedUpdate[T any](tx *gorm.DB, kind string, id, seen int64, version func(
 // (the only unique column a form edits), and wraps anything else.
 func uniqueSlug(err error, what string) error {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return &ValidationError{Fields: map[string]string{"slug": msgSlugTaken}}
+		return Invalid("slug", CodeSlugTaken)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
-
-const msgSlugTaken = "is already used by another record"
 
 // slugFree checks, inside the transaction, that no other row of table uses
 // slug, so the form can say so next to the field.
@@ -101,7 +99,7 @@ func slugFree(tx *gorm.DB, table, slug string, id int64) error {
 		return fmt.Errorf("check slug %q: %w", slug, err)
 	}
 	if n > 0 {
-		return &ValidationError{Fields: map[string]string{"slug": msgSlugTaken}}
+		return Invalid("slug", CodeSlugTaken)
 	}
 	return nil
 }
@@ -173,15 +171,15 @@ var associationActive = flag[Association]{"active", func(a *Association, on bool
 func ValidateAssociation(a *Association) error {
 	var v ValidationError
 	if !ValidSlug(a.Slug) || len(a.Slug) > 80 {
-		v.add("slug", "use lowercase letters, digits and hyphens")
+		v.add("slug", CodeSlug)
 	}
 	if strings.TrimSpace(a.Name) == "" {
-		v.add("name", "must not be empty")
+		v.add("name", CodeRequired)
 	} else if len(a.Name) > 160 {
-		v.add("name", "must have at most 160 characters")
+		v.add("name", CodeTooLong, "Max", 160)
 	}
 	if !a.Region.Valid() {
-		v.add("region", "must be one of lima, junin, ayacucho, puno")
+		v.add("region", CodeRegion)
 	}
 	return v.orNil()
 }
@@ -238,8 +236,7 @@ func (e *Editor) SetAssociationActive(ctx context.Context, id, seen int64, activ
 				return fmt.Errorf("count groups of association %d: %w", id, err)
 			}
 			if n > 0 {
-				return &ValidationError{Fields: map[string]string{"active": fmt.Sprintf(
-					"has %d active producer groups: deactivate them first", n)}}
+				return Invalid("active", CodeAssociationHasGroups, "Count", n)
 			}
 		}
 		return associationKind.setFlag(tx, e.actor, id, seen, associationActive, active, nil)
@@ -277,40 +274,40 @@ func ValidateGroup(g *Group) error {
 	g.Name, g.Place = strings.TrimSpace(g.Name), strings.TrimSpace(g.Place)
 	var v ValidationError
 	if !ValidSlug(g.Slug) {
-		v.add("slug", "use lowercase letters, digits and hyphens")
+		v.add("slug", CodeSlug)
 	} else if len(g.Slug) > 80 {
-		v.add("slug", "must have at most 80 characters")
+		v.add("slug", CodeTooLong, "Max", 80)
 	}
 	if g.Name == "" {
-		v.add("name", "must not be empty")
+		v.add("name", CodeRequired)
 	} else if len(g.Name) > 160 {
-		v.add("name", "must have at most 160 characters")
+		v.add("name", CodeTooLong, "Max", 160)
 	}
 	if !g.Region.Valid() {
-		v.add("region", "must be one of lima, junin, ayacucho, puno")
+		v.add("region", CodeRegion)
 	}
 	if !g.Craft.Valid() {
-		v.add("craft", "unknown craft")
+		v.add("craft", CodeCraft)
 	}
 	if g.Artisans < 0 {
-		v.add("artisans", "must not be negative")
+		v.add("artisans", CodeNegative)
 	}
 	if g.WomenPercent < 0 || g.WomenPercent > 100 {
-		v.add("women_percent", "must be between 0 and 100")
+		v.add("women_percent", CodePercent)
 	}
 	if g.AssemblyCadence != CadenceWeekly && g.AssemblyCadence != CadenceMonthly {
-		v.add("assembly_cadence", "must be weekly or monthly")
+		v.add("assembly_cadence", CodeCadence)
 	}
 	if g.AssociationID == 0 {
-		v.add("association", "choose an association")
+		v.add("association", CodeAssociation)
 	}
 	if g.Place == "" {
-		v.add("place", "must not be empty")
+		v.add("place", CodeRequired)
 	} else if len(g.Place) > 120 {
-		v.add("place", "must have at most 120 characters")
+		v.add("place", CodeTooLong, "Max", 120)
 	}
 	if len(g.Photo) > 200 {
-		v.add("photo", "must have at most 200 characters")
+		v.add("photo", CodeTooLong, "Max", 200)
 	}
 	return v.orNil()
 }
@@ -323,7 +320,7 @@ func validateGroupForm(tx *gorm.DB, g *Group) error {
 	if g.AssociationID != 0 {
 		var a Association
 		if err := tx.Take(&a, g.AssociationID).Error; err != nil || !a.Active {
-			v.add("association", "choose an active association")
+			v.add("association", CodeAssociation)
 		}
 	}
 	return v.orNil()
@@ -378,14 +375,13 @@ func (e *Editor) SetGroupActive(ctx context.Context, id, seen int64, active bool
 				return fmt.Errorf("count products of group %d: %w", id, err)
 			}
 			if n > 0 {
-				return &ValidationError{Fields: map[string]string{"active": fmt.Sprintf(
-					"has %d published products: unpublish them first", n)}}
+				return Invalid("active", CodeGroupHasProducts, "Count", n)
 			}
 		} else {
 			var g Group
 			if err := tx.Joins("Association").Where("producer_groups.id = ?", id).Take(&g).Error; err == nil &&
 				g.Association != nil && !g.Association.Active {
-				return &ValidationError{Fields: map[string]string{"active": "its association is inactive: reactivate it first"}}
+				return Invalid("active", CodeAssociationInactive)
 			}
 		}
 		return groupKind.setFlag(tx, e.actor, id, seen, groupActive, active, nil)
@@ -440,34 +436,34 @@ func ValidateProduct(p *Product) error {
 	}
 	var v ValidationError
 	if !ValidSlug(p.Slug) {
-		v.add("slug", "use lowercase letters, digits and hyphens")
+		v.add("slug", CodeSlug)
 	}
 	for _, f := range []struct{ name, val string }{{"name_es", p.NameES}, {"name_en", p.NameEN}} {
 		if f.val == "" {
-			v.add(f.name, "must not be empty")
+			v.add(f.name, CodeRequired)
 		} else if len(f.val) > 200 {
-			v.add(f.name, "must have at most 200 characters")
+			v.add(f.name, CodeTooLong, "Max", 200)
 		}
 	}
 	for _, f := range []struct{ name, val string }{{"technique_es", p.TechniqueES}, {"technique_en", p.TechniqueEN},
 		{"materials_es", p.MaterialsES}, {"materials_en", p.MaterialsEN}} {
 		if len(f.val) > 300 {
-			v.add(f.name, "must have at most 300 characters")
+			v.add(f.name, CodeTooLong, "Max", 300)
 		}
 	}
 	if !p.Craft.Valid() {
-		v.add("craft", "unknown craft")
+		v.add("craft", CodeCraft)
 	}
 	if p.GroupID == 0 {
-		v.add("group", "choose the producing group")
+		v.add("group", CodeGroup)
 	}
 	if p.Stock < 0 {
-		v.add("stock", "must not be negative")
+		v.add("stock", CodeNegative)
 	}
 	if p.WholesaleMinQty < 1 {
-		v.add("wholesale_min_qty", "must be at least 1")
+		v.add("wholesale_min_qty", CodeMinOne)
 	} else if p.WholesaleMinQty > 10000 {
-		v.add("wholesale_min_qty", "must be at most 10000")
+		v.add("wholesale_min_qty", CodeMaxQty, "Max", 10000)
 	}
 	return v.orNil()
 }
@@ -480,7 +476,7 @@ func validateProductForm(tx *gorm.DB, p *Product) error {
 	if p.GroupID != 0 {
 		var g Group
 		if err := tx.Take(&g, p.GroupID).Error; err != nil || !g.Active {
-			v.add("group", "choose an active producer group")
+			v.add("group", CodeGroup)
 		}
 	}
 	return v.orNil()
@@ -542,11 +538,11 @@ func (e *Editor) SetProductPublished(ctx context.Context, id, seen int64, publis
 			}
 			var v ValidationError
 			if before.RetailBreakdownID == nil || before.WholesaleBreakdownID == nil {
-				v.add("published", "set the price breakdowns before publishing")
+				v.add("published", CodePublishWithoutPrices)
 			}
 			var g Group
 			if err := tx.Take(&g, before.GroupID).Error; err != nil || !g.Active {
-				v.add("published", "its producer group is inactive")
+				v.add("published", CodePublishInactiveGroup)
 			}
 			return v.orNil()
 		})

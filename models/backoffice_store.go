@@ -56,8 +56,6 @@ func pricesAudit(retail, wholesale *Breakdown) map[string]any {
 	return m
 }
 
-const msgNothingChanged = "nothing changed: both breakdowns are the same as their current versions"
-
 // SaveBreakdowns records the product's retail and wholesale breakdowns as
 // the editor submitted them, with the reason for the change. seen is the
 // product's lock version when the form was opened. A channel whose
@@ -68,7 +66,7 @@ const msgNothingChanged = "nothing changed: both breakdowns are the same as thei
 func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, retail, wholesale *Breakdown, reason string) (*PriceChange, error) {
 	reason = strings.TrimSpace(reason)
 	if retail == nil || wholesale == nil {
-		return nil, &ValidationError{Fields: map[string]string{"breakdown": "a product needs a retail and a wholesale breakdown"}}
+		return nil, Invalid("breakdown", CodeBothBreakdowns)
 	}
 	var out *PriceChange
 	err := e.tx(ctx, func(tx *gorm.DB) error {
@@ -95,7 +93,7 @@ func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, reta
 		r, newR := pick(oldR, retail, ChannelRetail)
 		w, newW := pick(oldW, wholesale, ChannelWholesale)
 		if !newR && !newW {
-			return &ValidationError{Fields: map[string]string{"breakdown": msgNothingChanged}}
+			return Invalid("breakdown", CodeNothingChanged)
 		}
 		if err := setBreakdowns(tx, &p, r, w); err != nil {
 			var ve *ValidationError
@@ -119,14 +117,14 @@ func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, reta
 // something the editor types.
 func priceFieldErrors(ve *ValidationError) error {
 	var v ValidationError
-	for f, msg := range ve.Fields {
+	for f, fe := range ve.Fields {
 		switch f {
 		case "retail.reason", "wholesale.reason":
-			v.add("reason", msg)
+			v.addError("reason", fe)
 		case "retail.created_by", "wholesale.created_by":
 			// the actor is checked before any change is made
 		default:
-			v.add(f, msg)
+			v.addError(f, fe)
 		}
 	}
 	return v.orNil()

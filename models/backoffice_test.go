@@ -92,19 +92,19 @@ func (c *boCatalog) reload(t *testing.T) {
 	c.prod = p
 }
 
-// fieldOf returns the validation message for field, failing when err is
+// fieldOf returns the validation code for field, failing when err is
 // not a ValidationError.
-func fieldOf(t *testing.T, err error, field string) string {
+func fieldOf(t *testing.T, err error, field string) models.Code {
 	t.Helper()
 	var ve *models.ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("want a ValidationError on %q, got %v", field, err)
 	}
-	msg, ok := ve.Fields[field]
+	fe, ok := ve.Fields[field]
 	if !ok {
-		t.Fatalf("want a message on %q, got %v", field, ve.Fields)
+		t.Fatalf("want a problem on %q, got %v", field, ve.Fields)
 	}
-	return msg
+	return fe.Code
 }
 
 func audit(t *testing.T, s *models.Store, f models.AuditFilter) []models.AuditEntry {
@@ -523,7 +523,9 @@ func TestEditor_CatalogRules(t *testing.T) {
 
 		// A slug already taken, on create and on edit.
 		dup := &models.Association{Slug: c.assoc.Slug, Name: "Otra", Region: models.RegionLima}
-		fieldOf(t, c.ed.CreateAssociation(ctx, dup), "slug")
+		if code := fieldOf(t, c.ed.CreateAssociation(ctx, dup), "slug"); code != models.CodeSlugTaken {
+			t.Errorf("duplicate slug: code %q", code)
+		}
 		p2 := &models.Product{Slug: "otra-pieza", NameES: "Otra", NameEN: "Other", Craft: models.CraftCeramics,
 			GroupID: c.group.ID, WholesaleMinQty: 1}
 		if err := c.ed.CreateProduct(ctx, p2); err != nil {
@@ -607,26 +609,26 @@ func TestCheckImage(t *testing.T) {
 		name  string
 		data  []byte
 		ctype string // "" = refused
-		msg   string // part of the refusal
+		code  models.Code // of the refusal
 		w, h  int
 	}{
 		{"png", pngBytes(t, 40, 30), "image/png", "", 40, 30},
 		{"jpeg", jpegBytes(t), "image/jpeg", "", 30, 20},
 		{"webp", webpBytes(640, 480), "image/webp", "", 640, 480},
-		{"20 MB", big, "", "larger than 5 MB", 0, 0},
-		{"text renamed .png", []byte("just some notes, saved as photo.png\n"), "", "not a JPEG, PNG or WebP", 0, 0},
-		{"svg", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), "", "SVG", 0, 0},
-		{"html", []byte(`<!DOCTYPE html><html><script>alert(1)</script>`), "", "not a JPEG, PNG or WebP", 0, 0},
-		{"png header only", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), "", "could not be read", 0, 0},
-		{"gif", []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), "", "not a JPEG, PNG or WebP", 0, 0},
-		{"empty", nil, "", "choose a picture", 0, 0},
+		{"20 MB", big, "", models.CodeImageTooLarge, 0, 0},
+		{"text renamed .png", []byte("just some notes, saved as photo.png\n"), "", models.CodeImageType, 0, 0},
+		{"svg", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), "", models.CodeImageSVG, 0, 0},
+		{"html", []byte(`<!DOCTYPE html><html><script>alert(1)</script>`), "", models.CodeImageType, 0, 0},
+		{"png header only", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), "", models.CodeImageBroken, 0, 0},
+		{"gif", []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), "", models.CodeImageType, 0, 0},
+		{"empty", nil, "", models.CodeImageMissing, 0, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			up, err := models.ReadImage(bytes.NewReader(tc.data))
 			if tc.ctype == "" {
-				if msg := fieldOf(t, err, "image"); !strings.Contains(msg, tc.msg) {
-					t.Errorf("message %q does not say %q", msg, tc.msg)
+				if code := fieldOf(t, err, "image"); code != tc.code {
+					t.Errorf("code %q, want %q", code, tc.code)
 				}
 				return
 			}

@@ -25,7 +25,7 @@ type UserChange struct {
 // A form opened on an older version gets ErrStale.
 func (e *Editor) UpdateUser(ctx context.Context, ch UserChange) (before, after User, err error) {
 	if !ch.Role.Valid() {
-		return before, after, &ValidationError{Fields: map[string]string{"role": "is not a known role"}}
+		return before, after, Invalid("role", CodeRole)
 	}
 	if err := e.check(); err != nil {
 		return before, after, err
@@ -55,7 +55,7 @@ func (e *Editor) UpdateUser(ctx context.Context, ch UserChange) (before, after U
 			return ErrLastAdmin
 		}
 		if ch.Role == before.Role && ch.Active == before.Active {
-			return &ValidationError{Fields: map[string]string{"role": "nothing changed"}}
+			return Invalid("role", CodeUserUnchanged)
 		}
 		after = before
 		after.Role, after.Active, after.Version = ch.Role, ch.Active, before.Version+1

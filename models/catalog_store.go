@@ -296,7 +296,7 @@ func ValidSlug(s string) bool { return len(s) <= 120 && slugRE.MatchString(s) }
 // (ID 0), then points the product at them. It must run inside a transaction.
 func setBreakdowns(tx *gorm.DB, p *Product, retail, wholesale *Breakdown) error {
 	if retail == nil || wholesale == nil {
-		return &ValidationError{Fields: map[string]string{"breakdown": "a product needs a retail and a wholesale breakdown"}}
+		return Invalid("breakdown", CodeBothBreakdowns)
 	}
 	retail.Channel, wholesale.Channel = ChannelRetail, ChannelWholesale
 	var v ValidationError
@@ -306,16 +306,16 @@ func setBreakdowns(tx *gorm.DB, p *Product, retail, wholesale *Breakdown) error 
 		}
 		var bv *ValidationError
 		if errors.As(b.Validate(), &bv) {
-			for f, msg := range bv.Fields {
-				v.add(string(b.Channel)+"."+f, msg)
+			for f, fe := range bv.Fields {
+				v.addError(string(b.Channel)+"."+f, fe)
 			}
 		}
 	}
 	if !SameArtisanPay(retail, wholesale) {
-		v.add("wholesale", "must pay artisans the same labour, materials and community fund as retail: discounts come out of CIAP's side")
+		v.add("wholesale", CodeWholesaleArtisans)
 	}
 	if wholesale.Price > retail.Price {
-		v.add("wholesale.price", "must not be above the retail price")
+		v.add("wholesale.price", CodeWholesaleAboveRetail)
 	}
 	if err := v.orNil(); err != nil {
 		return err

@@ -149,8 +149,9 @@ func TestStore_RejectsBreakdownThatDoesNotAddUp(t *testing.T) {
 		if !errors.As(err, &ve) {
 			t.Fatalf("want ValidationError, got %v", err)
 		}
-		if msg := ve.Fields["retail.components"]; !strings.Contains(msg, "100.01") {
-			t.Fatalf("message should say what the components add up to, got %q", msg)
+		fe := ve.Fields["retail.components"]
+		if fe.Code != models.CodeComponents || fe.Args["Sum"] != models.Soles(10001) || fe.Args["Difference"] != models.Soles(-1) {
+			t.Fatalf("the problem should say what the components add up to, got %+v", fe)
 		}
 		hist, _ := s.BreakdownHistory(ctx, p.ID, models.ChannelRetail)
 		if len(hist) != 1 {
@@ -231,7 +232,7 @@ func TestStore_WholesaleMustPayArtisansTheSame(t *testing.T) {
 		w.ArtisanLabour -= 1000
 		err := savePrices(t, ctx, s, models.SystemActor, p.ID, breakdown(), w, "a wholesale discount")
 		var ve *models.ValidationError
-		if !errors.As(err, &ve) || ve.Fields["wholesale"] == "" {
+		if !errors.As(err, &ve) || ve.Fields["wholesale"].Code != models.CodeWholesaleArtisans {
 			t.Fatalf("want a wholesale error, got %v", err)
 		}
 		// A retail change in artisan pay alone would leave wholesale behind.

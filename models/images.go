@@ -39,16 +39,6 @@ const MaxImageSide = 10000
 // ("media/<name>") rather than a static file.
 const MediaPrefix = "media/"
 
-// The messages an upload can get, on the "image" field.
-const (
-	msgImageMissing  = "choose a picture to upload"
-	msgImageTooLarge = "is larger than 5 MB"
-	msgImageSVG      = "SVG pictures are not accepted: upload a JPEG, PNG or WebP"
-	msgImageType     = "is not a JPEG, PNG or WebP picture"
-	msgImageBroken   = "could not be read as a picture: the file is damaged or not what its name says"
-	msgImageSize     = "must be between 1 and 10000 pixels wide and high"
-)
-
 var imageExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 
 // Upload is a checked picture, ready to store.
@@ -58,9 +48,7 @@ type Upload struct {
 	Width, Height int
 }
 
-func imageError(msg string) error {
-	return &ValidationError{Fields: map[string]string{"image": msg}}
-}
+func imageError(code Code) error { return Invalid("image", code) }
 
 // ReadImage reads at most MaxImageBytes (plus one, to tell a larger file)
 // from r and checks the picture.
@@ -77,40 +65,40 @@ func ReadImage(r io.Reader) (*Upload, error) {
 // ValidationError on "image" saying which.
 func CheckImage(data []byte) (*Upload, error) {
 	if len(data) == 0 {
-		return nil, imageError(msgImageMissing)
+		return nil, imageError(CodeImageMissing)
 	}
 	if len(data) > MaxImageBytes {
-		return nil, imageError(msgImageTooLarge)
+		return nil, imageError(CodeImageTooLarge)
 	}
 	ct := http.DetectContentType(data)
 	if imageExt[ct] == "" && looksLikeSVG(data) {
-		return nil, imageError(msgImageSVG)
+		return nil, imageError(CodeImageSVG)
 	}
 	up := &Upload{Data: data, ContentType: ct}
 	switch ct {
 	case "image/jpeg":
 		cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
 		if err != nil {
-			return nil, imageError(msgImageBroken)
+			return nil, imageError(CodeImageBroken)
 		}
 		up.Width, up.Height = cfg.Width, cfg.Height
 	case "image/png":
 		cfg, err := png.DecodeConfig(bytes.NewReader(data))
 		if err != nil {
-			return nil, imageError(msgImageBroken)
+			return nil, imageError(CodeImageBroken)
 		}
 		up.Width, up.Height = cfg.Width, cfg.Height
 	case "image/webp":
 		w, h, err := webpSize(data)
 		if err != nil {
-			return nil, imageError(msgImageBroken)
+			return nil, imageError(CodeImageBroken)
 		}
 		up.Width, up.Height = w, h
 	default:
-		return nil, imageError(msgImageType)
+		return nil, imageError(CodeImageType)
 	}
 	if up.Width < 1 || up.Height < 1 || up.Width > MaxImageSide || up.Height > MaxImageSide {
-		return nil, imageError(msgImageSize)
+		return nil, imageError(CodeImageSize)
 	}
 	return up, nil
 }
@@ -242,7 +230,7 @@ func (e *Editor) SetProductImage(ctx context.Context, im *Images, productID, see
 		return nil, err
 	}
 	if up == nil || imageExt[up.ContentType] == "" {
-		return nil, imageError(msgImageType)
+		return nil, imageError(CodeImageType)
 	}
 	name, err := newMediaName(up.ContentType)
 	if err != nil {

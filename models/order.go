@@ -63,7 +63,7 @@ func (c *Customer) Validate() error {
 	}
 	a.Country = strings.ToUpper(a.Country)
 	if !ValidEmail(c.Email) {
-		v.add("email", "enter an email address such as name@example.com")
+		v.add("email", CodeEmail)
 	}
 	lengths := []struct {
 		field, val string
@@ -76,18 +76,18 @@ func (c *Customer) Validate() error {
 	for _, l := range lengths {
 		switch {
 		case l.required && l.val == "":
-			v.add(l.field, "must not be empty")
+			v.add(l.field, CodeRequired)
 		case len([]rune(l.val)) > l.max:
-			v.add(l.field, fmt.Sprintf("must have at most %d characters", l.max))
+			v.add(l.field, CodeTooLong, "Max", l.max)
 		}
 	}
 	if !phoneRE.MatchString(c.Phone) {
-		v.add("phone", "enter a phone number with its digits, e.g. +51 987 654 321")
+		v.add("phone", CodePhone)
 	}
 	if !countryRE.MatchString(a.Country) {
-		v.add("country", "choose a country")
+		v.add("country", CodeCountry)
 	} else if a.Country == CountryPeru && a.Region != "" && !ValidPeruRegion(a.Region) {
-		v.add("region", "choose a region of Peru")
+		v.add("region", CodeRegion)
 	}
 	return v.orNil()
 }
@@ -304,27 +304,27 @@ func (in *OrderInput) Validate(now time.Time) error {
 		in.Channel = ChannelRetail
 	}
 	if in.Channel != ChannelRetail {
-		v.add("channel", "only retail orders can be placed")
+		v.add("channel", CodeRetailOnly)
 	}
 	if !in.Method.Valid() {
-		v.add("payment_method", "choose card or bank transfer")
+		v.add("payment_method", CodePaymentMethod)
 	}
 	if !in.ExpiresAt.After(now) {
-		v.add("expires_at", "must be in the future")
+		v.add("expires_at", CodeFuture)
 	}
 	merged := map[int64]int{}
 	for _, l := range in.Lines {
 		if l.Quantity < 1 || l.Quantity > MaxStockDelta {
-			v.add("quantity", fmt.Sprintf("must be a whole number from 1 to %d", MaxStockDelta))
+			v.add("quantity", CodeQuantity, "Max", MaxStockDelta)
 			continue
 		}
 		merged[l.ProductID] += l.Quantity // bounded: cannot overflow
 	}
 	switch {
 	case len(merged) == 0:
-		v.add("lines", "the cart is empty")
+		v.add("lines", CodeCartEmpty)
 	case len(merged) > MaxOrderLines:
-		v.add("lines", fmt.Sprintf("at most %d different products per order", MaxOrderLines))
+		v.add("lines", CodeTooManyLines, "Max", MaxOrderLines)
 	}
 	in.Lines = make([]OrderLineInput, 0, len(merged))
 	for id, q := range merged {

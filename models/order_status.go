@@ -280,7 +280,7 @@ func (s *Store) ResolveOrderAttention(ctx context.Context, orderID int64, actor,
 		return errors.New("resolve an order flag without an actor")
 	}
 	if note == "" {
-		return &ValidationError{Fields: map[string]string{"note": "say what was done"}}
+		return Invalid("note", CodeTransitionNote)
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		o, err := lockOrder(tx, orderID)

@@ -90,27 +90,27 @@ func (p *PaymentInput) validate() error {
 	p.ProviderEventID, p.Actor = strings.TrimSpace(p.ProviderEventID), strings.TrimSpace(p.Actor)
 	p.Note = strings.TrimSpace(p.Note)
 	if p.OrderID == 0 && !ValidOrderNumber(p.Number) {
-		v.add("order", "name the order")
+		v.add("order", CodeRequired)
 	}
 	if !p.Method.Valid() {
-		v.add("method", "choose card or bank transfer")
+		v.add("method", CodePaymentMethod)
 	}
 	if p.Amount.Amount < 0 {
-		v.add("amount", "must not be negative")
+		v.add("amount", CodeNegative)
 	}
 	if p.Amount.Currency == "" {
-		v.add("currency", "must be given")
+		v.add("currency", CodeRequired)
 	}
 	if p.dedupeKey() == "" {
-		v.add("reference", "give the bank reference")
+		v.add("reference", CodeBankReference)
 	}
 	for field, s := range map[string]string{"reference": p.Reference, "session": p.ProviderSessionID, "event": p.ProviderEventID} {
 		if len(s) > 255 {
-			v.add(field, "must have at most 255 characters")
+			v.add(field, CodeTooLong, "Max", 255)
 		}
 	}
 	if p.Actor == "" {
-		v.add("actor", "must name who records the payment")
+		v.add("actor", CodeRequired)
 	}
 	if p.ReceivedAt.IsZero() {
 		p.ReceivedAt = time.Now().UTC()
@@ -312,7 +312,7 @@ func (s *Store) RecordRefund(ctx context.Context, in RefundInput) (o *Order, rec
 		return nil, false, err
 	}
 	if in.Amount.Amount <= 0 || p.Reference == "" {
-		return nil, false, &ValidationError{Fields: map[string]string{"amount": "give the refund's amount and reference"}}
+		return nil, false, Invalid("amount", CodeRefund)
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		id, err := orderIDOf(tx, p.OrderID, p.Number)

@@ -54,23 +54,23 @@ func (z *ShippingZone) Validate() error {
 	z.NameES, z.NameEN = strings.TrimSpace(z.NameES), strings.TrimSpace(z.NameEN)
 	for field, name := range map[string]string{"name_es": z.NameES, "name_en": z.NameEN} {
 		if name == "" {
-			v.add(field, "must not be empty")
+			v.add(field, CodeRequired)
 		} else if len(name) > 120 {
-			v.add(field, "must have at most 120 characters")
+			v.add(field, CodeTooLong, "Max", 120)
 		}
 	}
 	if z.RateAmount < 0 {
-		v.add("rate", "must not be negative")
+		v.add("rate", CodeNegative)
 	} else if z.RateAmount > maxShippingRate {
-		v.add("rate", "is too large")
+		v.add("rate", CodeTooLarge)
 	}
 	switch {
 	case z.MinDays < 0:
-		v.add("min_days", "must not be negative")
+		v.add("min_days", CodeNegative)
 	case z.MaxDays < z.MinDays:
-		v.add("max_days", "must be at least the minimum")
+		v.add("max_days", CodeBelowMinimum)
 	case z.MaxDays > MaxShippingDays:
-		v.add("max_days", fmt.Sprintf("must be at most %d", MaxShippingDays))
+		v.add("max_days", CodeAtMost, "Max", MaxShippingDays)
 	}
 	return v.orNil()
 }

@@ -99,23 +99,23 @@ func (a *StockAdjustment) Validate() error {
 	var v ValidationError
 	a.Note = strings.TrimSpace(a.Note)
 	if !a.Reason.Valid() {
-		v.add("reason", "choose a reason")
+		v.add("reason", CodeStockReason)
 	}
 	switch {
 	case a.Delta == 0:
-		v.add("delta", "must not be zero")
+		v.add("delta", CodeStockZero)
 	case a.Delta > MaxStockDelta || a.Delta < -MaxStockDelta:
-		v.add("delta", fmt.Sprintf("must be between -%d and %d", MaxStockDelta, MaxStockDelta))
+		v.add("delta", CodeStockBounds, "Count", MaxStockDelta)
 	case (a.Reason == StockReceived || a.Reason == StockReturned || a.Reason == StockReleased) && a.Delta < 0:
-		v.add("delta", "must be positive: pieces received add to the stock")
+		v.add("delta", CodeStockPositive)
 	case (a.Reason == StockDamaged || a.Reason == StockSold) && a.Delta > 0:
-		v.add("delta", "must be negative: damaged or sold pieces leave the stock")
+		v.add("delta", CodeStockNegative)
 	}
 	if len([]rune(a.Note)) > 500 {
-		v.add("note", "must have at most 500 characters")
+		v.add("note", CodeTooLong, "Max", 500)
 	}
 	if a.Reason == StockCorrection && a.Note == "" {
-		v.add("note", "say what the count found")
+		v.add("note", CodeStockNote)
 	}
 	return v.orNil()
 }

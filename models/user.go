@@ -113,9 +113,9 @@ func ValidatePassword(p string) error {
 	var ve ValidationError
 	switch n := len([]rune(p)); {
 	case n < MinPasswordLen:
-		ve.add("password", fmt.Sprintf("must have at least %d characters", MinPasswordLen))
+		ve.add("password", CodePasswordShort, "Min", MinPasswordLen)
 	case len(p) > MaxPasswordLen:
-		ve.add("password", fmt.Sprintf("must have at most %d bytes", MaxPasswordLen))
+		ve.add("password", CodePasswordLong, "Max", MaxPasswordLen)
 	}
 	return ve.orNil()
 }

@@ -31,17 +31,17 @@ func (n *NewUser) Validate() error {
 	n.Email = NormalizeEmail(n.Email)
 	n.Name = strings.TrimSpace(n.Name)
 	if !ValidEmail(n.Email) {
-		ve.add("email", "must be an email address like name@example.org")
+		ve.add("email", CodeEmail)
 	}
 	if len([]rune(n.Name)) > MaxNameLen {
-		ve.add("name", fmt.Sprintf("must have at most %d characters", MaxNameLen))
+		ve.add("name", CodeTooLong, "Max", MaxNameLen)
 	}
 	if !n.Role.Valid() {
-		ve.add("role", "is not a known role")
+		ve.add("role", CodeRole)
 	}
 	var pv *ValidationError
 	if errors.As(ValidatePassword(n.Password), &pv) {
-		ve.add("password", pv.Fields["password"])
+		ve.addError("password", pv.Fields["password"])
 	}
 	return ve.orNil()
 }

@@ -51,7 +51,7 @@ func adminCommand(ctx context.Context, args []string, stdin *os.File, stderr io.
 	password, err := readPassword(stdin, stderr)
 	var ve *models.ValidationError
 	if errors.As(err, &ve) {
-		return fmt.Errorf("cannot create the account: %s", strings.TrimPrefix(ve.Error(), "invalid input: "))
+		return fmt.Errorf("cannot create the account: %s", invalidText(ve))
 	}
 	if err != nil {
 		return err
@@ -67,12 +67,22 @@ func adminCommand(ctx context.Context, args []string, stdin *os.File, stderr io.
 	case errors.Is(err, models.ErrEmailTaken):
 		return fmt.Errorf("an account with the email %s already exists", models.NormalizeEmail(email))
 	case errors.As(err, &ve):
-		return fmt.Errorf("cannot create the account: %s", strings.TrimPrefix(ve.Error(), "invalid input: "))
+		return fmt.Errorf("cannot create the account: %s", invalidText(ve))
 	case err != nil:
 		return err
 	}
 	fmt.Fprintf(stderr, "created %s account %s (id %d)\n", u.Role, u.Email, u.ID)
 	return nil
+}
+
+// invalidText says in English what is wrong with each field, as the
+// site's pages would.
+func invalidText(ve *models.ValidationError) string {
+	tr, err := handlers.NewTranslations()
+	if err != nil {
+		return ve.Error()
+	}
+	return tr.For("en").Invalid(ve)
 }
 
 // readPassword reads the new password: the first line of stdin when it is
