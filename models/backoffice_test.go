@@ -608,7 +608,7 @@ func TestCheckImage(t *testing.T) {
 	cases := []struct {
 		name  string
 		data  []byte
-		ctype string // "" = refused
+		ctype string      // "" = refused
 		code  models.Code // of the refusal
 		w, h  int
 	}{
