@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ciap/qhatu/handlers"
 	"github.com/ciap/qhatu/mailer"
 	"github.com/ciap/qhatu/models"
 	"golang.org/x/term"
