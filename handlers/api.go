@@ -15,7 +15,7 @@ import (
 // registerAPI adds /api/v1 routes.
 func (s *Server) registerAPI(e *echo.Echo) {
 	g := e.Group("/api/v1")
-	g.GET("/products", s.cached(s.apiProducts))
+	g.GET("/products", s.cachedCatalog(s.apiProducts))
 	g.GET("/products/:slug", s.cached(s.apiProduct))
 	g.GET("/groups", s.cached(s.apiGroups))
 	g.GET("/groups/:slug", s.cached(s.apiGroup))

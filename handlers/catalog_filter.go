@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"strconv"
 	"unicode/utf8"
 
@@ -88,4 +89,57 @@ func intParam(c echo.Context, name string, def, lo, hi int) (int, error) {
 		return 0, badInput("error.param_integer", "Param", name)
 	}
 	return min(max(n, lo), hi), nil
+}
+
+// catalogParams are the query parameters of the catalog listings.
+var catalogParams = map[string]bool{"craft": true, "region": true, "group": true, "min_price": true,
+	"max_price": true, "q": true, "sort": true, "page": true, "per_page": true}
+
+// catalogFilterKey is the page cache's name for a catalog request: the
+// canonical query of its parsed filter. ok is false, and the request is
+// served uncached, when a parameter is unknown or repeated (only one value
+// would be read, the others would only make the key unique) or when the
+// filter does not parse (the handler answers 400).
+func catalogFilterKey(c echo.Context, lang string) (key string, ok bool) {
+	if !singleValued(c.QueryParams(), catalogParams) {
+		return "", false
+	}
+	f, err := parseProductFilter(c, lang)
+	if err != nil {
+		return "", false
+	}
+	q := filterQuery(f)
+	if f.Page > 1 {
+		q.Set("page", strconv.Itoa(f.Page))
+	}
+	return q.Encode(), true
+}
+
+// filterQuery writes a parsed filter back as a query, without its page and
+// without defaults: the catalog's links are built from it, so a page shows
+// only what was parsed, never the raw query a visitor typed.
+func filterQuery(f models.ProductFilter) url.Values {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("craft", string(f.Craft))
+	set("region", string(f.Region))
+	set("group", f.GroupSlug)
+	if f.MinPrice > 0 {
+		q.Set("min_price", models.Soles(f.MinPrice).Decimal())
+	}
+	if f.MaxPrice > 0 {
+		q.Set("max_price", models.Soles(f.MaxPrice).Decimal())
+	}
+	set("q", f.Query)
+	if f.Sort != models.SortFeatured {
+		q.Set("sort", f.Sort)
+	}
+	if f.PerPage != models.DefaultPerPage {
+		q.Set("per_page", strconv.Itoa(f.PerPage))
+	}
+	return q
 }

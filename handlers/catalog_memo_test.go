@@ -2,9 +2,12 @@ package handlers
 
 import (
 	"errors"
-	"net/url"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
+
+	"github.com/labstack/echo/v4"
 )
 
 func TestCatalogVersion_OnlyMovesForward(t *testing.T) {
@@ -47,26 +50,26 @@ func TestMemo_LoadsOncePerVersion(t *testing.T) {
 	}
 }
 
-func TestCacheKey_OnlyForWhatPagesDependOn(t *testing.T) {
+func TestCatalogFilterKey_TheParsedFilterNotTheRawQuery(t *testing.T) {
 	cases := []struct {
 		in, want string
 		ok       bool
 	}{
-		{"/products", "/products", true},
-		{"/products?sort=price_asc&craft=retablo", "/products?craft=retablo&sort=price_asc", true},
-		{"/products?q=mate+burilado&page=2", "/products?page=2&q=mate+burilado", true},
-		{"/products?q=&craft=", "/products?craft=&q=", true},
+		{"/products", "", true},
+		{"/products?sort=price_asc&craft=retablo", "craft=retablo&sort=price_asc", true},
+		{"/products?q=mate+burilado&page=2", "page=2&q=mate+burilado", true},
+		{"/products?q=&craft=&sort=featured&page=1&per_page=24", "", true},
+		{"/products?page=0000002&min_price=10&per_page=500", "min_price=10.00&page=2&per_page=100", true},
+		{"/products?sort=name&sort=price_asc", "", false}, // repeated: one value read, the other only a key
 		{"/products?utm_source=x", "", false},
 		{"/products?craft=retablo&lang=en", "", false}, // sets the language cookie: never cached
-		{"/api/v1/products/x?nocache=123", "", false},
+		{"/products?sort=nonsense", "", false},         // a 400
 	}
+	e := echo.New()
 	for _, tc := range cases {
-		u, err := url.Parse(tc.in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, ok := cacheKey(u); got != tc.want || ok != tc.ok {
-			t.Errorf("cacheKey(%s) = %q %v, want %q %v", tc.in, got, ok, tc.want, tc.ok)
+		c := e.NewContext(httptest.NewRequest(http.MethodGet, tc.in, nil), httptest.NewRecorder())
+		if got, ok := catalogFilterKey(c, "es"); got != tc.want || ok != tc.ok {
+			t.Errorf("catalogFilterKey(%s) = %q %v, want %q %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
 }

@@ -43,7 +43,7 @@ func (s *Server) productsPage(c echo.Context) error {
 		Sorts: models.SortOrders,
 		Filtered: f.Craft != "" || f.Region != "" || f.GroupSlug != "" || f.MinPrice > 0 ||
 			f.MaxPrice > 0 || f.Query != "",
-		Pager: newPager(c.Request().URL.Path, c.QueryParams(), res.Page, res.Pages()),
+		Pager: newPager(c.Request().URL.Path, filterQuery(f), res.Page, res.Pages()),
 	}
 	if f.MinPrice > 0 {
 		v.MinPrice = models.Soles(f.MinPrice).Decimal()

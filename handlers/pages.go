@@ -10,7 +10,7 @@ import (
 // GET route by headAsGet in server.go.)
 func (s *Server) registerPages(e *echo.Echo) {
 	e.GET("/", s.cached(s.homePage))
-	e.GET("/products", s.cached(s.productsPage))
+	e.GET("/products", s.cachedCatalog(s.productsPage))
 	e.GET("/products/:slug", s.cached(s.productPage))
 	e.GET("/products/:slug/history", s.cached(s.priceHistoryPage))
 	e.GET("/groups", s.cached(s.groupsPage))

@@ -42,6 +42,9 @@ type Config struct {
 	DemoNotice bool
 	// PageCacheEntries bounds the rendered-page cache; 0 disables it.
 	PageCacheEntries int
+	// PageCacheBytes bounds the same cache in bytes; 0 means
+	// DefaultPageCacheBytes.
+	PageCacheBytes int64
 	// CatalogPoll is how often the cache checks the catalog version that
 	// other instances may have changed.
 	CatalogPoll time.Duration
@@ -83,7 +86,7 @@ func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: store, cfg: cfg, log: log, tr: tr, assets: assets}
-	s.cache = newPageCache(cfg.PageCacheEntries, &s.version)
+	s.cache = newPageCache(cfg.PageCacheEntries, cfg.PageCacheBytes, &s.version)
 	if s.views, err = NewViews(assets, cfg); err != nil {
 		return nil, err
 	}
