@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"regexp"
 
@@ -27,23 +28,43 @@ func isImageUpload(c echo.Context) bool {
 	return r.Method == http.MethodPost && imageUploadRE.MatchString(r.URL.Path)
 }
 
-// limitImageUpload runs before routing, CSRF and sign-in checks. A request
-// announcing more than maxUploadBody is not read: the editor is sent back
-// to the form, which says the file is too large (the redirect reveals
-// nothing; the form itself is behind the access table). Others are cut
-// at maxUploadBody.
+// drainLimit is how much of an oversized upload is read and dropped before
+// the answer: a browser sends the whole file before it reads a reply, and
+// a server that stops reading resets the connection, so the editor would
+// see a network error instead of the page saying the limit. A body larger
+// still is not read.
+const drainLimit = 64 << 20
+
+// limitImageUpload runs before the form is parsed (checkInput) and before
+// the CSRF check: a request announcing more than maxUploadBody, or sending
+// more without announcing it (chunked), is answered with a 413 page saying
+// the limit, never a reset connection or a 403 for the token the cut form
+// lost. The answer reveals nothing: it comes before the access table.
 func (s *Server) limitImageUpload(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if !isImageUpload(c) {
 			return next(c)
 		}
 		r := c.Request()
+		body := r.Body
 		if r.ContentLength > maxUploadBody {
-			return c.Redirect(http.StatusSeeOther, r.URL.Path+"?error=too_large")
+			return imageTooLarge(body)
 		}
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxUploadBody)
-		return next(c)
+		r.Body = http.MaxBytesReader(c.Response(), body, maxUploadBody)
+		err := next(c)
+		var ue *userError
+		if errors.As(err, &ue) && ue.Status == http.StatusRequestEntityTooLarge {
+			return imageTooLarge(body)
+		}
+		return err
 	}
+}
+
+// imageTooLarge drains what is left of the body, up to drainLimit, and
+// says the limit.
+func imageTooLarge(body io.Reader) error {
+	_, _ = io.CopyN(io.Discard, body, drainLimit)
+	return &userError{Status: http.StatusRequestEntityTooLarge, ID: "admin.error.image_too_large"}
 }
 
 // images is where uploads live; without a data directory there is none.
@@ -79,12 +100,7 @@ func (s *Server) adminImageForm(c echo.Context) error {
 		return err
 	}
 	v := s.imageView(c, l, p)
-	status := http.StatusOK
-	if c.QueryParam("error") == "too_large" {
-		v.Errors = map[string]string{"image": l.T("admin.error.image_too_large")}
-		status = http.StatusRequestEntityTooLarge
-	}
-	return s.renderAdmin(c, status, "admin_image", l.T("admin.image.title")+" · "+p.Name(l.Lang()), l, v)
+	return s.renderAdmin(c, http.StatusOK, "admin_image", l.T("admin.image.title")+" · "+p.Name(l.Lang()), l, v)
 }
 
 // adminImageUpload stores a new picture for the product.
@@ -105,11 +121,8 @@ func (s *Server) adminImageUpload(c echo.Context) error {
 	case errors.Is(err, http.ErrMissingFile):
 		err = models.Invalid("image", models.CodeImageMissing)
 	case err != nil:
-		var tooLarge *http.MaxBytesError
-		if !errors.As(err, &tooLarge) {
-			return badInput("error.bad_request")
-		}
-		err = models.Invalid("image", models.CodeImageTooLarge)
+		// The form was parsed, within its limit, by checkInput.
+		return badInput("error.bad_request")
 	case fh.Size > models.MaxImageBytes:
 		err = models.Invalid("image", models.CodeImageTooLarge)
 	default:

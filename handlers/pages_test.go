@@ -612,7 +612,7 @@ func TestLocales_SameKeysInBothLanguages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := []string{"error.method_not_allowed", "error.too_large", "error.too_many_requests", "error.forbidden",
+	ids := []string{"error.method_not_allowed", "error.too_large", "error.too_large_limit", "error.not_text", "error.too_many_requests", "error.forbidden",
 		"error.param_unknown", "error.param_amount", "error.price_range", "error.query_too_long",
 		"error.param_integer", "group.cadence.weekly", "group.cadence.monthly"}
 	for _, s := range models.SortOrders {

@@ -70,8 +70,10 @@ type Server struct {
 	groups  memo[[]models.GroupSummary]
 	figures memo[models.CatalogFigures]
 	echo    *echo.Echo
-	acct    accounts    // sessions, passwords, mail (accounts.go)
-	access  accessState // the route × role table's routes (roles.go)
+	// rawBodies are the routes whose body checkInput leaves unread.
+	rawBodies map[string]bool
+	acct      accounts    // sessions, passwords, mail (accounts.go)
+	access    accessState // the route × role table's routes (roles.go)
 }
 
 // New builds the server: templates, translations and static files are
@@ -85,7 +87,7 @@ func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, cfg: cfg, log: log, tr: tr, assets: assets}
+	s := &Server{store: store, cfg: cfg, log: log, tr: tr, assets: assets, rawBodies: map[string]bool{}}
 	s.cache = newPageCache(cfg.PageCacheEntries, cfg.PageCacheBytes, &s.version)
 	if s.views, err = NewViews(assets, cfg); err != nil {
 		return nil, err
@@ -163,7 +165,10 @@ func (s *Server) routes() *echo.Echo {
 	// Picture uploads have their own, larger limit (admin_images.go).
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isImageUpload}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
-	e.Use(s.loadSession, s.csrf())
+	// The body is read in this order: the upload's limit, then the form is
+	// parsed and its text checked (request_input.go), then the CSRF check
+	// reads its token from the parsed form.
+	e.Use(s.loadSession, s.limitImageUpload, s.checkInput, s.csrf())
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)

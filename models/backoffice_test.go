@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -603,6 +604,18 @@ func webpBytes(w, h int) []byte {
 	return b
 }
 
+// pngHeader is the start of a PNG claiming w×h pixels: signature and IHDR
+// chunk, no pixels. A decompression bomb looks like this to a reader of
+// its header.
+func pngHeader(w, h int) []byte {
+	ihdr := binary.BigEndian.AppendUint32([]byte("IHDR"), uint32(w))
+	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
+	ihdr = append(ihdr, 8, 6, 0, 0, 0) // 8-bit RGBA, no interlace
+	b := binary.BigEndian.AppendUint32([]byte("\x89PNG\r\n\x1a\n"), uint32(len(ihdr)-4))
+	b = append(b, ihdr...)
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(ihdr))
+}
+
 func TestCheckImage(t *testing.T) {
 	big := append(pngBytes(t, 4, 4), make([]byte, 20<<20)...)
 	cases := []struct {
@@ -616,6 +629,10 @@ func TestCheckImage(t *testing.T) {
 		{"jpeg", jpegBytes(t), "image/jpeg", "", 30, 20},
 		{"webp", webpBytes(640, 480), "image/webp", "", 640, 480},
 		{"20 MB", big, "", models.CodeImageTooLarge, 0, 0},
+		{"10000×10000 png", pngHeader(10000, 10000), "", models.CodeImagePixels, 0, 0},
+		{"5001×5000 png", pngHeader(5001, 5000), "", models.CodeImagePixels, 0, 0},
+		{"5000×5000 png", pngHeader(5000, 5000), "image/png", "", 5000, 5000},
+		{"webp of 10000×10000", webpBytes(10000, 10000), "", models.CodeImagePixels, 0, 0},
 		{"text renamed .png", []byte("just some notes, saved as photo.png\n"), "", models.CodeImageType, 0, 0},
 		{"svg", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), "", models.CodeImageSVG, 0, 0},
 		{"html", []byte(`<!DOCTYPE html><html><script>alert(1)</script>`), "", models.CodeImageType, 0, 0},

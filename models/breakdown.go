@@ -217,6 +217,7 @@ const (
 	CodeImageType            Code = "image_type"
 	CodeImageBroken          Code = "image_broken"
 	CodeImageSize            Code = "image_size"
+	CodeImagePixels          Code = "image_pixels" // Max (megapixels)
 	CodeRole                 Code = "role"
 	CodeUserUnchanged        Code = "user_unchanged"
 	CodeEmail                Code = "email"

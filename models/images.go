@@ -35,6 +35,11 @@ const MaxImageBytes = 5 << 20
 // MaxImageSide bounds a picture's width and height in pixels.
 const MaxImageSide = 10000
 
+// MaxImagePixels bounds a picture's area: a small file can claim a huge
+// canvas (a PNG of 10000×10000 compresses to a few kilobytes), which every
+// later decode, resize or browser would have to allocate.
+const MaxImagePixels = 25_000_000
+
 // MediaPrefix starts a Product.Image that names an uploaded picture
 // ("media/<name>") rather than a static file.
 const MediaPrefix = "media/"
@@ -61,7 +66,8 @@ func ReadImage(r io.Reader) (*Upload, error) {
 }
 
 // CheckImage sniffs the content and checks that it decodes as what it
-// claims to be. A file renamed .png, an SVG or a 20 MB file each get a
+// claims to be. Only the header is decoded (its size), never the pixels,
+// so a decompression bomb costs nothing: its claimed size is refused. A file renamed .png, an SVG or a 20 MB file each get a
 // ValidationError on "image" saying which.
 func CheckImage(data []byte) (*Upload, error) {
 	if len(data) == 0 {
@@ -99,6 +105,9 @@ func CheckImage(data []byte) (*Upload, error) {
 	}
 	if up.Width < 1 || up.Height < 1 || up.Width > MaxImageSide || up.Height > MaxImageSide {
 		return nil, imageError(CodeImageSize)
+	}
+	if int64(up.Width)*int64(up.Height) > MaxImagePixels {
+		return nil, Invalid("image", CodeImagePixels, "Max", MaxImagePixels/1_000_000)
 	}
 	return up, nil
 }

@@ -1,0 +1,119 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The shop reads text only: a NUL byte or invalid UTF-8 in a query
+// parameter or a form field is refused here, once for every route, before
+// a handler or the CSRF check reads it. PostgreSQL refuses such text (a 500
+// deep in a query) and SQLite would store it.
+
+// maxBody is the site-wide limit of a request body; picture uploads have
+// their own (admin_images.go).
+const maxBody = 1 << 20
+
+// formMemory is how much of a multipart form is kept in memory; larger
+// files go to temporary files.
+const formMemory = 8 << 20
+
+// rawBody marks a route whose body the edge must leave unread (a webhook
+// verifying a signature over the exact bytes). Bodies that are not forms
+// are never read here anyway; query parameters are still checked.
+func (s *Server) rawBody(path string) { s.rawBodies[path] = true }
+
+// checkInput parses the query and, for form content types, the body, and
+// refuses text that is not text with a 400 naming the parameter. A form
+// over its body limit is a 413 saying the limit.
+func (s *Server) checkInput(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkText(c.QueryParams()); err != nil {
+			return err
+		}
+		r := c.Request()
+		if s.rawBodies[c.Path()] {
+			return next(c)
+		}
+		switch formType(r) {
+		case "application/x-www-form-urlencoded":
+			if err := r.ParseForm(); err != nil {
+				return formReadError(err)
+			}
+		case "multipart/form-data":
+			if err := r.ParseMultipartForm(formMemory); err != nil {
+				return formReadError(err)
+			}
+		default:
+			return next(c)
+		}
+		if err := checkText(r.PostForm); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+// formType is the media type of a body the edge parses as a form, or "".
+func formType(r *http.Request) string {
+	switch r.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+	default:
+		return ""
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	if err != nil {
+		return ""
+	}
+	return mt
+}
+
+// formReadError tells a body over its limit from a malformed one.
+func formReadError(err error) error {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return tooLarge(mbe.Limit)
+	case errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
+		return tooLarge(maxBody)
+	}
+	return fmt.Errorf("%w: %w", badInput("error.bad_request"), err)
+}
+
+// tooLarge is the 413 that says the limit.
+func tooLarge(limit int64) error {
+	return &userError{Status: http.StatusRequestEntityTooLarge, ID: "error.too_large_limit",
+		Args: []any{"Limit", fmt.Sprintf("%.0f MB", float64(limit)/(1<<20))}}
+}
+
+// checkText refuses a NUL byte or invalid UTF-8 in any name or value.
+func checkText(vs url.Values) error {
+	for k, values := range vs {
+		bad := !isText(k)
+		for _, v := range values {
+			bad = bad || !isText(v)
+		}
+		if bad {
+			return badInput("error.not_text", "Param", printable(k))
+		}
+	}
+	return nil
+}
+
+func isText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// printable shows a parameter's name in a message: valid text, short.
+func printable(s string) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "�"), "\x00", "�")
+	if utf8.RuneCountInString(s) > 40 {
+		s = string([]rune(s)[:40]) + "…"
+	}
+	return s
+}
