@@ -17,13 +17,12 @@ import (
 	"github.com/ciap/qhatu/mailer"
 	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 )
 
 // AccountsConfig configures sign-in, sessions, CSRF and account mail.
 type AccountsConfig struct {
-	// SecureCookies marks the session and CSRF cookies Secure: set it
-	// when the shop is served over https.
+	// SecureCookies marks the session cookie Secure: set it when the shop
+	// is served over https.
 	SecureCookies bool
 	// TrustedProxies are the networks whose X-Forwarded-For is believed.
 	// None (the default) means the TCP peer is the client, so a forged
@@ -85,11 +84,6 @@ const (
 	sessSeen = "seen"
 	// userKey holds the signed-in *models.User in the Echo context.
 	userKey = "user"
-	// csrfKey is where Echo's CSRF middleware leaves the token.
-	csrfKey = "csrf"
-	// csrfCookie holds the CSRF token of browsers that do not send
-	// Sec-Fetch-Site.
-	csrfCookie = "qhatu_csrf"
 	// sessionCommitted marks a session already saved by the handler.
 	sessionCommitted = "session_committed"
 )
@@ -346,7 +340,7 @@ func (s *Server) startSession(c echo.Context, u *models.User) error {
 	sm.Put(ctx, sessEpoch, u.SessionEpoch)
 	sm.Put(ctx, sessSeen, s.acct.now().Unix())
 	c.Set(userKey, u)
-	s.dropCSRFToken(c)
+	s.renewCSRFToken(c)
 	return s.commitSession(c)
 }
 
@@ -357,56 +351,9 @@ func (s *Server) endSession(c echo.Context) error {
 		return fmt.Errorf("end session: %w", err)
 	}
 	c.Set(userKey, nil)
-	s.dropCSRFToken(c)
+	c.Set(csrfKey, nil)
 	return nil
 }
-
-// dropCSRFToken clears the CSRF cookie when the visitor signs in or out:
-// the next form gets a fresh token, so a token planted before sign-in
-// (say, by a sibling subdomain) is worthless after it.
-func (s *Server) dropCSRFToken(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: s.cfg.Accounts.SecureCookies})
-}
-
-// csrf checks every write (form field _csrf or header X-CSRF-Token, or a
-// same-origin Sec-Fetch-Site) and hands a token to the pages with forms.
-// Public GET pages get no token and no cookie, so they stay cacheable.
-func (s *Server) csrf() echo.MiddlewareFunc {
-	forbidden := func(error, echo.Context) error {
-		return &userError{Status: http.StatusForbidden, ID: "error.csrf"}
-	}
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		Skipper: func(c echo.Context) bool {
-			if safeMethod(c.Request().Method) || c.Request().Method == http.MethodOptions {
-				// Form pages get a token, and so does every page a
-				// signed-in visitor sees: its header has the sign-out
-				// form. Anonymous catalog pages get none, so they set no
-				// cookie and stay cacheable.
-				return !s.acct.formPages[c.Path()] && s.currentUser(c) == nil
-			}
-			return s.acct.csrfExempt[c.Path()]
-		},
-		TokenLookup:    "form:_csrf,header:" + echo.HeaderXCSRFToken,
-		ContextKey:     csrfKey,
-		CookieName:     csrfCookie,
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		CookieSecure:   s.cfg.Accounts.SecureCookies,
-		ErrorHandler:   forbidden,
-		// A cross-site or same-site write is refused with the same page.
-		AllowSecFetchSiteFunc: func(c echo.Context) (bool, error) { return false, forbidden(nil, c) },
-	})
-}
-
-// formPage marks a GET route whose page has a form: it gets a CSRF token.
-// Call it for the route pattern as registered ("/cart").
-func (s *Server) formPage(path string) { s.acct.formPages[path] = true }
-
-// noCSRF lets a write route skip the CSRF check: only for requests that
-// authenticate otherwise (a webhook's signature).
-func (s *Server) noCSRF(path string) { s.acct.csrfExempt[path] = true }
 
 // currentUser is the signed-in user, or nil.
 func (s *Server) currentUser(c echo.Context) *models.User {
@@ -454,10 +401,7 @@ func (v Viewer) DisplayName() string {
 
 // viewer describes the current visitor for templates.
 func (s *Server) viewer(c echo.Context) Viewer {
-	v := Viewer{}
-	if tok, ok := c.Get(csrfKey).(string); ok {
-		v.CSRF = tok
-	}
+	v := Viewer{CSRF: s.csrfToken(c)}
 	if u := s.currentUser(c); u != nil {
 		v.SignedIn, v.UserID, v.Email, v.Name, v.Role = true, u.ID, u.Email, u.Name, u.Role
 	}

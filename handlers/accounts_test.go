@@ -159,12 +159,16 @@ func TestSignIn_RenewsTheSessionAndSignOutEndsIt(t *testing.T) {
 		u := ts.createUser(t, models.RoleCustomer)
 		c := ts.client(t)
 
-		// Anonymous pages set no session cookie.
+		// Catalog pages set no session cookie; the sign-in form starts an
+		// anonymous session, which holds its CSRF token.
+		if res := c.Get("/"); res.Status != http.StatusOK || c.Cookie("qhatu_session") != "" {
+			t.Fatalf("GET / for an anonymous visitor: %d, session %q", res.Status, c.Cookie("qhatu_session"))
+		}
 		if res := c.Get("/signin"); res.Status != http.StatusOK {
 			t.Fatalf("GET /signin: %d", res.Status)
 		}
-		if v := c.Cookie("qhatu_session"); v != "" {
-			t.Fatalf("anonymous visitor got a session cookie %q", v)
+		if c.Cookie("qhatu_session") == "" {
+			t.Fatal("the sign-in form started no session for its CSRF token")
 		}
 		// A token planted before sign-in (session fixation) is replaced,
 		// and so is the CSRF token.
@@ -300,60 +304,84 @@ func TestCSRF_WritesWithoutAValidTokenAreRefused(t *testing.T) {
 		creds := url.Values{"email": {u.Email}, "password": {testPassword}}
 		c := ts.client(t)
 		good := c.CSRFToken()
+		// The attacker's own session, with its own valid token.
+		attacker := ts.client(t)
+		theirs := attacker.CSRFToken()
 
-		for _, tc := range []struct {
-			name  string
-			token string
-			site  string
-		}{
-			{"no token", "", ""},
-			{"wrong token", flipFirst(good), ""},
-			{"cross-site browser", good, "cross-site"},
-		} {
-			form := url.Values{"email": creds["email"], "password": creds["password"]}
-			if tc.token != "" {
-				form.Set("_csrf", tc.token)
-			}
-			req, _ := http.NewRequest(http.MethodPost, ts.URL+"/signin?lang=en", strings.NewReader(form.Encode()))
+		post := func(path string, form url.Values, header http.Header) *testResponse {
+			req, _ := http.NewRequest(http.MethodPost, ts.URL+path, strings.NewReader(form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			if tc.site != "" {
-				req.Header.Set("Sec-Fetch-Site", tc.site)
+			for k, vs := range header {
+				req.Header[k] = vs
 			}
-			res := c.Do(req)
+			return c.Do(req)
+		}
+		with := func(token string) url.Values {
+			f := url.Values{"email": creds["email"], "password": creds["password"]}
+			if token != "" {
+				f.Set("_csrf", token)
+			}
+			return f
+		}
+		for _, tc := range []struct {
+			name   string
+			path   string
+			form   url.Values
+			header http.Header
+		}{
+			{"no token", "/signin?lang=en", with(""), nil},
+			{"wrong token", "/signin?lang=en", with(flipFirst(good)), nil},
+			{"another session's token", "/signin?lang=en", with(theirs), nil},
+			{"another session's token in the header", "/signin?lang=en", with(""), http.Header{"X-Csrf-Token": {theirs}}},
+			{"token in the query string", "/signin?lang=en&_csrf=" + url.QueryEscape(good), with(""), nil},
+			{"cross-site browser", "/signin?lang=en", with(good), http.Header{"Sec-Fetch-Site": {"cross-site"}}},
+			{"same-site browser (a sibling subdomain)", "/signin?lang=en", with(good), http.Header{"Sec-Fetch-Site": {"same-site"}}},
+			{"older browser from another origin", "/signin?lang=en", with(good), http.Header{"Origin": {"https://evil.example"}}},
+			{"same-origin browser without a token", "/signin?lang=en", with(""), http.Header{"Sec-Fetch-Site": {"same-origin"}}},
+		} {
+			res := post(tc.path, tc.form, tc.header)
 			if res.Status != http.StatusForbidden || !strings.Contains(res.Body, "This form expired") {
 				t.Errorf("%s: status %d: %.200s", tc.name, res.Status, res.Body)
 			}
 		}
-		if v := c.Cookie("qhatu_session"); v != "" {
-			t.Fatal("a refused sign-in started a session")
+		if res := c.Get("/account"); res.Status != http.StatusSeeOther {
+			t.Fatalf("a refused sign-in signed in: %d", res.Status)
 		}
-		// A browser that says the form comes from this site needs no token.
-		fresh := ts.client(t)
-		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/signin", nil)
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		if res := fresh.Do(req); res.Status != http.StatusOK || len(res.Header.Values("Set-Cookie")) != 0 {
-			t.Fatalf("same-origin GET /signin: %d, cookies %q", res.Status, res.Header.Values("Set-Cookie"))
+		// A form of this site, with this session's token, goes through:
+		// in the field, from a browser that says so, or in the header.
+		if res := post("/signin", with(good), http.Header{"Sec-Fetch-Site": {"same-origin"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("same-origin sign-in with the token: %d", res.Status)
 		}
-		req, _ = http.NewRequest(http.MethodPost, ts.URL+"/signin", strings.NewReader(creds.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		if res := fresh.Do(req); res.Status != http.StatusSeeOther {
-			t.Fatalf("same-origin sign-in without token: %d", res.Status)
+		// Signing in gave the session a new token.
+		if res := post("/signout", url.Values{"_csrf": {good}}, nil); res.Status != http.StatusForbidden {
+			t.Fatalf("sign-out with the token from before sign-in: %d", res.Status)
 		}
-		// The header works as well as the form field.
-		req, _ = http.NewRequest(http.MethodPost, ts.URL+"/signin", strings.NewReader(creds.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-CSRF-Token", good)
-		if res := c.Do(req); res.Status != http.StatusSeeOther {
-			t.Fatalf("token in header: %d", res.Status)
+		if res := post("/signout", nil, http.Header{"X-Csrf-Token": {c.CSRFToken()}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("sign-out with the token in the header: %d", res.Status)
 		}
-		// Signed in, sign-out without a token is refused too.
-		if res := c.PostRaw("/signout", nil); res.Status != http.StatusForbidden {
-			t.Fatalf("sign-out without token: %d", res.Status)
+		// The attacker's own session still works with its own token.
+		if res := attacker.PostForm("/signin", creds); res.Status != http.StatusSeeOther {
+			t.Fatalf("attacker's own sign-in: %d", res.Status)
 		}
-		if res := c.Get("/account"); res.Status != http.StatusOK {
-			t.Fatalf("refused sign-out ended the session: %d", res.Status)
+	})
+}
+
+// TestCSRF_AttackerPairWithVictimSession replays the review's attack: the
+// attacker plants their own cookie-and-token pair (as a sibling subdomain
+// can) in a signed-in victim's browser and posts their token.
+func TestCSRF_AttackerPairWithVictimSession(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := newTestServer(t, db)
+		attacker := ts.client(t)
+		theirs := attacker.CSRFToken()
+		victim, u := ts.signInAs(t, models.RoleCustomer)
+		victim.SetCookie("qhatu_csrf", theirs)
+		res := victim.PostRaw("/account/password", url.Values{"_csrf": {theirs},
+			"current_password": {testPassword}, "new_password": {"attacker chose this one"}})
+		if res.Status != http.StatusForbidden {
+			t.Fatalf("attacker's token with the victim's session: %d", res.Status)
 		}
+		victim.signIn(u.Email, testPassword) // the password did not change
 	})
 }
 

@@ -51,6 +51,9 @@ func (s *Server) checkInput(next echo.HandlerFunc) echo.HandlerFunc {
 			if err := r.ParseMultipartForm(formMemory); err != nil {
 				return formReadError(err)
 			}
+			// net/http removes the temporary files of the request it
+			// handed out, not of this copy (WithContext) of it.
+			defer r.MultipartForm.RemoveAll()
 		default:
 			return next(c)
 		}

@@ -30,9 +30,10 @@ package handlers
 // The signed-in user is s.currentUser(c) (nil when anonymous; never nil
 // behind protect) and s.actor(c) their email, for audit records.
 //
-// CSRF (accounts.go): every non-GET request is checked (form field _csrf
-// or header X-CSRF-Token, or a browser's Sec-Fetch-Site: same-origin);
-// s.noCSRF(path) exempts a webhook. GET routes registered through protect
+// CSRF (csrf.go): every non-GET request needs the session's token (form
+// field _csrf or header X-CSRF-Token, never the query) and must not come
+// from another origin (Sec-Fetch-Site / Origin); s.noCSRF(path) exempts a
+// webhook. GET routes registered through protect
 // are form pages and get a token, s.viewer(c).CSRF, for the hidden field
 // ({{template "csrf_field" .Viewer.CSRF}}); other GET pages with a form
 // call s.formPage(path). Public pages get no token and no cookie, so the

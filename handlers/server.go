@@ -101,7 +101,9 @@ func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	s.version.set(v)
 	store.OnCatalogChange(s.version.set)
-	s.echo = s.routes()
+	if s.echo, err = s.routes(); err != nil {
+		return nil, err
+	}
 	if err := s.checkAccess(); err != nil {
 		return nil, err
 	}
@@ -138,7 +140,11 @@ func (s *Server) WatchCatalog(ctx context.Context) {
 const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
 	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
-func (s *Server) routes() *echo.Echo {
+func (s *Server) routes() (*echo.Echo, error) {
+	csrf, err := s.csrf()
+	if err != nil {
+		return nil, err
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -163,12 +169,12 @@ func (s *Server) routes() *echo.Echo {
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
 	}))
 	// Picture uploads have their own, larger limit (admin_images.go).
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isImageUpload}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isImageUpload})) // = maxBody
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	// The body is read in this order: the upload's limit, then the form is
 	// parsed and its text checked (request_input.go), then the CSRF check
 	// reads its token from the parsed form.
-	e.Use(s.loadSession, s.limitImageUpload, s.checkInput, s.csrf())
+	e.Use(s.loadSession, s.limitImageUpload, s.checkInput, csrf)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
@@ -178,7 +184,7 @@ func (s *Server) routes() *echo.Echo {
 	s.registerAPI(e)
 	s.registerAccounts(e)
 	s.registerAdmin(e)
-	return e
+	return e, nil
 }
 
 // requestLog logs one line per request with slog.

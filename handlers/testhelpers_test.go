@@ -89,6 +89,8 @@ type testClient struct {
 	http *http.Client
 	// Header is added to every request (e.g. X-Forwarded-For).
 	Header http.Header
+	// csrf is the CSRF token of the session csrfSession (its cookie).
+	csrf, csrfSession string
 }
 
 func (ts *testServer) client(t *testing.T) *testClient {
@@ -172,23 +174,24 @@ func (c *testClient) Do(req *http.Request) *testResponse {
 
 var csrfFieldRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-// CSRFToken is the token a form of this browser carries: scraped from the
-// password-reset form (open to everyone; it also sets the CSRF cookie)
-// when the browser holds no token yet.
+// CSRFToken is the token the forms of this browser's session carry:
+// scraped from the password-reset form (open to everyone; it starts a
+// session for an anonymous browser), again whenever the session changed.
 func (c *testClient) CSRFToken() string {
 	c.t.Helper()
-	if v := c.Cookie("qhatu_csrf"); v != "" {
-		return v
+	if sess := c.Cookie("qhatu_session"); sess != "" && sess == c.csrfSession {
+		return c.csrf
 	}
 	res := c.Get("/reset")
 	m := csrfFieldRE.FindStringSubmatch(res.Body)
 	if m == nil {
 		c.t.Fatalf("no CSRF field in the reset form (status %d): %.300s", res.Status, res.Body)
 	}
-	if got := c.Cookie("qhatu_csrf"); got != m[1] {
-		c.t.Fatalf("CSRF field %q does not match the cookie %q", m[1], got)
+	c.csrf, c.csrfSession = m[1], c.Cookie("qhatu_session")
+	if c.csrfSession == "" {
+		c.t.Fatal("the reset form started no session to hold its CSRF token")
 	}
-	return m[1]
+	return c.csrf
 }
 
 // Cookie is the value of a cookie the browser holds for the shop.
