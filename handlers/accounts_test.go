@@ -366,6 +366,26 @@ func TestCSRF_WritesWithoutAValidTokenAreRefused(t *testing.T) {
 	})
 }
 
+func TestCSRF_AFormsAnonymousSessionIsShortLived(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := newTestServer(t, db)
+		anon := ts.client(t)
+		tok := anon.CSRFToken()
+		member, u := ts.signInAs(t, models.RoleCustomer)
+		// Housekeeping half a day later.
+		if err := ts.Store.PurgeAccounts(context.Background(), time.Now().Add(13*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		res := anon.PostRaw("/signin", url.Values{"_csrf": {tok}, "email": {u.Email}, "password": {testPassword}})
+		if res.Status != http.StatusForbidden {
+			t.Fatalf("form of a purged anonymous session: %d", res.Status)
+		}
+		if res := member.Get("/account"); res.Status != http.StatusOK {
+			t.Fatalf("a signed-in session was purged with the anonymous ones: %d", res.Status)
+		}
+	})
+}
+
 // TestCSRF_AttackerPairWithVictimSession replays the review's attack: the
 // attacker plants their own cookie-and-token pair (as a sibling subdomain
 // can) in a signed-in victim's browser and posts their token.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -37,6 +38,10 @@ const (
 	csrfField  = "_csrf"
 	csrfHeader = echo.HeaderXCSRFToken
 )
+
+// formSessionLifetime is how long a session started by a form page for an
+// anonymous visitor lasts.
+const formSessionLifetime = 12 * time.Hour
 
 var errCSRF = &userError{Status: http.StatusForbidden, ID: "error.csrf"}
 
@@ -91,10 +96,17 @@ func (s *Server) csrfToken(c echo.Context) string {
 		return ""
 	}
 	ctx := c.Request().Context()
-	tok := s.acct.sessions.GetString(ctx, sessCSRF)
+	sm := s.acct.sessions
+	tok := sm.GetString(ctx, sessCSRF)
 	if tok == "" && safeMethod(c.Request().Method) {
+		if sm.Token(ctx) == "" {
+			// A new session, made to hold this token: it need not outlive
+			// a form left open, and a crawler's are soon purged. Signing
+			// in renews the token and with it the full lifetime.
+			sm.SetDeadline(ctx, time.Now().Add(formSessionLifetime))
+		}
 		tok = rand.Text()
-		s.acct.sessions.Put(ctx, sessCSRF, tok)
+		sm.Put(ctx, sessCSRF, tok)
 		h := c.Response().Header()
 		h.Add(echo.HeaderVary, echo.HeaderCookie)
 		h.Set(echo.HeaderCacheControl, "private, no-cache")
