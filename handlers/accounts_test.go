@@ -366,30 +366,12 @@ func TestCSRF_WritesWithoutAValidTokenAreRefused(t *testing.T) {
 	})
 }
 
-func TestCSRF_AFormsAnonymousSessionIsShortLived(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db)
-		anon := ts.client(t)
-		tok := anon.CSRFToken()
-		member, u := ts.signInAs(t, models.RoleCustomer)
-		// Housekeeping half a day later.
-		if err := ts.Store.PurgeAccounts(context.Background(), time.Now().Add(13*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-		res := anon.PostRaw("/signin", url.Values{"_csrf": {tok}, "email": {u.Email}, "password": {testPassword}})
-		if res.Status != http.StatusForbidden {
-			t.Fatalf("form of a purged anonymous session: %d", res.Status)
-		}
-		if res := member.Get("/account"); res.Status != http.StatusOK {
-			t.Fatalf("a signed-in session was purged with the anonymous ones: %d", res.Status)
-		}
-	})
-}
-
-// TestCSRF_AttackerPairWithVictimSession replays the review's attack: the
-// attacker plants their own cookie-and-token pair (as a sibling subdomain
-// can) in a signed-in victim's browser and posts their token.
-func TestCSRF_AttackerPairWithVictimSession(t *testing.T) {
+// TestCSRF_AnotherSessionsTokenIsWorthless replays the review's attack:
+// the attacker plants their own cookie-and-token pair (as a sibling
+// subdomain can) in a signed-in victim's browser and posts their token.
+// Then the attacker's own token dies with its session: a session started
+// by a form page for an anonymous visitor lasts half a day.
+func TestCSRF_AnotherSessionsTokenIsWorthless(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		attacker := ts.client(t)
@@ -400,6 +382,18 @@ func TestCSRF_AttackerPairWithVictimSession(t *testing.T) {
 			"current_password": {testPassword}, "new_password": {"attacker chose this one"}})
 		if res.Status != http.StatusForbidden {
 			t.Fatalf("attacker's token with the victim's session: %d", res.Status)
+		}
+
+		// Housekeeping half a day later.
+		if err := ts.Store.PurgeAccounts(context.Background(), time.Now().Add(13*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		res = attacker.PostRaw("/signin", url.Values{"_csrf": {theirs}, "email": {u.Email}, "password": {testPassword}})
+		if res.Status != http.StatusForbidden {
+			t.Fatalf("form of a purged anonymous session: %d", res.Status)
+		}
+		if res := victim.Get("/account"); res.Status != http.StatusOK {
+			t.Fatalf("a signed-in session was purged with the anonymous ones: %d", res.Status)
 		}
 		victim.signIn(u.Email, testPassword) // the password did not change
 	})

@@ -1,16 +1,12 @@
 package handlers
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
-	"github.com/ciap/qhatu/models/demo"
 	"gorm.io/gorm"
 )
 
@@ -27,16 +23,10 @@ func cacheBytesHeld(p *pageCache) int64 {
 
 func TestPageCache_HostileQueriesCannotGrowIt(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		store := models.NewStore(db)
-		if err := demo.Load(context.Background(), store); err != nil {
-			t.Fatal(err)
-		}
 		const maxBytes = 256 << 10
-		srv, err := New(store, Config{BaseURL: testBaseURL, MinimumWage: testMinimumWage,
-			PageCacheEntries: 1000, PageCacheBytes: maxBytes}, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv := NewTestServer(t, db, WithConfig(func(c *Config) {
+			c.PageCacheEntries, c.PageCacheBytes = 1000, maxBytes
+		})).Server
 		get := func(target string) int {
 			t.Helper()
 			rec := httptest.NewRecorder()
