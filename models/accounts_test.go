@@ -90,6 +90,7 @@ func TestDefaultArgon2_IsTheProductionCost(t *testing.T) {
 }
 
 func TestUsers_CreateNormalizesAndRefusesDuplicates(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -131,6 +132,7 @@ func TestUsers_CreateNormalizesAndRefusesDuplicates(t *testing.T) {
 }
 
 func TestUsers_AuthenticateGivesOneAnswerForEveryFailure(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -163,6 +165,7 @@ func TestUsers_AuthenticateGivesOneAnswerForEveryFailure(t *testing.T) {
 }
 
 func TestUsers_AuthenticateUpgradesOldHashes(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -179,6 +182,7 @@ func TestUsers_AuthenticateUpgradesOldHashes(t *testing.T) {
 }
 
 func TestUsers_UpdateDetectsStaleFormsAndKeepsAnAdmin(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -225,6 +229,7 @@ func TestUsers_UpdateDetectsStaleFormsAndKeepsAnAdmin(t *testing.T) {
 }
 
 func TestPasswordReset_TokenIsHashedSingleUseAndExpires(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -283,6 +288,7 @@ func TestPasswordReset_TokenIsHashedSingleUseAndExpires(t *testing.T) {
 }
 
 func TestPasswordReset_ConcurrentUsesOnlyOneWins(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -319,6 +325,7 @@ func TestPasswordReset_ConcurrentUsesOnlyOneWins(t *testing.T) {
 }
 
 func TestOutbox_ListsNewestFirst(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -342,6 +349,7 @@ func TestOutbox_ListsNewestFirst(t *testing.T) {
 }
 
 func TestPurgeAccounts_DropsExpiredSessionsOnly(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)

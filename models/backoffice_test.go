@@ -118,6 +118,7 @@ func audit(t *testing.T, s *models.Store, f models.AuditFilter) []models.AuditEn
 }
 
 func TestEditor_SaveBreakdowns_NewVersionNeedsAReason(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newBOCatalog(t, db, 0)
@@ -173,6 +174,7 @@ func TestEditor_SaveBreakdowns_NewVersionNeedsAReason(t *testing.T) {
 }
 
 func TestEditor_SaveBreakdowns_RefusesBadPrices(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name      string
 		retail    func(b *models.Breakdown)
@@ -215,6 +217,7 @@ func TestEditor_SaveBreakdowns_RefusesBadPrices(t *testing.T) {
 // Two editors open the same record; the first saves; the second's save,
 // made from what they saw, is refused instead of overwriting.
 func TestEditor_ConcurrentEditsDetected(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		save func(ctx context.Context, c *boCatalog, ed *models.Editor, first bool) error
@@ -274,6 +277,7 @@ func TestEditor_ConcurrentEditsDetected(t *testing.T) {
 }
 
 func TestEditor_AdjustStock_RecordsMovementsAndNeverGoesNegative(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newBOCatalog(t, db, 0)
@@ -354,6 +358,7 @@ func equalInts(a, b []int) bool {
 }
 
 func TestEditor_AdjustStock_LastPieceGoesToExactlyOneOfTwo(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		for round := 0; round < 5; round++ {
@@ -396,6 +401,7 @@ func TestEditor_AdjustStock_LastPieceGoesToExactlyOneOfTwo(t *testing.T) {
 }
 
 func TestAudit_EveryChangeHasAnEntry(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		start := time.Now().Add(-time.Minute)
@@ -518,6 +524,7 @@ func TestAudit_EveryChangeHasAnEntry(t *testing.T) {
 }
 
 func TestEditor_CatalogRules(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newBOCatalog(t, db, 0)
@@ -660,6 +667,7 @@ func TestCheckImage(t *testing.T) {
 }
 
 func TestEditor_SetProductImage(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newBOCatalog(t, db, 0)
@@ -713,6 +721,7 @@ func TestEditor_SetProductImage(t *testing.T) {
 // Two admins demoting each other at the same moment: one wins, the other
 // is told the shop needs an admin, and an active admin always remains.
 func TestEditor_UpdateUser_TwoAdminsDemotingEachOtherLeaveOne(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestCart_QuantitiesFromOneToTheStock(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 3)
@@ -71,6 +72,7 @@ func TestCart_QuantitiesFromOneToTheStock(t *testing.T) {
 
 // Prices are never stored in the cart: a price change shows at once.
 func TestCart_PricesComeFromTheCatalog(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 3)
@@ -98,6 +100,7 @@ func TestCart_PricesComeFromTheCatalog(t *testing.T) {
 }
 
 func TestMergeCarts_GuestCartJoinsTheAccountsAtSignIn(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 3)

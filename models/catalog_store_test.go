@@ -138,6 +138,7 @@ func TestBreakdown_DerivedFigures(t *testing.T) {
 }
 
 func TestStore_RejectsBreakdownThatDoesNotAddUp(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -161,6 +162,7 @@ func TestStore_RejectsBreakdownThatDoesNotAddUp(t *testing.T) {
 }
 
 func TestStore_DatabaseRefusesBreakdownThatDoesNotAddUp(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -174,6 +176,7 @@ func TestStore_DatabaseRefusesBreakdownThatDoesNotAddUp(t *testing.T) {
 }
 
 func TestStore_EditingABreakdownMakesANewVersion(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -221,6 +224,7 @@ func TestStore_EditingABreakdownMakesANewVersion(t *testing.T) {
 }
 
 func TestStore_WholesaleMustPayArtisansTheSame(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -255,6 +259,7 @@ func TestStore_WholesaleMustPayArtisansTheSame(t *testing.T) {
 }
 
 func TestStore_ListProductsFiltersAndSearch(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -298,6 +303,7 @@ func TestStore_ListProductsFiltersAndSearch(t *testing.T) {
 }
 
 func TestStore_DatabaseRefusesToRewriteABreakdown(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -316,6 +322,7 @@ func TestStore_DatabaseRefusesToRewriteABreakdown(t *testing.T) {
 }
 
 func TestStore_SearchIgnoresAccentsAndCase(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -330,6 +337,7 @@ func TestStore_SearchIgnoresAccentsAndCase(t *testing.T) {
 }
 
 func TestStore_SearchFollowsABackOfficeEdit(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -353,6 +361,7 @@ func TestStore_SearchFollowsABackOfficeEdit(t *testing.T) {
 }
 
 func TestStore_BySlugRefusesWhatCannotBeASlug(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)

@@ -32,6 +32,7 @@ func TestMedian(t *testing.T) {
 }
 
 func TestComputeCatalogFigures(t *testing.T) {
+	t.Parallel()
 	ps := []models.Product{
 		{Slug: "a", RetailBreakdown: dbtest.Breakdown(10000, 4000, 1000, 500, 3000, 600)}, // 55.0 %, 40/h
 		{Slug: "b", RetailBreakdown: dbtest.Breakdown(20000, 6000, 2000, 0, 5000, 240)},   // 40.0 %, 150/h... 6000*60/240

@@ -102,6 +102,7 @@ func (c *shopCatalog) order(t *testing.T, lines ...models.OrderLineInput) *model
 }
 
 func TestCreateOrder_PricesFromCatalogAndSnapshotsTheBreakdown(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -144,6 +145,7 @@ func TestCreateOrder_PricesFromCatalogAndSnapshotsTheBreakdown(t *testing.T) {
 
 // The brief's no-overselling rule: 50 buyers of the last 5 pieces.
 func TestCreateOrder_FiftyBuyersOfFivePiecesMakeFiveOrders(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -192,6 +194,7 @@ func TestCreateOrder_FiftyBuyersOfFivePiecesMakeFiveOrders(t *testing.T) {
 }
 
 func TestCreateOrder_AShortLineWritesNothing(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -252,6 +255,7 @@ func TestCreateOrder_AShortLineWritesNothing(t *testing.T) {
 }
 
 func TestCreateOrder_RefusesBadInputWithoutWriting(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -314,6 +318,7 @@ func TestCreateOrder_RefusesBadInputWithoutWriting(t *testing.T) {
 }
 
 func TestCreateOrder_TokensAndNumbersAreUniqueUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 100)
@@ -363,6 +368,7 @@ func TestCreateOrder_TokensAndNumbersAreUniqueUnderConcurrency(t *testing.T) {
 }
 
 func TestOrderLine_SnapshotOutlivesABreakdownChange(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -400,6 +406,7 @@ func TestOrderLine_SnapshotOutlivesABreakdownChange(t *testing.T) {
 }
 
 func TestOrderSchema_RefusesWhatDoesNotAddUp(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		c := newShop(t, db, 5)
 		o := c.order(t, line(c.prod.ID, 1))

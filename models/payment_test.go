@@ -21,6 +21,7 @@ func cardPayment(o *models.Order, session string) models.PaymentInput {
 // The webhook, its retries and the success page may all report one
 // payment at once: the order changes once.
 func TestMarkOrderPaid_TenConcurrentCallsChangeTheOrderOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -78,6 +79,7 @@ func TestMarkOrderPaid_TenConcurrentCallsChangeTheOrderOnce(t *testing.T) {
 }
 
 func TestMarkOrderPaid_AmountMismatchNeverMarksPaid(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -128,6 +130,7 @@ func TestMarkOrderPaid_AmountMismatchNeverMarksPaid(t *testing.T) {
 // Inside a caller's transaction, a refusal is written there: the caller
 // commits it.
 func TestMarkOrderPaid_RefusalKeptByTheCallersCommit(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -153,6 +156,7 @@ func TestMarkOrderPaid_RefusalKeptByTheCallersCommit(t *testing.T) {
 }
 
 func TestMarkOrderPaid_BankTransferRecordedByStaff(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -193,6 +197,7 @@ func TestMarkOrderPaid_BankTransferRecordedByStaff(t *testing.T) {
 // Expiry and a late payment race for the same order: whichever locks it
 // first wins, and the stock comes back exactly once if it expired.
 func TestExpireOrder_RacingALatePaymentReleasesStockOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 20)
@@ -260,6 +265,7 @@ func TestExpireOrder_RacingALatePaymentReleasesStockOnce(t *testing.T) {
 }
 
 func TestExpireOrder_OnlyPastItsExpiry(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -294,6 +300,7 @@ func TestExpireOrder_OnlyPastItsExpiry(t *testing.T) {
 }
 
 func TestTransitionOrder_FollowsTheTable(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -338,6 +345,7 @@ func TestTransitionOrder_FollowsTheTable(t *testing.T) {
 }
 
 func TestCancelOrder_ReleasesStockOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)
@@ -378,6 +386,7 @@ func TestCancelOrder_ReleasesStockOnce(t *testing.T) {
 }
 
 func TestRecordRefund_OncePerReferenceAndNoMoreThanPaid(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)

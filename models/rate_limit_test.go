@@ -13,6 +13,7 @@ import (
 )
 
 func TestTakeRate_CountsEachKindApartAndWhatItLetsThrough(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -67,6 +68,7 @@ func TestTakeRate_CountsEachKindApartAndWhatItLetsThrough(t *testing.T) {
 }
 
 func TestTakeRate_ConcurrentAttemptsNeverExceedTheLimit(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := models.NewStore(db)
 		l := models.RateLimit{Window: time.Hour, MaxPerIP: 3}
@@ -100,6 +102,7 @@ func TestTakeRate_ConcurrentAttemptsNeverExceedTheLimit(t *testing.T) {
 }
 
 func TestTakeRate_SignInRefusesTheGuessersNetworkOnlyAndSlowsTheOwner(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -174,6 +177,7 @@ func TestTakeRate_SignInRefusesTheGuessersNetworkOnlyAndSlowsTheOwner(t *testing
 }
 
 func TestTakeRate_CountsAnIPv6ClientByItsSlash64(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestShippingZones_SeededEditedAndAudited(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newShop(t, db, 5)

@@ -13,6 +13,7 @@ import (
 // Store.Tx composes several store changes into one commit: all of them or
 // none, and after-commit work (cache invalidation) only once committed.
 func TestStoreTx_ComposesChangesIntoOneCommit(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newBOCatalog(t, db, 5)

@@ -22,6 +22,7 @@ import (
 const minHourlyPay = 543
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -184,6 +185,7 @@ func checkProduct(t *testing.T, p *models.Product) {
 }
 
 func TestLarge(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
