@@ -55,7 +55,9 @@ type testSetup struct{ cfg Config }
 // loaded once per engine and test binary (copied for each SQLite test):
 // loading it for every test took much of the package's time.
 var DemoCatalog = dbtest.WithSeed(dbtest.NewSeed("demo", func(ctx context.Context, db *gorm.DB) error {
-	return demo.Load(ctx, models.NewStore(db))
+	// One transaction: on PostgreSQL, where each test loads it, one
+	// commit instead of one per record.
+	return models.NewStore(db).Tx(ctx, func(tx *models.Store) error { return demo.Load(ctx, tx) })
 }))
 
 // WithPageCache turns the rendered-page cache on with n entries (it is

@@ -240,6 +240,8 @@ func freshSchema(t testing.TB) (string, error) {
 	// Names the test's connections, so a test can find (and end) its own
 	// among those of other tests sharing the server.
 	q.Set("application_name", schema)
+	// A test's commits need not wait for the disk: nothing outlives it.
+	q.Set("synchronous_commit", "off")
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
