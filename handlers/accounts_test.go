@@ -372,6 +372,7 @@ func TestCSRF_WritesWithoutAValidTokenAreRefused(t *testing.T) {
 // Then the attacker's own token dies with its session: a session started
 // by a form page for an anonymous visitor lasts half a day.
 func TestCSRF_AnotherSessionsTokenIsWorthless(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		attacker := ts.client(t)

@@ -21,6 +21,7 @@ import (
 // A refused input reaches the reader in their language, field by field,
 // and the JSON API names each problem with a stable code.
 func TestErrors_ValidationIsTranslatedAndCoded(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		// A breakdown whose components add up to one céntimo too much, and

@@ -22,6 +22,7 @@ func cacheBytesHeld(p *pageCache) int64 {
 }
 
 func TestPageCache_HostileQueriesCannotGrowIt(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		const maxBytes = 256 << 10
 		srv := NewTestServer(t, db, WithConfig(func(c *Config) {

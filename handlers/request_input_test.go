@@ -29,6 +29,7 @@ func storedRows(t *testing.T, db *gorm.DB) map[string]int64 {
 }
 
 func TestInput_NULAndInvalidUTF8AreA400(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		admin, _ := ts.signInAs(t, models.RoleAdmin)
