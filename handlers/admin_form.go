@@ -186,20 +186,17 @@ func (f *formReader) id(name string) int64 {
 	return n
 }
 
-// amount reads soles ("12.50") as céntimos.
+// amount reads soles ("12.50", "12,50") as céntimos.
 func (f *formReader) amount(name string) int64 {
 	s := f.str(name)
 	if s == "" {
 		f.fail(name, "admin.error.required")
 		return 0
 	}
-	if strings.HasPrefix(s, "-") {
-		f.fail(name, "admin.error.negative")
-		return 0
-	}
-	a, err := models.ParseDecimal(s)
+	a, err := models.ParseAmount(s)
 	if err != nil {
-		f.fail(name, "admin.error.amount")
+		id, args := amountMessage(err)
+		f.fail(name, id, args...)
 		return 0
 	}
 	return a

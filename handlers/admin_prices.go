@@ -126,12 +126,12 @@ func (s *Server) pricesView(c echo.Context, l *Localizer, p *models.Product, val
 		col := priceColumn{Channel: ch, Heading: l.T("admin.prices.channel." + string(ch)), Current: cur,
 			Price: input(pre+"price", l.T("admin.prices.price")), Error: errs[string(ch)+".components"]}
 		col.Price.ID = "f-" + string(ch) + "-price"
-		price, _ := models.ParseDecimal(col.Price.Value)
+		price, _ := models.ParseAmount(col.Price.Value)
 		var sum, artisans int64
 		for _, k := range models.ComponentKeys {
 			in := input(pre+string(k), l.ComponentLabel(k))
 			in.ID, in.Key, in.PaysArtisans = "f-"+string(ch)+"-"+string(k), k, k.PaysArtisans()
-			a, _ := models.ParseDecimal(in.Value)
+			a, _ := models.ParseAmount(in.Value)
 			sum += a
 			if k.PaysArtisans() {
 				artisans += a

@@ -51,9 +51,10 @@ func parseProductFilter(c echo.Context, lang string) (models.ProductFilter, erro
 		if v == "" {
 			continue
 		}
-		amount, perr := models.ParseDecimal(v)
+		amount, perr := models.ParseAmount(v)
 		if perr != nil {
-			return f, badInput("error.param_amount", "Param", p.name)
+			id, args := amountMessage(perr)
+			return f, badInput(id, args...)
 		}
 		*p.dst = amount
 	}

@@ -254,8 +254,10 @@ func TestPages_BadInputIsAClearError(t *testing.T) {
 			{"page=999999999999999999999999", 200, "This page is past the last one."},
 			{"page=abc", 400, "“page” must be a whole number."},
 			{"per_page=x", 400, "“per_page” must be a whole number."},
-			{"min_price=abc", 400, "“min_price” must be an amount in soles"},
-			{"max_price=1.234", 400, "“max_price” must be an amount in soles"},
+			{"min_price=abc", 400, "“abc” is not an amount in soles"},
+			{"max_price=1.234", 400, "“1.234” could be thousands or decimals. Write 1234 (without a thousands separator) or 1234,00"},
+			{"max_price=10.1255", 400, "more than two decimals"},
+			{"min_price=-5", 400, "cannot be negative"},
 			{"min_price=200&max_price=100", 400, "The minimum price is above the maximum."},
 			{"q=" + long, 400, "The search is too long: use at most 100 characters."},
 			{"craft=unknown", 400, "“unknown” is not a valid value for “craft”."},
@@ -290,7 +292,7 @@ func TestPages_BadInputIsAClearError(t *testing.T) {
 		}
 		t.Run("spanish", func(t *testing.T) {
 			r := s.get(t, "/products?min_price=abc", "es")
-			if r.status != 400 || !strings.Contains(r.body, html.EscapeString("«min_price» debe ser un monto en soles")) {
+			if r.status != 400 || !strings.Contains(r.body, html.EscapeString("«abc» no es un monto en soles")) {
 				t.Errorf("status %d; no Spanish message", r.status)
 			}
 		})
@@ -613,7 +615,7 @@ func TestLocales_SameKeysInBothLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := []string{"error.method_not_allowed", "error.too_large", "error.too_large_limit", "error.not_text", "error.too_many_requests", "error.forbidden",
-		"error.param_unknown", "error.param_amount", "error.price_range", "error.query_too_long",
+		"error.param_unknown", "amount.malformed", "amount.ambiguous", "error.price_range", "error.query_too_long",
 		"error.param_integer", "group.cadence.weekly", "group.cadence.monthly"}
 	for _, s := range models.SortOrders {
 		ids = append(ids, "sort."+s)

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/ciap/qhatu/handlers"
@@ -87,7 +86,7 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 
 // parseSoles reads an amount of soles into céntimos.
 func parseSoles(v string) (int64, error) {
-	n, err := models.ParseDecimal(strings.TrimSpace(v))
+	n, err := models.ParseAmount(v)
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("must be a positive amount of soles like 1130.00, got %q", v)
 	}

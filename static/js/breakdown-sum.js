@@ -10,18 +10,20 @@
   }
   var lang = form.getAttribute("data-lang") === "en" ? "en" : "es";
 
-  // cents reads "1,234.50" as 123450; anything else is NaN.
+  // cents reads an amount as the server's models.ParseAmount does: "45,50",
+  // "45.50", "S/ 1.234,50", "1 234"; what the server refuses (a lone
+  // "1,234", three decimals, a sign) is NaN. Empty is 0 while typing.
   function cents(text) {
-    var v = text.trim().replace(/,/g, "");
+    var v = text.trim().replace(/^[sS]\/\.?/, "").trim().replace(/[\u00a0\u202f]/g, " ");
     if (v === "") {
       return 0;
     }
-    if (!/^[0-9]{0,12}(\.[0-9]{1,2})?$/.test(v) || v === ".") {
+    var m = /^(\d+|\d{1,3}([ .,])\d{3}(?:\2\d{3})*)(?:([.,])(\d{1,2}))?$/.exec(v);
+    if (!m || (m[2] && (m[2] === m[3] || (!m[3] && m[2] !== " " && m[1].split(m[2]).length === 2)))) {
       return NaN;
     }
-    var parts = v.split(".");
-    var frac = (parts[1] || "") + "00";
-    return (parts[0] === "" ? 0 : parseInt(parts[0], 10)) * 100 + parseInt(frac.slice(0, 2), 10);
+    var c = parseInt(m[1].replace(/[ .,]/g, ""), 10) * 100 + parseInt(((m[4] || "") + "00").slice(0, 2), 10);
+    return c > 10000000000 ? NaN : c;
   }
 
   // money writes céntimos the way the server does: "S/ 1,234.50".
