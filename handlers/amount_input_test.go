@@ -54,10 +54,10 @@ func TestProductsPage_PriceFilterReadsADecimalComma(t *testing.T) {
 			}
 		}
 		refused := map[string]string{
-			"1,234":  "“1,234” could be thousands or decimals. Write 1234 (without a thousands separator) or 1234,00",
+			"1,234":    "“1,234” could be thousands or decimals. Write 1234 (without a thousands separator) or 1234,00",
 			"1234,567": "has more than two decimals",
-			"-45":    "cannot be negative",
-			"45,5x":  "is not an amount in soles",
+			"-45":      "cannot be negative",
+			"45,5x":    "is not an amount in soles",
 		}
 		for typed, say := range refused {
 			res := c.Get("/api/v1/products?lang=en&min_price=" + url.QueryEscape(typed))
