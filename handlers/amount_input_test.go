@@ -61,7 +61,7 @@ func TestProductsPage_PriceFilterReadsADecimalComma(t *testing.T) {
 		}
 		for typed, say := range refused {
 			res := c.Get("/api/v1/products?lang=en&min_price=" + url.QueryEscape(typed))
-			if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, strconv.Quote(say)[1:len(strconv.Quote(say))-1]) {
+			if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, say) {
 				t.Errorf("min_price=%q: %d %s, want 400 saying %q", typed, res.Status, res.Body, say)
 			}
 		}
