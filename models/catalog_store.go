@@ -121,8 +121,7 @@ func (s *Store) ListProducts(ctx context.Context, f ProductFilter) (ProductPage,
 		q = q.Where("products.price_amount <= ?", f.MaxPrice)
 	}
 	if f.Query != "" {
-		pat := "%" + likeEscaper.Replace(foldSearch(f.Query)) + "%"
-		q = q.Where(`(products.search_text LIKE ? ESCAPE '\' OR LOWER("Group".name) LIKE ? ESCAPE '\')`, pat, pat)
+		q = whereSearchMatches(q, f.Query)
 	}
 	page := ProductPage{Page: f.Page, PerPage: f.PerPage}
 	if err := q.Session(&gorm.Session{}).Count(&page.Total).Error; err != nil {

@@ -24,6 +24,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0002_accounts", Migrate: migrateAccounts},
 	{ID: "0003_backoffice", Migrate: migrateBackoffice},
 	{ID: "0004_orders", Migrate: migrateOrders},
+	{ID: "0005_search_stems", Migrate: migrateSearchStems},
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start
