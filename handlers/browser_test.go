@@ -150,9 +150,11 @@ func TestBrowser_StaffChangesAPriceWithTheLiveSum(t *testing.T) {
 		t.Fatalf("the saved breakdown should add up: %q", cls)
 	}
 	// One sol more for the artisans' labour: the running sum is off…
+	// (typed with a decimal comma, as many people in Peru type amounts)
 	set := func(name string, cents int64) {
 		t.Helper()
-		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`input[name="`+name+`"]`), models.Soles(cents).Decimal()),
+		typed := strings.Replace(models.Soles(cents).Decimal(), ".", ",", 1)
+		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`input[name="`+name+`"]`), typed),
 			chromedp.SendKeys(chromedp.CSS(`input[name="`+name+`"]`), " ")); err != nil { // a key press fires "input"
 			t.Fatal(err)
 		}
