@@ -83,12 +83,17 @@ func TestStore_SearchForgivesPluralsInSpanishAndEnglish(t *testing.T) {
 		ctx := context.Background()
 		s := models.NewStore(db)
 		seedSearchCatalog(t, ctx, s)
-		for _, tc := range searchCases {
-			if got := searchSlugs(t, ctx, s, tc.q); !slices.Equal(got, tc.want) {
-				t.Errorf("search %q found %v, want %v", tc.q, got, tc.want)
-			}
-		}
+		checkSearchCases(t, ctx, s)
 	})
+}
+
+func checkSearchCases(t *testing.T, ctx context.Context, s *models.Store) {
+	t.Helper()
+	for _, tc := range searchCases {
+		if got := searchSlugs(t, ctx, s, tc.q); !slices.Equal(got, tc.want) {
+			t.Errorf("search %q found %v, want %v", tc.q, got, tc.want)
+		}
+	}
 }
 
 // Products stored before search knew stems find their plurals once the
@@ -111,11 +116,7 @@ func TestMigrate_RecomputesSearchTextOfExistingProducts(t *testing.T) {
 		if err := models.Migrate(ctx, db); err != nil {
 			t.Fatal(err)
 		}
-		for _, tc := range searchCases {
-			if got := searchSlugs(t, ctx, s, tc.q); !slices.Equal(got, tc.want) {
-				t.Errorf("after the migration, search %q found %v, want %v", tc.q, got, tc.want)
-			}
-		}
+		checkSearchCases(t, ctx, s)
 	})
 }
 
