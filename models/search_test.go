@@ -16,7 +16,7 @@ import (
 // them, in Spanish and English.
 func seedSearchCatalog(t *testing.T, ctx context.Context, s *models.Store) {
 	t.Helper()
-	church := seedProduct(t, ctx, s)
+	church, ed := seedProduct(t, ctx, s), s.Editor(models.SystemActor)
 	for _, p := range []*models.Product{
 		{Slug: "retablo-san-marcos", NameES: "Retablo de San Marcos", NameEN: "San Marcos altarpiece",
 			DescriptionES: "Caja de madera con figuras de pasta.", DescriptionEN: "A wooden box with figures."},
@@ -27,11 +27,20 @@ func seedSearchCatalog(t *testing.T, ctx context.Context, s *models.Store) {
 		{Slug: "alfombra-lana", NameES: "Alfombra de lana", NameEN: "Wool rug",
 			DescriptionES: "Para la sala.", DescriptionEN: "For the living room."},
 	} {
-		p.Craft, p.GroupID, p.Image, p.Stock, p.WholesaleMinQty, p.Published = models.CraftWeaving, church.GroupID,
-			"img/products/x.svg", 1, 1, true
-		r := breakdown()
-		if err := s.CreateProduct(ctx, p, r, wholesaleOf(r, 1000)); err != nil {
+		p.Craft, p.GroupID, p.Image, p.WholesaleMinQty = models.CraftWeaving, church.GroupID, "img/products/x.svg", 1
+		if err := ed.CreateProduct(ctx, p); err != nil {
 			t.Fatalf("create %s: %v", p.Slug, err)
+		}
+		r := breakdown()
+		if err := savePrices(t, ctx, s, models.SystemActor, p.ID, r, wholesaleOf(r, 1000), "first price"); err != nil {
+			t.Fatalf("prices of %s: %v", p.Slug, err)
+		}
+		cur, err := s.ProductByID(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ed.SetProductPublished(ctx, p.ID, cur.LockVersion, true); err != nil {
+			t.Fatalf("publish %s: %v", p.Slug, err)
 		}
 	}
 }
