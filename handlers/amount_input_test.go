@@ -18,7 +18,7 @@ import (
 // on the catalog page and in the API alike.
 func TestProductsPage_PriceFilterReadsADecimalComma(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db, withDemoCatalog)
+		ts := newTestServer(t, db)
 		ctx := context.Background()
 		total := func(f models.ProductFilter) int64 {
 			page, err := ts.Store.ListProducts(ctx, f)
@@ -65,7 +65,7 @@ func TestProductsPage_PriceFilterReadsADecimalComma(t *testing.T) {
 				t.Errorf("min_price=%q: %d %s, want 400 saying %q", typed, res.Status, res.Body, say)
 			}
 		}
-	})
+	}, demoCatalog)
 }
 
 // Staff type prices with a decimal comma in the price editor, and an
