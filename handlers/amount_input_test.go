@@ -17,6 +17,7 @@ import (
 // "45,50" in a price filter is S/ 45.50 (it was once read as S/ 4,550.00),
 // on the catalog page and in the API alike.
 func TestProductsPage_PriceFilterReadsADecimalComma(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := newTestServer(t, db)
 		ctx := context.Background()
@@ -71,6 +72,7 @@ func TestProductsPage_PriceFilterReadsADecimalComma(t *testing.T) {
 // Staff type prices with a decimal comma in the price editor, and an
 // amount that could be read two ways is refused beside its field.
 func TestAdmin_PricesAcceptADecimalComma(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s := newAdminShop(t, db)
 		staff, _ := s.signInAs(t, models.RoleStaff)

@@ -88,6 +88,7 @@ var searchCases = []struct {
 }
 
 func TestStore_SearchForgivesPluralsInSpanishAndEnglish(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -108,6 +109,7 @@ func checkSearchCases(t *testing.T, ctx context.Context, s *models.Store) {
 // Products stored before search knew stems find their plurals once the
 // migration has recomputed their search text.
 func TestMigrate_RecomputesSearchTextOfExistingProducts(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
@@ -132,6 +134,7 @@ func TestMigrate_RecomputesSearchTextOfExistingProducts(t *testing.T) {
 // On the demo catalog, each plural finds exactly what its singular finds
 // ("retablos", the menu's own word, once found nothing; "retablo" 9).
 func TestStore_DemoCatalogPluralsFindWhatSingularsFind(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
