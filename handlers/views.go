@@ -31,10 +31,20 @@ func NewViews(assets *Assets, cfg Config) (*Views, error) {
 	if err != nil || len(names) == 0 {
 		return nil, fmt.Errorf("find page templates: %v", err)
 	}
+	// The layout and partials are parsed once and cloned for each page:
+	// parsing them per page made every server start (and every test) pay
+	// for them dozens of times.
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templates.FS, "layout.html", "partial_*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout and partials: %w", err)
+	}
 	v := &Views{pages: map[string]*template.Template{}}
 	for _, name := range names {
-		t, err := template.New(name).Funcs(funcs).ParseFS(templates.FS, "layout.html", "partial_*.html", name)
+		t, err := base.Clone()
 		if err != nil {
+			return nil, fmt.Errorf("clone layout for %s: %w", name, err)
+		}
+		if t, err = t.ParseFS(templates.FS, name); err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
 		v.pages[strings.TrimSuffix(strings.TrimPrefix(name, "page_"), ".html")] = t
