@@ -166,7 +166,7 @@ func migrateBackoffice(tx *gorm.DB) error {
 	if err := execAll(schemaBackoffice)(tx); err != nil {
 		return err
 	}
-	return appendOnly(tx, "audit_log", "stock_movements")
+	return appendOnlyRows(tx, "audit_log", "stock_movements")
 }
 
 const schemaBackoffice = `

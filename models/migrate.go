@@ -3,9 +3,11 @@ package models
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/go-gormigrate/gormigrate/v2"
+	"github.com/riverqueue/river/rivermigrate"
 	"gorm.io/gorm"
 )
 
@@ -19,12 +21,52 @@ var migrations = []*gormigrate.Migration{
 			return err
 		}
 		// A price breakdown is a record WFTO reviewers rely on.
-		return appendOnly(tx, "price_breakdowns")
+		return appendOnlyRows(tx, "price_breakdowns")
 	}},
 	{ID: "0002_accounts", Migrate: migrateAccounts},
 	{ID: "0003_backoffice", Migrate: migrateBackoffice},
 	{ID: "0004_orders", Migrate: migrateOrders},
 	{ID: "0005_search_stems", Migrate: migrateSearchStems},
+	// Row triggers do not fire on TRUNCATE: refuse it on the tables made
+	// append-only before appendOnly covered it.
+	{ID: "0006_append_only_truncate", Migrate: func(tx *gorm.DB) error {
+		return refuseTruncate(tx, "price_breakdowns", "audit_log", "stock_movements",
+			"order_lines", "order_status_history", "payments")
+	}},
+	// River's job queue. Two steps: River's version 4 adds an enum value
+	// that version 6 uses, and PostgreSQL cannot use a new enum value in
+	// the transaction that added it.
+	{ID: "0007_job_queue_river_5", Migrate: migrateJobQueue(5)},
+	{ID: "0008_job_queue_river_8", Migrate: migrateJobQueue(8)},
+}
+
+// migrateJobQueue brings River's tables (river_job, river_leader, …) to
+// the given River schema version inside the step's transaction. River's
+// migrations are part of the shop's history so that "qhatu migrate" and
+// /readyz see them; pinning the version keeps each step frozen. A River
+// upgrade with a new schema version gets a new step with its number.
+func migrateJobQueue(version int) gormigrate.MigrateFunc {
+	return func(tx *gorm.DB) error {
+		if err := migrateRiver(tx, version); err != nil {
+			return fmt.Errorf("migrate job queue to River schema %d: %w", version, err)
+		}
+		return nil
+	}
+}
+
+func migrateRiver(tx *gorm.DB, version int) error {
+	sqlTx, err := sqlTx(tx)
+	if err != nil {
+		return err
+	}
+	m, err := rivermigrate.New(riverDriver(tx.Dialector.Name(), nil),
+		&rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
+	_, err = m.MigrateTx(tx.Statement.Context, sqlTx, rivermigrate.DirectionUp,
+		&rivermigrate.MigrateOpts{TargetVersion: version})
+	return err
 }
 
 // Migrate brings the schema up to date. It is safe to run on every start
@@ -212,10 +254,33 @@ CREATE TABLE catalog_state (
 INSERT INTO catalog_state (id, version) VALUES (1, 1);
 `
 
-// appendOnly makes the database itself refuse UPDATE and DELETE on each
-// table, whatever code runs against it: records reviewers rely on (price
-// breakdowns, the audit log, stock movements) can only grow.
+// appendOnly makes the database itself refuse UPDATE, DELETE and TRUNCATE
+// on each table, whatever code runs against it: records reviewers rely on
+// (price breakdowns, the audit log, stock movements, the ledger) can only
+// grow. New append-only tables use it.
 func appendOnly(tx *gorm.DB, tables ...string) error {
+	if err := appendOnlyRows(tx, tables...); err != nil {
+		return err
+	}
+	return refuseTruncate(tx, tables...)
+}
+
+// refuseTruncate adds PostgreSQL's statement trigger for TRUNCATE, which
+// row triggers miss (a TRUNCATE … CASCADE from another table fires it
+// too). SQLite has no TRUNCATE: its DELETE without WHERE meets the row
+// triggers.
+func refuseTruncate(tx *gorm.DB, tables ...string) error {
+	var pg []string
+	for _, t := range tables {
+		pg = append(pg, fmt.Sprintf(`CREATE TRIGGER %[1]s_no_truncate BEFORE TRUNCATE ON %[1]s
+	FOR EACH STATEMENT EXECUTE FUNCTION qhatu_refuse_change()`, t))
+	}
+	return execDialect(tx, pg, nil)
+}
+
+// appendOnlyRows is the row-trigger half of appendOnly, as migrations 0001
+// to 0005 ran it (frozen with them: 0006 added TRUNCATE for their tables).
+func appendOnlyRows(tx *gorm.DB, tables ...string) error {
 	var pg, lite []string
 	pg = append(pg, `CREATE OR REPLACE FUNCTION qhatu_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -29,11 +29,11 @@ func migrateOrders(tx *gorm.DB) error {
 	}
 	if tx.Dialector.Name() == "sqlite" {
 		// The rebuilt table needs its append-only triggers again.
-		if err := appendOnly(tx, "stock_movements"); err != nil {
+		if err := appendOnlyRows(tx, "stock_movements"); err != nil {
 			return err
 		}
 	}
-	return appendOnly(tx, "order_lines", "order_status_history", "payments")
+	return appendOnlyRows(tx, "order_lines", "order_status_history", "payments")
 }
 
 // defaultShippingZones are the rates and delivery times the shop starts

@@ -32,6 +32,8 @@ type storeHooks struct {
 	// on this instance drop stale pages at once (other instances notice
 	// through the catalog version).
 	changed func(version int64)
+	// jobs is the queue Enqueue writes into (jobs.go).
+	jobs JobQueue
 }
 
 // SystemActor names, in the audit log and status histories, the writes
