@@ -80,8 +80,13 @@ func Migrate(ctx context.Context, db *gorm.DB) error {
 		UseTransaction:            true,
 		ValidateUnknownMigrations: true,
 	}, migrations)
-	if err := m.Migrate(); err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
+	// gormigrate runs everything up to the target in one transaction:
+	// target each step in turn so each commits on its own (River's steps
+	// need it, see 0005).
+	for _, step := range migrations {
+		if err := m.MigrateTo(step.ID); err != nil {
+			return fmt.Errorf("migrate schema to %s: %w", step.ID, err)
+		}
 	}
 	return nil
 }
