@@ -1,13 +1,16 @@
 package handlers
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/ciap/qhatu/mailer"
 	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
+	"github.com/riverqueue/river"
 )
 
 // resetRequestPage asks for the email to send a reset link to (GET /reset).
@@ -15,21 +18,19 @@ func (s *Server) resetRequestPage(c echo.Context) error {
 	return s.renderForm(c, http.StatusOK, "reset_request", "accounts.reset_title", authForm{})
 }
 
-// resetRequest sends a reset link (POST /reset). The answer is the same
-// whether or not the email has an account.
+// resetRequest asks for a reset link (POST /reset). The answer is the
+// same whether or not the email has an account, and so is the work: after
+// the rate limits, the request enqueues one reset job with the email and
+// writes nothing else. The worker (resetWorker) looks the account up,
+// makes the link and sends the mail, so neither the answer's time nor the
+// job table tells anything about the account or holds the link.
 //
 // Requests are limited per client IP and per email: past the IP's limit
 // the answer is 429; past the email's, the answer is the usual page but
-// no more mail goes out, so the shop cannot be used to flood an address
-// and the answer still tells nothing about the account.
-//
-// A known and an unknown email do the same work up to the account lookup
-// (the limiter's write and counts, then one query by email). What remains
-// different, for a known active account only: the token's transaction and
-// the mail (an outbox row, or an SMTP send, the larger part). Hiding that
-// would need sending from a background worker.
+// no job is enqueued, so the shop cannot be used to flood an address.
 func (s *Server) resetRequest(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
+	lang := s.tr.Pick(c)
+	l := s.tr.For(lang)
 	ctx := c.Request().Context()
 	f := authForm{Email: models.NormalizeEmail(c.FormValue("email"))}
 	if !models.ValidEmail(f.Email) {
@@ -54,25 +55,61 @@ func (s *Server) resetRequest(c echo.Context) error {
 		s.log.Warn("password reset refused: too many for one email", "ip", c.RealIP())
 		return s.renderForm(c, http.StatusOK, "reset_request", "accounts.reset_title", f)
 	}
-	token, u, err := s.store.CreatePasswordReset(ctx, f.Email, now)
+	if err := s.store.Enqueue(ctx, resetJob{Email: f.Email, Lang: lang}); err != nil {
+		return err
+	}
+	return s.renderForm(c, http.StatusOK, "reset_request", "accounts.reset_title", f)
+}
+
+// resetJobKind names the reset job in the queue.
+const resetJobKind = "password_reset"
+
+// resetJob asks for a reset mail to an email that may or may not have an
+// account. It holds no link: the worker makes it.
+type resetJob struct {
+	Email string `json:"to"`
+	Lang  string `json:"lang"`
+}
+
+func (resetJob) Kind() string { return resetJobKind }
+
+// InsertOpts: a link lives an hour, so retrying for longer is pointless;
+// five attempts span about six minutes.
+func (resetJob) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 5} }
+
+// resetWorker sends the reset mail of a resetJob.
+type resetWorker struct {
+	river.WorkerDefaults[resetJob]
+	s *Server
+}
+
+// Work makes a single-use link for an active account with the email and
+// mails it; for an unknown or inactive email it does nothing. A failed
+// send is retried; the next attempt makes a new link (which voids this
+// one, never delivered).
+func (w *resetWorker) Work(ctx context.Context, job *river.Job[resetJob]) error {
+	s := w.s
+	token, u, err := s.store.CreatePasswordReset(ctx, job.Args.Email, s.acct.now())
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		s.log.Info("password reset for an unknown email")
+		return nil
 	case err != nil:
 		return err
-	default:
-		link := strings.TrimRight(s.cfg.BaseURL, "/") + "/reset/" + token
-		msg := mailer.Message{To: u.Email, Subject: l.T("accounts.reset_mail_subject"),
-			Body: l.T("accounts.reset_mail_body", "Link", link, "Minutes", int(models.ResetTokenTTL.Minutes()))}
-		if err := s.acct.mail.Send(ctx, msg); err != nil {
-			// The visitor gets the same answer: telling them the send
-			// failed would tell them the account exists.
-			s.log.Error("send password reset mail", "user", u.ID, "err", err)
-		} else {
-			s.log.Info("password reset link sent", "user", u.ID)
-		}
 	}
-	return s.renderForm(c, http.StatusOK, "reset_request", "accounts.reset_title", f)
+	l := s.tr.For(job.Args.Lang)
+	link := strings.TrimRight(s.cfg.BaseURL, "/") + "/reset/" + token
+	msg := mailer.Message{To: u.Email, Subject: l.T("accounts.reset_mail_subject"),
+		Body:    l.T("accounts.reset_mail_body", "Link", link, "Minutes", int(models.ResetTokenTTL.Minutes())),
+		Secrets: []string{link}}
+	if err := s.acct.mail.Send(ctx, msg); err != nil {
+		if errors.Is(err, mailer.ErrBadMessage) {
+			return river.JobCancel(err)
+		}
+		return fmt.Errorf("send password reset mail to user %d: %w", u.ID, err)
+	}
+	s.log.Info("password reset link sent", "user", u.ID)
+	return nil
 }
 
 // resetPage shows the new-password form for a reset link (GET /reset/:token).

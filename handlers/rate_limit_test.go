@@ -125,6 +125,7 @@ func TestPasswordReset_PerEmailLimitSendsNoMoreMailAndLooksTheSame(t *testing.T)
 		limit := models.DefaultResetLimit
 		mails := func(email string) int64 {
 			t.Helper()
+			ts.RunJobs(t)
 			p, err := ts.Store.ListOutbox(ctx, email, 1, 1)
 			if err != nil {
 				t.Fatal(err)
@@ -216,6 +217,7 @@ func TestPasswordReset_PerIPLimitAnswers429(t *testing.T) {
 		if !strings.Contains(res.Body, "Too many password reset requests") || noticeRE.MatchString(res.Body) {
 			t.Errorf("429 page: %.400s", res.Body)
 		}
+		ts.RunJobs(t)
 		if p, _ := ts.Store.ListOutbox(ctx, u.Email, 1, 1); p.Total != 0 {
 			t.Fatalf("mail sent past the IP limit")
 		}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ciap/qhatu/mailer"
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
 	"github.com/ciap/qhatu/models/demo"
@@ -44,6 +45,13 @@ type TestServer struct {
 	Clock *TestClock
 	// Sleeps records the sign-in slow-down's waits (nothing really waits).
 	Sleeps *SleepRecorder
+	// Jobs is the server's job queue, not started: RunJobs works what is
+	// queued (jobs_test.go).
+	Jobs *models.Jobs
+	// Mail records every mail as its recipient gets it, and writes it to
+	// the outbox as the shop does without SMTP.
+	Mail        *MailRecorder
+	jobsStarted bool
 }
 
 // TestOption changes how NewTestServer builds the shop.
@@ -76,6 +84,8 @@ func NewTestServer(tb testing.TB, db *gorm.DB, opts ...TestOption) *TestServer {
 		MinimumWage: testMinimumWage,
 		Accounts:    AccountsConfig{Argon2: cheapArgon2},
 	}}
+	mail := &MailRecorder{outbox: mailer.OutboxSender{Outbox: store}}
+	setup.cfg.Accounts.Mailer = mail
 	for _, o := range opts {
 		o(&setup)
 	}
@@ -83,7 +93,8 @@ func NewTestServer(tb testing.TB, db *gorm.DB, opts ...TestOption) *TestServer {
 	if err != nil {
 		tb.Fatalf("new server: %v", err)
 	}
-	ts := &TestServer{Server: srv, Store: store, Clock: newTestClock(), Sleeps: &SleepRecorder{}}
+	ts := &TestServer{Server: srv, Store: store, Clock: newTestClock(), Sleeps: &SleepRecorder{}, Mail: mail}
+	ts.Jobs = newTestJobs(tb, srv, store)
 	srv.SetClockForTest(ts.Clock.Now)
 	srv.SetSleepForTest(ts.Sleeps.sleep)
 	hs := httptest.NewServer(srv)

@@ -1,7 +1,8 @@
 // Package mailer sends the shop's emails: through an SMTP server when
 // QHATU_SMTP_URL names one, otherwise into the database's outbox table,
 // which admins read in the back office, so the embedded default never
-// loses a message.
+// loses a message (secrets such as reset links are withheld there). Mail
+// is sent by a background job (job.go), retried with backoff.
 package mailer
 
 import (
@@ -27,6 +28,24 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// Secrets are parts of Body only the recipient may read, such as a
+	// password-reset link: SMTP delivers them, the outbox (which admins
+	// read) stores the body with each one replaced by Withheld.
+	Secrets []string
+}
+
+// Withheld stands in the outbox for a secret of a message.
+const Withheld = "[link withheld: only the recipient may see it]"
+
+// redacted is the body with its secrets withheld.
+func (m Message) redacted() string {
+	body := m.Body
+	for _, s := range m.Secrets {
+		if s != "" {
+			body = strings.ReplaceAll(body, s, Withheld)
+		}
+	}
+	return body
 }
 
 // Sender sends messages. Implementations are safe for concurrent use.
@@ -64,12 +83,13 @@ func New(smtpURL, from string, outbox Outbox) (Sender, error) {
 // OutboxSender writes messages to the outbox table.
 type OutboxSender struct{ Outbox Outbox }
 
-// Send stores the message.
+// Send stores the message, its secrets withheld: an admin reading the
+// outbox must not be able to use another person's reset link.
 func (o OutboxSender) Send(ctx context.Context, m Message) error {
 	if err := m.check(); err != nil {
 		return err
 	}
-	return o.Outbox.SaveMail(ctx, m.To, m.Subject, m.Body)
+	return o.Outbox.SaveMail(ctx, m.To, m.Subject, m.redacted())
 }
 
 // SMTP sends through an SMTP server: smtp://user:pass@host:587 uses

@@ -13,6 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 type fakeOutbox struct {
@@ -37,7 +40,7 @@ func TestNew_WithoutSMTPWritesToTheOutbox(t *testing.T) {
 	if err := s.Send(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
-	if len(box.saved) != 1 || box.saved[0] != m {
+	if len(box.saved) != 1 || box.saved[0].To != m.To || box.saved[0].Subject != m.Subject || box.saved[0].Body != m.Body {
 		t.Fatalf("outbox %+v", box.saved)
 	}
 }
@@ -220,5 +223,72 @@ func TestSMTP_GivesUpWhenTheContextEnds(t *testing.T) {
 	}
 	if time.Since(start) > 2*time.Second {
 		t.Fatalf("took %v", time.Since(start))
+	}
+}
+
+// A security mail reaches the outbox, which admins read, without its
+// secret link.
+func TestOutbox_WithholdsSecrets(t *testing.T) {
+	box := &fakeOutbox{}
+	link := "https://qhatu.test/reset/s3cr3t-t0ken"
+	m := Message{To: "ana@example.org", Subject: "Reset", Body: "Open " + link + " soon.\n" + link, Secrets: []string{link}}
+	if err := (OutboxSender{Outbox: box}).Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if len(box.saved) != 1 {
+		t.Fatalf("outbox %+v", box.saved)
+	}
+	got := box.saved[0].Body
+	if strings.Contains(got, "s3cr3t") || strings.Count(got, Withheld) != 2 || !strings.HasPrefix(got, "Open ") {
+		t.Fatalf("outbox body %q", got)
+	}
+}
+
+// Over SMTP the recipient gets the secret link itself.
+func TestSMTP_DeliversSecretsToTheRecipient(t *testing.T) {
+	srv := startFakeSMTP(t)
+	s, err := NewSMTP("smtp://"+srv.ln.Addr().String(), "Qhatu <no-reply@qhatu.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := "https://qhatu.test/reset/s3cr3t-t0ken"
+	if err := s.Send(context.Background(), Message{To: "ana@example.org", Subject: "Reset",
+		Body: "Open " + link, Secrets: []string{link}}); err != nil {
+		t.Fatal(err)
+	}
+	<-srv.done
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	body, _ := io.ReadAll(quotedprintable.NewReader(strings.NewReader(srv.data[strings.Index(srv.data, "\n\n")+2:])))
+	if !strings.Contains(string(body), link) || strings.Contains(string(body), Withheld) {
+		t.Fatalf("delivered body %q", body)
+	}
+}
+
+type failingSender struct{ err error }
+
+func (f failingSender) Send(context.Context, Message) error { return f.err }
+
+// The mail job fails (to be retried) when sending fails, and gives up at
+// once on a message that can never be sent.
+func TestWorker_RetriesFailuresAndCancelsBadMessages(t *testing.T) {
+	job := &river.Job[Job]{Args: Job{To: "ana@example.org", Subject: "Hola", Body: "x"}}
+	box := &fakeOutbox{}
+	if err := (&Worker{Sender: OutboxSender{Outbox: box}}).Work(context.Background(), job); err != nil || len(box.saved) != 1 {
+		t.Fatalf("send: %v, outbox %+v", err, box.saved)
+	}
+	down := errors.New("connection refused")
+	err := (&Worker{Sender: failingSender{down}}).Work(context.Background(), job)
+	var cancel *rivertype.JobCancelError
+	if !errors.Is(err, down) || errors.As(err, &cancel) {
+		t.Fatalf("failing server: %v, want a retryable error", err)
+	}
+	bad := &river.Job[Job]{Args: Job{To: "not an address", Subject: "x"}}
+	err = (&Worker{Sender: OutboxSender{Outbox: box}}).Work(context.Background(), bad)
+	if !errors.As(err, &cancel) {
+		t.Fatalf("bad address: %v, want the job cancelled", err)
+	}
+	if job.Args.Kind() != JobKind || job.Args.InsertOpts().MaxAttempts != MaxAttempts {
+		t.Fatal("mail job options")
 	}
 }

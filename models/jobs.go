@@ -38,6 +38,10 @@ type JobsConfig struct {
 	Workers int
 	// Logger receives River's logs; nil discards them.
 	Logger *slog.Logger
+	// PollInterval is how often workers look for jobs enqueued elsewhere
+	// (other instances, or before this one started); zero is River's
+	// default, a second. Tests shorten it.
+	PollInterval time.Duration
 }
 
 // NewJobs returns the River client for db with the shop's workers. Start
@@ -51,7 +55,7 @@ func NewJobs(db *gorm.DB, workers *river.Workers, cfg JobsConfig) (*Jobs, error)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	rc := &river.Config{Workers: workers, Logger: log, JobTimeout: time.Minute}
+	rc := &river.Config{Workers: workers, Logger: log, JobTimeout: time.Minute, FetchPollInterval: cfg.PollInterval}
 	if cfg.Workers > 0 {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
 	}

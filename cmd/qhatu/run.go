@@ -16,6 +16,7 @@ import (
 	"github.com/ciap/qhatu/handlers"
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/demo"
+	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 )
 
@@ -141,6 +142,10 @@ func serve(ctx context.Context, cfg *config, store *models.Store, log *slog.Logg
 	if err != nil {
 		return err
 	}
+	jobs, err := startJobs(store, srv, cfg.JobWorkers, log)
+	if err != nil {
+		return err
+	}
 	warnNoAdmin(ctx, store, log)
 	httpSrv := &http.Server{
 		Addr:              cfg.Addr,
@@ -164,17 +169,20 @@ func serve(ctx context.Context, cfg *config, store *models.Store, log *slog.Logg
 	}()
 	select {
 	case err := <-errc:
+		stopJobs(jobs, log)
 		stopBG()
 		wg.Wait()
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	case <-ctx.Done():
 	}
-	// Stop taking requests, let the ones in flight finish, then stop the
-	// background work; the caller closes the database last.
+	// Stop taking requests, let the ones in flight finish, drain the job
+	// workers, then stop the background work; the caller closes the
+	// database last.
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err = httpSrv.Shutdown(sctx)
+	stopJobs(jobs, log)
 	stopBG()
 	wg.Wait()
 	if err != nil {
@@ -182,4 +190,42 @@ func serve(ctx context.Context, cfg *config, store *models.Store, log *slog.Logg
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// startJobs starts the job queue's workers inside serve: jobs enqueued by
+// this or any other instance are worked here.
+func startJobs(store *models.Store, srv *handlers.Server, workers int, log *slog.Logger) (*models.Jobs, error) {
+	if workers < 1 {
+		return nil, fmt.Errorf("QHATU_JOB_WORKERS (-job-workers) must be at least 1, got %d", workers)
+	}
+	w := river.NewWorkers()
+	srv.RegisterWorkers(w)
+	jobs, err := models.NewJobs(store.DB(), w, models.JobsConfig{Workers: workers, Logger: log.With("part", "jobs")})
+	if err != nil {
+		return nil, err
+	}
+	store.UseJobs(jobs)
+	// Not the request context: shutdown stops the workers itself, after
+	// the HTTP server (stopJobs).
+	if err := jobs.Start(context.Background()); err != nil {
+		return nil, fmt.Errorf("start job workers: %w", err)
+	}
+	log.Info("job workers started", "workers", workers)
+	return jobs, nil
+}
+
+// stopJobs lets running jobs finish for up to 15 seconds, then cancels
+// them (they are retried later, here or on another instance).
+func stopJobs(jobs *models.Jobs, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := jobs.Stop(ctx); err == nil {
+		return
+	}
+	log.Warn("job workers did not finish in time: cancelling them")
+	ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := jobs.StopAndCancel(ctx); err != nil {
+		log.Warn("stop job workers", "err", err)
+	}
 }
