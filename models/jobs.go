@@ -55,7 +55,10 @@ func NewJobs(db *gorm.DB, workers *river.Workers, cfg JobsConfig) (*Jobs, error)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	rc := &river.Config{Workers: workers, Logger: log, JobTimeout: time.Minute, FetchPollInterval: cfg.PollInterval}
+	rc := &river.Config{Workers: workers, Logger: log, JobTimeout: time.Minute, FetchPollInterval: cfg.PollInterval,
+		// REINDEX needs the tables' owner, which the app should not be
+		// (README, database rights).
+		ReindexerIndexNames: []string{}}
 	if cfg.Workers > 0 {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
 	}
