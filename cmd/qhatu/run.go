@@ -195,9 +195,6 @@ func serve(ctx context.Context, cfg *config, store *models.Store, log *slog.Logg
 // startJobs starts the job queue's workers inside serve: jobs enqueued by
 // this or any other instance are worked here.
 func startJobs(store *models.Store, srv *handlers.Server, workers int, log *slog.Logger) (*models.Jobs, error) {
-	if workers < 1 {
-		return nil, fmt.Errorf("QHATU_JOB_WORKERS (-job-workers) must be at least 1, got %d", workers)
-	}
 	w := river.NewWorkers()
 	srv.RegisterWorkers(w)
 	jobs, err := models.NewJobs(store.DB(), w, models.JobsConfig{Workers: workers, Logger: log.With("part", "jobs")})
