@@ -49,6 +49,7 @@ func countJobs(t *testing.T, jobs *models.Jobs, kind string) int {
 // A job is enqueued in the transaction of the change that causes it: a
 // rollback leaves no job, a commit leaves exactly one.
 func TestEnqueue_JobCommitsAndRollsBackWithItsTransaction(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		store, jobs := newJobStore(t, db)
@@ -89,6 +90,7 @@ func TestEnqueue_JobCommitsAndRollsBackWithItsTransaction(t *testing.T) {
 
 // River's tables are part of the shop's migration history.
 func TestMigrate_CreatesTheJobQueue(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		for _, table := range []string{"river_job", "river_leader", "river_migration", "river_queue"} {
 			if !db.Migrator().HasTable(table) {
@@ -106,6 +108,7 @@ func TestMigrate_CreatesTheJobQueue(t *testing.T) {
 // not fire on it); SQLite has no TRUNCATE, and its DELETE without WHERE
 // meets the row triggers.
 func TestAppendOnly_RefusesTruncate(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		newBOCatalog(t, db, 5) // writes rows to every append-only table
 		tables := []string{"price_breakdowns", "audit_log", "stock_movements"}
