@@ -597,8 +597,8 @@ func TestOutbox_AdminReadsTheMailsTheShopWroteButNoResetLink(t *testing.T) {
 		if err != nil || p.Total != 1 {
 			t.Fatalf("outbox rows: %d, %v", p.Total, err)
 		}
-		if strings.Contains(p.Mails[0].Body, token) || strings.Contains(p.Mails[0].Body, "/reset/") {
-			t.Errorf("the outbox table holds the reset link: %q", p.Mails[0].Body)
+		if strings.Contains(p.Items[0].Body, token) || strings.Contains(p.Items[0].Body, "/reset/") {
+			t.Errorf("the outbox table holds the reset link: %q", p.Items[0].Body)
 		}
 		// The recipient's link works.
 		if res := ts.client(t).Get("/reset/" + token); res.Status != http.StatusOK {

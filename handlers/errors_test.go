@@ -91,7 +91,7 @@ func nbsp(s string) string { return strings.ReplaceAll(s, "\u00a0", " ") }
 // Every code the models can give has its message in both languages: a
 // new code without one fails here, not in front of a reader.
 func TestErrors_EveryValidationCodeIsTranslated(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "../models/breakdown.go", nil, 0)
+	f, err := parser.ParseFile(token.NewFileSet(), "../models/validation.go", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestErrors_EveryValidationCodeIsTranslated(t *testing.T) {
 		return true
 	})
 	if len(codes) < 40 {
-		t.Fatalf("found %d codes in models/breakdown.go; has the list moved?", len(codes))
+		t.Fatalf("found %d codes in models/validation.go; has the list moved?", len(codes))
 	}
 	tr, err := handlers.NewTranslations()
 	if err != nil {

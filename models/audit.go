@@ -198,20 +198,7 @@ type AuditFilter struct {
 }
 
 // AuditPage is one page of the audit log, newest first.
-type AuditPage struct {
-	Items   []AuditEntry
-	Total   int64
-	Page    int
-	PerPage int
-}
-
-// Pages is the number of pages for the total.
-func (p AuditPage) Pages() int {
-	if p.PerPage <= 0 {
-		return 0
-	}
-	return int((p.Total + int64(p.PerPage) - 1) / int64(p.PerPage))
-}
+type AuditPage = Page[AuditEntry]
 
 // DefaultAuditPerPage is the audit log's page size.
 const DefaultAuditPerPage = 50

@@ -1,12 +1,158 @@
 package models
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
+
+// PriceChange is what SaveBreakdowns did.
+type PriceChange struct {
+	Retail, Wholesale       *Breakdown // the current versions now
+	NewRetail, NewWholesale bool       // whether a new version was recorded
+	LockVersion             int64      // the product's new lock version
+}
+
+// sameTerms reports whether two breakdowns split the same price the same
+// way, with the same reference figures: saving such a form again records
+// no new version.
+func sameTerms(a, b *Breakdown) bool {
+	return a.Currency == b.Currency && a.Price == b.Price &&
+		a.ArtisanLabour == b.ArtisanLabour && a.ArtisanMaterials == b.ArtisanMaterials &&
+		a.CommunityFund == b.CommunityFund && a.CIAPOperations == b.CIAPOperations &&
+		a.Logistics == b.Logistics && a.PaymentFees == b.PaymentFees && a.Taxes == b.Taxes &&
+		a.Margin == b.Margin && a.LocalMarketPrice == b.LocalMarketPrice && a.LabourMinutes == b.LabourMinutes
+}
+
+func breakdownAudit(b *Breakdown) map[string]any {
+	if b == nil {
+		return nil
+	}
+	m := map[string]any{"version": b.Version, "price": b.Price, "local_market_price": b.LocalMarketPrice,
+		"labour_minutes": b.LabourMinutes}
+	for _, c := range b.Components() {
+		m[string(c.Key)] = c.Amount.Amount
+	}
+	return m
+}
+
+func pricesAudit(retail, wholesale *Breakdown) map[string]any {
+	m := map[string]any{}
+	if retail != nil {
+		m["retail"] = breakdownAudit(retail)
+	}
+	if wholesale != nil {
+		m["wholesale"] = breakdownAudit(wholesale)
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+// SaveBreakdowns records the product's retail and wholesale breakdowns as
+// the editor submitted them, with the reason for the change. seen is the
+// product's lock version when the form was opened. A channel whose
+// breakdown is unchanged keeps its current version; the other gets a new
+// one (old versions are kept, unchanged). Both are checked together: they
+// must add up, and the wholesale one must pay artisans exactly what the
+// retail one does. The audit entry records both before and after.
+func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, retail, wholesale *Breakdown, reason string) (*PriceChange, error) {
+	reason = strings.TrimSpace(reason)
+	if retail == nil || wholesale == nil {
+		return nil, Invalid("breakdown", CodeBothBreakdowns)
+	}
+	var out *PriceChange
+	err := e.tx(ctx, func(tx *gorm.DB) error {
+		// Lock the row and check the version; setBreakdowns bumps it.
+		var p Product
+		if err := forUpdate(tx).Preload("RetailBreakdown").Preload("WholesaleBreakdown").Take(&p, productID).Error; err != nil {
+			return dbError(err, fmt.Sprintf("product %d", productID))
+		}
+		if p.LockVersion != seen {
+			return staleError(EntityProduct, productID, seen, p.LockVersion)
+		}
+		oldR, oldW := p.RetailBreakdown, p.WholesaleBreakdown
+		out = &PriceChange{LockVersion: p.LockVersion + 1}
+		pick := func(cur, sub *Breakdown, ch Channel) (*Breakdown, bool) {
+			sub.Channel, sub.Currency = ch, PEN
+			if cur != nil && sameTerms(cur, sub) {
+				return cur, false
+			}
+			nb := *sub
+			nb.ID, nb.ProductID, nb.Version, nb.CreatedBy, nb.Reason = 0, productID, 0, e.actor, reason
+			nb.CreatedAt = time.Time{}
+			return &nb, true
+		}
+		r, newR := pick(oldR, retail, ChannelRetail)
+		w, newW := pick(oldW, wholesale, ChannelWholesale)
+		if !newR && !newW {
+			return Invalid("breakdown", CodeNothingChanged)
+		}
+		if err := setBreakdowns(tx, &p, r, w); err != nil {
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				return priceFieldErrors(ve)
+			}
+			return err
+		}
+		out.Retail, out.Wholesale, out.NewRetail, out.NewWholesale = r, w, newR, newW
+		return writeAudit(tx, e.actor, ActionPrice, EntityProduct, productID,
+			priceSummary(&p, oldR, oldW, r, w, reason), pricesAudit(oldR, oldW), pricesAudit(r, w))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// priceFieldErrors names the fields the way the price form does: the
+// reason is one field for both channels, and who made the change is not
+// something the editor types.
+func priceFieldErrors(ve *ValidationError) error {
+	var v ValidationError
+	for f, fe := range ve.Fields {
+		switch f {
+		case "retail.reason", "wholesale.reason":
+			v.addError("reason", fe)
+		case "retail.created_by", "wholesale.created_by":
+			// the actor is checked before any change is made
+		default:
+			v.addError(f, fe)
+		}
+	}
+	return v.orNil()
+}
+
+func priceSummary(p *Product, oldR, oldW, r, w *Breakdown, reason string) string {
+	part := func(name string, old, cur *Breakdown) string {
+		switch {
+		case old == nil:
+			return fmt.Sprintf("%s v%d %s", name, cur.Version, Soles(cur.Price).Decimal())
+		case old.ID == cur.ID:
+			return fmt.Sprintf("%s unchanged (v%d)", name, cur.Version)
+		default:
+			return fmt.Sprintf("%s v%d %s → v%d %s (paid to artisans %s → %s)", name, old.Version,
+				Soles(old.Price).Decimal(), cur.Version, Soles(cur.Price).Decimal(),
+				old.PaidToArtisans().Decimal(), cur.PaidToArtisans().Decimal())
+		}
+	}
+	return fmt.Sprintf("prices of %s: %s; %s; reason: %s", p.Slug, part("retail", oldR, r),
+		part("wholesale", oldW, w), reason)
+}
+
+// BreakdownByID loads one breakdown version of a product.
+func (s *Store) BreakdownByID(ctx context.Context, productID, id int64) (*Breakdown, error) {
+	var b Breakdown
+	if err := s.db.WithContext(ctx).Where("product_id = ?", productID).Take(&b, id).Error; err != nil {
+		return nil, dbError(err, fmt.Sprintf("breakdown %d of product %d", id, productID))
+	}
+	return &b, nil
+}
 
 // Channel is the sales channel a breakdown prices for.
 type Channel string
@@ -167,165 +313,6 @@ func (b *Breakdown) SharePermille(amount int64) int64 {
 	return amount * 1000 / b.Price
 }
 
-// ErrInvalid marks input that breaks a domain rule.
-var ErrInvalid = errors.New("invalid")
-
-// Code names what is wrong with a field. Codes are a stable contract: the
-// JSON API answers them, and the edge shows each as the translated message
-// "admin.error.<code>" filled with the field error's arguments. Never
-// rename one.
-type Code string
-
-// The codes, with the arguments their messages take.
-const (
-	CodeRequired             Code = "required"
-	CodeTooLong              Code = "too_long" // Max
-	CodeNegative             Code = "negative"
-	CodePositive             Code = "positive"
-	CodeMinOne               Code = "min_one"
-	CodeMaxQty               Code = "max_qty" // Max
-	CodeSlug                 Code = "slug"
-	CodeSlugTaken            Code = "slug_taken"
-	CodeRegion               Code = "region"
-	CodeCraft                Code = "craft"
-	CodePercent              Code = "percent"
-	CodeCadence              Code = "cadence"
-	CodeAssociation          Code = "association"
-	CodeGroup                Code = "group"
-	CodeAssociationInactive  Code = "association_inactive"
-	CodeAssociationHasGroups Code = "association_has_groups" // Count
-	CodeGroupHasProducts     Code = "group_has_products"     // Count
-	CodePublishWithoutPrices Code = "publish_without_prices"
-	CodePublishInactiveGroup Code = "publish_inactive_group"
-	CodeChannel              Code = "channel"
-	CodeCurrency             Code = "currency"
-	CodeReason               Code = "reason"
-	CodeComponents           Code = "components" // Sum, Price, Difference (Money)
-	CodeBothBreakdowns       Code = "both_breakdowns"
-	CodeNothingChanged       Code = "nothing_changed"
-	CodeWholesaleArtisans    Code = "wholesale_artisans"
-	CodeWholesaleAboveRetail Code = "wholesale_above_retail"
-	CodeStockReason          Code = "stock_reason"
-	CodeStockZero            Code = "stock_zero"
-	CodeStockBounds          Code = "stock_bounds" // Count
-	CodeStockPositive        Code = "stock_positive"
-	CodeStockNegative        Code = "stock_negative"
-	CodeStockNote            Code = "stock_note"
-	CodeImageMissing         Code = "image_missing"
-	CodeImageTooLarge        Code = "image_too_large"
-	CodeImageSVG             Code = "image_svg"
-	CodeImageType            Code = "image_type"
-	CodeImageBroken          Code = "image_broken"
-	CodeImageSize            Code = "image_size"
-	CodeImagePixels          Code = "image_pixels" // Max (megapixels)
-	CodeRole                 Code = "role"
-	CodeUserUnchanged        Code = "user_unchanged"
-	CodeEmail                Code = "email"
-	CodePasswordShort        Code = "password_short" // Min
-	CodePasswordLong         Code = "password_long"  // Max
-	CodeAtMost               Code = "at_most"        // Max
-	CodeTooLarge             Code = "too_large"
-	CodeBelowMinimum         Code = "below_minimum"
-	CodePhone                Code = "phone"
-	CodeCountry              Code = "country"
-	CodeRetailOnly           Code = "retail_only"
-	CodePaymentMethod        Code = "payment_method"
-	CodeFuture               Code = "future"
-	CodeQuantity             Code = "quantity" // Max
-	CodeCartEmpty            Code = "cart_empty"
-	CodeTooManyLines         Code = "too_many_lines" // Max
-	CodeTransitionNote       Code = "transition_note"
-	CodeBankReference        Code = "bank_reference"
-	CodeRefund               Code = "refund"
-)
-
-// FieldError is what is wrong with one field: a code and the values its
-// message shows. A Money argument is formatted by the edge, in the
-// reader's language.
-type FieldError struct {
-	Code Code
-	Args map[string]any
-}
-
-// ValidationError lists what is wrong with an input, per field.
-type ValidationError struct {
-	Fields map[string]FieldError
-}
-
-// Invalid is a ValidationError on one field; args are name/value pairs.
-func Invalid(field string, code Code, args ...any) *ValidationError {
-	var v ValidationError
-	v.add(field, code, args...)
-	return &v
-}
-
-// Error names each field and code, for logs and the command line.
-func (e *ValidationError) Error() string {
-	keys := make([]string, 0, len(e.Fields))
-	for k, fe := range e.Fields {
-		s := k + ": " + string(fe.Code)
-		if len(fe.Args) > 0 {
-			args := make([]string, 0, len(fe.Args))
-			for n, v := range fe.Args {
-				args = append(args, fmt.Sprintf("%s=%v", n, v))
-			}
-			sort.Strings(args)
-			s += " (" + strings.Join(args, ", ") + ")"
-		}
-		keys = append(keys, s)
-	}
-	sort.Strings(keys)
-	return "invalid input: " + strings.Join(keys, "; ")
-}
-
-// Is lets errors.Is(err, ErrInvalid) match any ValidationError.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
-
-// add records the first problem found on a field; args are name/value
-// pairs.
-func (e *ValidationError) add(field string, code Code, args ...any) {
-	var m map[string]any
-	if len(args) > 1 {
-		m = make(map[string]any, len(args)/2)
-		for i := 0; i+1 < len(args); i += 2 {
-			m[fmt.Sprint(args[i])] = args[i+1]
-		}
-	}
-	e.addError(field, FieldError{Code: code, Args: m})
-}
-
-func (e *ValidationError) addError(field string, fe FieldError) {
-	if e.Fields == nil {
-		e.Fields = map[string]FieldError{}
-	}
-	if _, ok := e.Fields[field]; !ok {
-		e.Fields[field] = fe
-	}
-}
-
-// Has reports whether field has a problem.
-func (e *ValidationError) Has(field string) bool {
-	_, ok := e.Fields[field]
-	return ok
-}
-
-// fieldErrors is err's field problems, to add more to, or err itself when
-// it is not a ValidationError.
-func fieldErrors(err error) (ValidationError, error) {
-	var ve *ValidationError
-	if errors.As(err, &ve) {
-		return *ve, nil
-	}
-	return ValidationError{}, err
-}
-
-func (e *ValidationError) orNil() error {
-	if len(e.Fields) == 0 {
-		return nil
-	}
-	return e
-}
-
 // Validate checks the breakdown's own invariants: a known channel and
 // currency, a positive price, no negative component, components that add
 // up to the price exactly, labour time and a reason.
@@ -369,4 +356,77 @@ func (b *Breakdown) Validate() error {
 func SameArtisanPay(a, b *Breakdown) bool {
 	return a.ArtisanLabour == b.ArtisanLabour && a.ArtisanMaterials == b.ArtisanMaterials &&
 		a.CommunityFund == b.CommunityFund
+}
+
+// BreakdownHistory lists every version of a product's breakdowns for a
+// channel, oldest first.
+func (s *Store) BreakdownHistory(ctx context.Context, productID int64, ch Channel) ([]Breakdown, error) {
+	var bs []Breakdown
+	err := s.db.WithContext(ctx).Where("product_id = ? AND channel = ?", productID, ch).
+		Order("version").Find(&bs).Error
+	if err != nil {
+		return nil, fmt.Errorf("breakdown history of product %d: %w", productID, err)
+	}
+	return bs, nil
+}
+
+// setBreakdowns checks the pair and inserts whichever of the two is new
+// (ID 0), then points the product at them. It must run inside a transaction.
+func setBreakdowns(tx *gorm.DB, p *Product, retail, wholesale *Breakdown) error {
+	if retail == nil || wholesale == nil {
+		return Invalid("breakdown", CodeBothBreakdowns)
+	}
+	retail.Channel, wholesale.Channel = ChannelRetail, ChannelWholesale
+	var v ValidationError
+	for _, b := range []*Breakdown{retail, wholesale} {
+		if b.ID != 0 {
+			continue
+		}
+		var bv *ValidationError
+		if errors.As(b.Validate(), &bv) {
+			for f, fe := range bv.Fields {
+				v.addError(string(b.Channel)+"."+f, fe)
+			}
+		}
+	}
+	if !SameArtisanPay(retail, wholesale) {
+		v.add("wholesale", CodeWholesaleArtisans)
+	}
+	if wholesale.Price > retail.Price {
+		v.add("wholesale.price", CodeWholesaleAboveRetail)
+	}
+	if err := v.orNil(); err != nil {
+		return err
+	}
+	for _, b := range []*Breakdown{retail, wholesale} {
+		if b.ID != 0 {
+			continue
+		}
+		var last int
+		err := tx.Model(&Breakdown{}).Where("product_id = ? AND channel = ?", p.ID, b.Channel).
+			Select("COALESCE(MAX(version), 0)").Scan(&last).Error
+		if err != nil {
+			return fmt.Errorf("next %s version of product %d: %w", b.Channel, p.ID, err)
+		}
+		b.ProductID, b.Version = p.ID, last+1
+		if err := tx.Create(b).Error; err != nil {
+			return dbError(err, fmt.Sprintf("insert %s breakdown v%d of product %d", b.Channel, b.Version, p.ID))
+		}
+	}
+	err := tx.Model(&Product{}).Where("id = ?", p.ID).Updates(map[string]any{
+		"retail_breakdown_id":     retail.ID,
+		"wholesale_breakdown_id":  wholesale.ID,
+		"price_amount":            retail.Price,
+		"wholesale_price_amount":  wholesale.Price,
+		"paid_to_artisans_amount": retail.PaidToArtisans().Amount,
+		"lock_version":            gorm.Expr("lock_version + 1"), // an open back-office form is now stale
+	}).Error
+	if err != nil {
+		return fmt.Errorf("point product %d at its breakdowns: %w", p.ID, err)
+	}
+	p.RetailBreakdownID, p.WholesaleBreakdownID = &retail.ID, &wholesale.ID
+	p.RetailBreakdown, p.WholesaleBreakdown = retail, wholesale
+	p.PriceAmount, p.WholesalePriceAmount = retail.Price, wholesale.Price
+	p.PaidToArtisansAmount = retail.PaidToArtisans().Amount
+	return nil
 }

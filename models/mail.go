@@ -29,20 +29,7 @@ func (s *Store) SaveMail(ctx context.Context, to, subject, body string) error {
 }
 
 // OutboxPage is one page of the outbox, newest first.
-type OutboxPage struct {
-	Mails   []OutboxMail
-	Total   int64
-	Page    int
-	PerPage int
-}
-
-// Pages is the number of pages.
-func (p OutboxPage) Pages() int {
-	if p.PerPage <= 0 {
-		return 1
-	}
-	return max(1, int((p.Total+int64(p.PerPage)-1)/int64(p.PerPage)))
-}
+type OutboxPage = Page[OutboxMail]
 
 // ListOutbox returns a page of the outbox, optionally only mail to one
 // address.
@@ -60,7 +47,7 @@ func (s *Store) ListOutbox(ctx context.Context, to string, page, perPage int) (O
 		return p, fmt.Errorf("count outbox: %w", err)
 	}
 	if err := q.Order("created_at DESC, id DESC").Limit(perPage).Offset((page - 1) * perPage).
-		Find(&p.Mails).Error; err != nil {
+		Find(&p.Items).Error; err != nil {
 		return p, fmt.Errorf("list outbox: %w", err)
 	}
 	return p, nil

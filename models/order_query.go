@@ -55,15 +55,7 @@ func (s *Store) OrderByCheckoutSession(ctx context.Context, sessionID string) (*
 }
 
 // OrderPage is one page of orders (without their details), newest first.
-type OrderPage struct {
-	Items   []Order
-	Total   int64
-	Page    int
-	PerPage int
-}
-
-// Pages is the number of pages for the total.
-func (p OrderPage) Pages() int { return ProductPage{Total: p.Total, PerPage: p.PerPage}.Pages() }
+type OrderPage = Page[Order]
 
 // OrderFilter selects orders for the back office. Zero values mean "any".
 type OrderFilter struct {

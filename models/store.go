@@ -1,3 +1,9 @@
+// Package models is the shop's domain and its storage: one file per
+// entity (association, group, product, breakdown, stock, user, password,
+// cart, order, payment, shipping, audit, …) holding its type, its rules and
+// its queries; the schema lives in the migrations alone
+// (migration_NNNN_*.go, listed in order in migrate.go). The Store owns every
+// query; Store.Tx composes several changes into one transaction.
 package models
 
 import (

@@ -2,18 +2,139 @@ package models
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
-	"sync/atomic"
 	"time"
 
-	"golang.org/x/crypto/argon2"
+	"gorm.io/gorm"
 )
+
+// UserChange is an admin's edit of an account. Version is the version the
+// form was opened with: a user changed since gives ErrStale.
+type UserChange struct {
+	ID      int64
+	Version int64
+	Role    Role
+	Active  bool
+}
+
+// UpdateUser changes an account's role or active flag, with its audit
+// entry in the same transaction, and returns the account before and after.
+// A role change or deactivation ends the user's sessions at once through
+// their session epoch. The last active admin cannot be demoted or
+// deactivated, even by two admins demoting each other at the same moment.
+// A form opened on an older version gets ErrStale.
+func (e *Editor) UpdateUser(ctx context.Context, ch UserChange) (before, after User, err error) {
+	if !ch.Role.Valid() {
+		return before, after, Invalid("role", CodeRole)
+	}
+	if err := e.check(); err != nil {
+		return before, after, err
+	}
+	err = e.s.Tx(ctx, func(tx *Store) error {
+		db := tx.db
+		// A change that may remove an admin first locks every active
+		// admin, in id order: two such changes then queue on the same rows
+		// in the same order (never a deadlock), and the second one counts
+		// the admins the first one left. Locking only the target row, and
+		// counting the others under READ COMMITTED, let two admins demote
+		// each other and leave none.
+		var admins []int64
+		if ch.Role != RoleAdmin || !ch.Active {
+			if err := forUpdate(db).Model(&User{}).Where("role = ? AND active", RoleAdmin).
+				Order("id").Pluck("id", &admins).Error; err != nil {
+				return fmt.Errorf("lock admins: %w", err)
+			}
+		}
+		if err := forUpdate(db).Take(&before, ch.ID).Error; err != nil {
+			return dbError(err, fmt.Sprintf("user %d", ch.ID))
+		}
+		if before.Version != ch.Version {
+			return staleError(EntityUser, ch.ID, ch.Version, before.Version)
+		}
+		if before.Role == RoleAdmin && before.Active && (ch.Role != RoleAdmin || !ch.Active) && !hasOther(admins, ch.ID) {
+			return ErrLastAdmin
+		}
+		if ch.Role == before.Role && ch.Active == before.Active {
+			return Invalid("role", CodeUserUnchanged)
+		}
+		after = before
+		after.Role, after.Active, after.Version = ch.Role, ch.Active, before.Version+1
+		after.SessionEpoch++
+		res := db.Model(&User{}).Where("id = ? AND version = ?", ch.ID, ch.Version).Updates(map[string]any{
+			"role": after.Role, "active": after.Active, "version": after.Version,
+			"session_epoch": after.SessionEpoch, "updated_at": db.NowFunc(),
+		})
+		if res.Error != nil {
+			return fmt.Errorf("update user %d: %w", ch.ID, res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return staleError(EntityUser, ch.ID, ch.Version, ch.Version+1)
+		}
+		action, summary := ActionRole, fmt.Sprintf("role of %s: %s → %s", before.Email, before.Role, after.Role)
+		switch {
+		case before.Active && !after.Active:
+			action, summary = ActionDeactivate, "deactivated "+before.Email+" (sessions ended)"
+		case !before.Active && after.Active:
+			action, summary = ActionActivate, "reactivated "+before.Email
+		}
+		if before.Active != after.Active && before.Role != after.Role {
+			summary += fmt.Sprintf("; role %s → %s", before.Role, after.Role)
+		}
+		view := func(u User) map[string]any {
+			return map[string]any{"email": u.Email, "role": u.Role, "active": u.Active}
+		}
+		return writeAudit(db, e.actor, action, EntityUser, ch.ID, summary, view(before), view(after))
+	})
+	return before, after, err
+}
+
+// hasOther reports whether ids holds an id other than id.
+func hasOther(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x != id {
+			return true
+		}
+	}
+	return false
+}
+
+// UserPage is one page of the users list.
+type UserPage = Page[User]
+
+// AdminUsers lists accounts for the back office, staff roles first, then
+// newest first; role "" means any, query matches part of the email or name.
+func (s *Store) AdminUsers(ctx context.Context, role Role, query string, page, perPage int) (UserPage, error) {
+	if perPage <= 0 || perPage > MaxPerPage {
+		perPage = 50
+	}
+	if page < 1 {
+		page = 1
+	}
+	q := s.db.WithContext(ctx).Model(&User{})
+	if role != "" {
+		q = q.Where("role = ?", role)
+	}
+	if query = strings.TrimSpace(query); query != "" {
+		if len(query) > MaxEmailLen {
+			query = query[:MaxEmailLen]
+		}
+		pat := "%" + likeEscaper.Replace(strings.ToLower(query)) + "%"
+		q = q.Where(`(LOWER(email) LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\')`, pat, pat)
+	}
+	out := UserPage{Page: page, PerPage: perPage}
+	if err := q.Session(&gorm.Session{}).Count(&out.Total).Error; err != nil {
+		return out, fmt.Errorf("count users: %w", err)
+	}
+	err := q.Order(`CASE role WHEN 'admin' THEN 0 WHEN 'staff' THEN 1 WHEN 'reviewer' THEN 2 ELSE 3 END`).
+		Order("created_at DESC").Order("id DESC").Limit(perPage).Offset((page - 1) * perPage).Find(&out.Items).Error
+	if err != nil {
+		return out, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
+}
 
 // Role says what a signed-in person may do. The route × role table in
 // handlers/roles.go is what enforces it.
@@ -108,140 +229,146 @@ func ValidEmail(s string) bool {
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@'):], ".")
 }
 
-// ValidatePassword checks the length rules; the field name is "password".
-func ValidatePassword(p string) error {
+// ErrLastAdmin: the change would leave the shop without an active admin.
+var ErrLastAdmin = errors.New("the shop must keep at least one active admin")
+
+// NewUser is what creating an account needs.
+type NewUser struct {
+	Email    string
+	Name     string
+	Role     Role
+	Password string
+}
+
+// Validate checks the email, name, role and password rules.
+func (n *NewUser) Validate() error {
 	var ve ValidationError
-	switch n := len([]rune(p)); {
-	case n < MinPasswordLen:
-		ve.add("password", CodePasswordShort, "Min", MinPasswordLen)
-	case len(p) > MaxPasswordLen:
-		ve.add("password", CodePasswordLong, "Max", MaxPasswordLen)
+	n.Email = NormalizeEmail(n.Email)
+	n.Name = strings.TrimSpace(n.Name)
+	if !ValidEmail(n.Email) {
+		ve.add("email", CodeEmail)
+	}
+	if len([]rune(n.Name)) > MaxNameLen {
+		ve.add("name", CodeTooLong, "Max", MaxNameLen)
+	}
+	if !n.Role.Valid() {
+		ve.add("role", CodeRole)
+	}
+	var pv *ValidationError
+	if errors.As(ValidatePassword(n.Password), &pv) {
+		ve.addError("password", pv.Fields["password"])
 	}
 	return ve.orNil()
 }
 
-// Argon2Params are argon2id's cost parameters.
-type Argon2Params struct {
-	MemoryKiB uint32
-	Time      uint32
-	Threads   uint8
-	SaltLen   int
-	KeyLen    uint32
-}
-
-// DefaultArgon2 is the production cost: 64 MiB, 2 passes, 2 lanes.
-var DefaultArgon2 = Argon2Params{MemoryKiB: 64 * 1024, Time: 2, Threads: 2, SaltLen: 16, KeyLen: 32}
-
-// ErrBusy: every password hashing slot stayed taken until the caller's
-// context ended. The edge answers 503 with Retry-After.
-var ErrBusy = errors.New("password hashing is busy")
-
-// Hasher hashes and verifies passwords with argon2id. Its parameters are
-// held here, not in a global, so tests can use cheap ones. Hashing takes
-// 64 MiB each: a Hasher lets only a few run at once, so a burst of
-// sign-ins queues instead of exhausting memory, and a caller waits for a
-// place only as long as its context allows.
-type Hasher struct {
-	params Argon2Params
-	slots  chan struct{}
-	// dummy is verified against when an email is unknown, so a wrong
-	// email costs the same time as a wrong password.
-	dummy string
-	// verified counts the passwords checked, for monitoring and for
-	// tests that prove a limit holds.
-	verified atomic.Int64
-}
-
-// NewHasher builds a hasher; a zero Argon2Params means DefaultArgon2.
-// concurrent bounds simultaneous hashes (at least 1).
-func NewHasher(p Argon2Params, concurrent int) *Hasher {
-	if p == (Argon2Params{}) {
-		p = DefaultArgon2
+// CreateUser validates and stores a new account with its password hashed
+// by h. An email already registered gives ErrEmailTaken.
+func (s *Store) CreateUser(ctx context.Context, h *Hasher, n NewUser) (*User, error) {
+	if err := n.Validate(); err != nil {
+		return nil, err
 	}
-	if concurrent < 1 {
-		concurrent = 1
-	}
-	h := &Hasher{params: p, slots: make(chan struct{}, concurrent)}
-	h.dummy, _ = h.Hash(context.Background(), "qhatu-dummy-password-for-timing")
-	return h
-}
-
-// key runs argon2id once a slot is free, or gives up with ErrBusy when
-// ctx ends first.
-func (h *Hasher) key(ctx context.Context, password string, salt []byte, p Argon2Params, keyLen uint32) ([]byte, error) {
-	select {
-	case h.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, fmt.Errorf("%w: %w", ErrBusy, context.Cause(ctx))
-	}
-	defer func() { <-h.slots }()
-	return argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, keyLen), nil
-}
-
-// Hash returns the PHC string $argon2id$v=19$m=…,t=…,p=…$salt$hash.
-func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
-	salt := make([]byte, h.params.SaltLen)
-	if _, err := rand.Read(salt); err != nil {
-		return "", fmt.Errorf("password salt: %w", err)
-	}
-	key, err := h.key(ctx, password, salt, h.params, h.params.KeyLen)
+	hash, err := h.Hash(ctx, n.Password)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version,
-		h.params.MemoryKiB, h.params.Time, h.params.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+	u := &User{Email: n.Email, Name: n.Name, Role: n.Role, PasswordHash: hash, Active: true,
+		SessionEpoch: 1, Version: 1}
+	if err := s.db.WithContext(ctx).Create(u).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return nil, fmt.Errorf("create user %s: %w", n.Email, ErrEmailTaken)
+		}
+		return nil, fmt.Errorf("create user %s: %w", n.Email, err)
+	}
+	return u, nil
 }
 
-// Verify reports whether password matches the PHC string, using the
-// parameters stored in it (so raising the cost never locks anyone out).
-// The comparison takes constant time.
-func (h *Hasher) Verify(ctx context.Context, encoded, password string) (bool, error) {
-	p, salt, key, err := decodePHC(encoded)
-	if err != nil {
-		return false, err
+// UserByID finds an account.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	if err := s.db.WithContext(ctx).Take(&u, id).Error; err != nil {
+		return nil, dbError(err, fmt.Sprintf("user %d", id))
 	}
-	got, err := h.key(ctx, password, salt, p, uint32(len(key)))
-	if err != nil {
-		return false, err
-	}
-	h.verified.Add(1)
-	return subtle.ConstantTimeCompare(got, key) == 1, nil
+	return &u, nil
 }
 
-// Verified is how many passwords h has checked so far.
-func (h *Hasher) Verified() int64 { return h.verified.Load() }
-
-// verifyDummy spends the time of one verification on nothing.
-func (h *Hasher) verifyDummy(ctx context.Context, password string) error {
-	_, err := h.Verify(ctx, h.dummy, password)
-	return err
+// UserByEmail finds an account by its (normalized) email.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	if err := s.db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error; err != nil {
+		return nil, dbError(err, "user by email")
+	}
+	return &u, nil
 }
 
-// decodePHC parses $argon2id$v=19$m=65536,t=2,p=2$salt$hash.
-func decodePHC(s string) (Argon2Params, []byte, []byte, error) {
-	var p Argon2Params
-	parts := strings.Split(s, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return p, nil, nil, errors.New("password hash is not an argon2id PHC string")
+// Authenticate checks an email and password. Unknown email, deactivated
+// account and wrong password all give ErrBadCredentials, after the same
+// amount of hashing work. On success it records the sign-in time, and
+// re-hashes the password when h's parameters changed.
+func (s *Store) Authenticate(ctx context.Context, h *Hasher, email, password string, at time.Time) (*User, error) {
+	if len(password) > MaxPasswordLen {
+		return nil, ErrBadCredentials
 	}
-	var v int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
-		return p, nil, nil, fmt.Errorf("unsupported argon2 version %q", parts[2])
+	u, err := s.UserByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		if err := h.verifyDummy(ctx, password); err != nil {
+			return nil, err
+		}
+		return nil, ErrBadCredentials
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil {
-		return p, nil, nil, fmt.Errorf("argon2 parameters %q: %w", parts[3], err)
-	}
-	if p.MemoryKiB == 0 || p.MemoryKiB > 1<<21 || p.Time == 0 || p.Time > 10 || p.Threads == 0 {
-		return p, nil, nil, fmt.Errorf("argon2 parameters out of range: %q", parts[3])
-	}
-	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
 	if err != nil {
-		return p, nil, nil, fmt.Errorf("argon2 salt: %w", err)
+		return nil, err
 	}
-	key, err := base64.RawStdEncoding.DecodeString(parts[5])
-	if err != nil || len(key) < 16 {
-		return p, nil, nil, fmt.Errorf("argon2 hash: bad encoding")
+	ok, err := h.Verify(ctx, u.PasswordHash, password)
+	if err != nil {
+		return nil, fmt.Errorf("verify password of user %d: %w", u.ID, err)
 	}
-	return p, salt, key, nil
+	if !ok || !u.Active {
+		return nil, ErrBadCredentials
+	}
+	updates := map[string]any{"last_sign_in_at": at}
+	if h.needsRehash(u.PasswordHash) {
+		if hash, err := h.Hash(ctx, password); err == nil {
+			updates["password_hash"] = hash
+		}
+	}
+	// Not a user edit: the version (for stale forms) stays as it is.
+	if err := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", u.ID).UpdateColumns(updates).Error; err != nil {
+		return nil, fmt.Errorf("record sign-in of user %d: %w", u.ID, err)
+	}
+	u.LastSignInAt = &at
+	return u, nil
+}
+
+// CountActiveAdmins counts the admins who can sign in.
+func (s *Store) CountActiveAdmins(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&User{}).Where("role = ? AND active", RoleAdmin).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count admins: %w", err)
+	}
+	return n, nil
+}
+
+// PurgeAccounts deletes what has expired by at: sessions, reset tokens
+// and rate-limit events older than a day (no limit's window is longer). It is housekeeping; nothing
+// depends on it for correctness.
+func (s *Store) PurgeAccounts(ctx context.Context, at time.Time) error {
+	db := s.db.WithContext(ctx)
+	dayAgo := at.Add(-24 * time.Hour).UTC()
+	if err := db.Where("expires_at < ?", dayAgo).Delete(&passwordReset{}).Error; err != nil {
+		return fmt.Errorf("purge reset tokens: %w", err)
+	}
+	if err := db.Where("created_at < ?", dayAgo).Delete(&rateEvent{}).Error; err != nil {
+		return fmt.Errorf("purge rate-limit events: %w", err)
+	}
+	expired := "DELETE FROM sessions WHERE expiry < ?"
+	arg := any(at.UTC())
+	if s.Dialect() == "sqlite" {
+		expired = "DELETE FROM sessions WHERE expiry < julianday(?)"
+		arg = at.UTC().Format("2006-01-02T15:04:05.999")
+	}
+	if err := db.Exec(expired, arg).Error; err != nil {
+		return fmt.Errorf("purge sessions: %w", err)
+	}
+	return nil
 }

@@ -335,14 +335,14 @@ func TestOutbox_ListsNewestFirst(t *testing.T) {
 			}
 		}
 		p, err := s.ListOutbox(ctx, "", 1, 2)
-		if err != nil || p.Total != 3 || len(p.Mails) != 2 || p.Pages() != 2 {
+		if err != nil || p.Total != 3 || len(p.Items) != 2 || p.Pages() != 2 {
 			t.Fatalf("page %+v %v", p, err)
 		}
-		if p.Mails[0].ID < p.Mails[1].ID {
+		if p.Items[0].ID < p.Items[1].ID {
 			t.Fatal("not newest first")
 		}
 		p, _ = s.ListOutbox(ctx, "A@example.org", 1, 10)
-		if p.Total != 2 || p.Mails[0].Body != "Cuerpo ñ" {
+		if p.Total != 2 || p.Items[0].Body != "Cuerpo ñ" {
 			t.Fatalf("filtered %+v", p)
 		}
 	})

@@ -4,124 +4,155 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"golang.org/x/crypto/argon2"
 	"gorm.io/gorm"
 )
 
-// ErrLastAdmin: the change would leave the shop without an active admin.
-var ErrLastAdmin = errors.New("the shop must keep at least one active admin")
-
-// NewUser is what creating an account needs.
-type NewUser struct {
-	Email    string
-	Name     string
-	Role     Role
-	Password string
-}
-
-// Validate checks the email, name, role and password rules.
-func (n *NewUser) Validate() error {
+// ValidatePassword checks the length rules; the field name is "password".
+func ValidatePassword(p string) error {
 	var ve ValidationError
-	n.Email = NormalizeEmail(n.Email)
-	n.Name = strings.TrimSpace(n.Name)
-	if !ValidEmail(n.Email) {
-		ve.add("email", CodeEmail)
-	}
-	if len([]rune(n.Name)) > MaxNameLen {
-		ve.add("name", CodeTooLong, "Max", MaxNameLen)
-	}
-	if !n.Role.Valid() {
-		ve.add("role", CodeRole)
-	}
-	var pv *ValidationError
-	if errors.As(ValidatePassword(n.Password), &pv) {
-		ve.addError("password", pv.Fields["password"])
+	switch n := len([]rune(p)); {
+	case n < MinPasswordLen:
+		ve.add("password", CodePasswordShort, "Min", MinPasswordLen)
+	case len(p) > MaxPasswordLen:
+		ve.add("password", CodePasswordLong, "Max", MaxPasswordLen)
 	}
 	return ve.orNil()
 }
 
-// CreateUser validates and stores a new account with its password hashed
-// by h. An email already registered gives ErrEmailTaken.
-func (s *Store) CreateUser(ctx context.Context, h *Hasher, n NewUser) (*User, error) {
-	if err := n.Validate(); err != nil {
-		return nil, err
-	}
-	hash, err := h.Hash(ctx, n.Password)
-	if err != nil {
-		return nil, err
-	}
-	u := &User{Email: n.Email, Name: n.Name, Role: n.Role, PasswordHash: hash, Active: true,
-		SessionEpoch: 1, Version: 1}
-	if err := s.db.WithContext(ctx).Create(u).Error; err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return nil, fmt.Errorf("create user %s: %w", n.Email, ErrEmailTaken)
-		}
-		return nil, fmt.Errorf("create user %s: %w", n.Email, err)
-	}
-	return u, nil
+// Argon2Params are argon2id's cost parameters.
+type Argon2Params struct {
+	MemoryKiB uint32
+	Time      uint32
+	Threads   uint8
+	SaltLen   int
+	KeyLen    uint32
 }
 
-// UserByID finds an account.
-func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
-	var u User
-	if err := s.db.WithContext(ctx).Take(&u, id).Error; err != nil {
-		return nil, dbError(err, fmt.Sprintf("user %d", id))
-	}
-	return &u, nil
+// DefaultArgon2 is the production cost: 64 MiB, 2 passes, 2 lanes.
+var DefaultArgon2 = Argon2Params{MemoryKiB: 64 * 1024, Time: 2, Threads: 2, SaltLen: 16, KeyLen: 32}
+
+// ErrBusy: every password hashing slot stayed taken until the caller's
+// context ended. The edge answers 503 with Retry-After.
+var ErrBusy = errors.New("password hashing is busy")
+
+// Hasher hashes and verifies passwords with argon2id. Its parameters are
+// held here, not in a global, so tests can use cheap ones. Hashing takes
+// 64 MiB each: a Hasher lets only a few run at once, so a burst of
+// sign-ins queues instead of exhausting memory, and a caller waits for a
+// place only as long as its context allows.
+type Hasher struct {
+	params Argon2Params
+	slots  chan struct{}
+	// dummy is verified against when an email is unknown, so a wrong
+	// email costs the same time as a wrong password.
+	dummy string
+	// verified counts the passwords checked, for monitoring and for
+	// tests that prove a limit holds.
+	verified atomic.Int64
 }
 
-// UserByEmail finds an account by its (normalized) email.
-func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
-	var u User
-	if err := s.db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error; err != nil {
-		return nil, dbError(err, "user by email")
+// NewHasher builds a hasher; a zero Argon2Params means DefaultArgon2.
+// concurrent bounds simultaneous hashes (at least 1).
+func NewHasher(p Argon2Params, concurrent int) *Hasher {
+	if p == (Argon2Params{}) {
+		p = DefaultArgon2
 	}
-	return &u, nil
+	if concurrent < 1 {
+		concurrent = 1
+	}
+	h := &Hasher{params: p, slots: make(chan struct{}, concurrent)}
+	h.dummy, _ = h.Hash(context.Background(), "qhatu-dummy-password-for-timing")
+	return h
 }
 
-// Authenticate checks an email and password. Unknown email, deactivated
-// account and wrong password all give ErrBadCredentials, after the same
-// amount of hashing work. On success it records the sign-in time, and
-// re-hashes the password when h's parameters changed.
-func (s *Store) Authenticate(ctx context.Context, h *Hasher, email, password string, at time.Time) (*User, error) {
-	if len(password) > MaxPasswordLen {
-		return nil, ErrBadCredentials
+// key runs argon2id once a slot is free, or gives up with ErrBusy when
+// ctx ends first.
+func (h *Hasher) key(ctx context.Context, password string, salt []byte, p Argon2Params, keyLen uint32) ([]byte, error) {
+	select {
+	case h.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %w", ErrBusy, context.Cause(ctx))
 	}
-	u, err := s.UserByEmail(ctx, email)
-	if errors.Is(err, ErrNotFound) {
-		if err := h.verifyDummy(ctx, password); err != nil {
-			return nil, err
-		}
-		return nil, ErrBadCredentials
+	defer func() { <-h.slots }()
+	return argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, keyLen), nil
+}
+
+// Hash returns the PHC string $argon2id$v=19$m=…,t=…,p=…$salt$hash.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+	salt := make([]byte, h.params.SaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("password salt: %w", err)
 	}
+	key, err := h.key(ctx, password, salt, h.params, h.params.KeyLen)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	ok, err := h.Verify(ctx, u.PasswordHash, password)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version,
+		h.params.MemoryKiB, h.params.Time, h.params.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// Verify reports whether password matches the PHC string, using the
+// parameters stored in it (so raising the cost never locks anyone out).
+// The comparison takes constant time.
+func (h *Hasher) Verify(ctx context.Context, encoded, password string) (bool, error) {
+	p, salt, key, err := decodePHC(encoded)
 	if err != nil {
-		return nil, fmt.Errorf("verify password of user %d: %w", u.ID, err)
+		return false, err
 	}
-	if !ok || !u.Active {
-		return nil, ErrBadCredentials
+	got, err := h.key(ctx, password, salt, p, uint32(len(key)))
+	if err != nil {
+		return false, err
 	}
-	updates := map[string]any{"last_sign_in_at": at}
-	if h.needsRehash(u.PasswordHash) {
-		if hash, err := h.Hash(ctx, password); err == nil {
-			updates["password_hash"] = hash
-		}
+	h.verified.Add(1)
+	return subtle.ConstantTimeCompare(got, key) == 1, nil
+}
+
+// Verified is how many passwords h has checked so far.
+func (h *Hasher) Verified() int64 { return h.verified.Load() }
+
+// verifyDummy spends the time of one verification on nothing.
+func (h *Hasher) verifyDummy(ctx context.Context, password string) error {
+	_, err := h.Verify(ctx, h.dummy, password)
+	return err
+}
+
+// decodePHC parses $argon2id$v=19$m=65536,t=2,p=2$salt$hash.
+func decodePHC(s string) (Argon2Params, []byte, []byte, error) {
+	var p Argon2Params
+	parts := strings.Split(s, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return p, nil, nil, errors.New("password hash is not an argon2id PHC string")
 	}
-	// Not a user edit: the version (for stale forms) stays as it is.
-	if err := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", u.ID).UpdateColumns(updates).Error; err != nil {
-		return nil, fmt.Errorf("record sign-in of user %d: %w", u.ID, err)
+	var v int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
+		return p, nil, nil, fmt.Errorf("unsupported argon2 version %q", parts[2])
 	}
-	u.LastSignInAt = &at
-	return u, nil
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil {
+		return p, nil, nil, fmt.Errorf("argon2 parameters %q: %w", parts[3], err)
+	}
+	if p.MemoryKiB == 0 || p.MemoryKiB > 1<<21 || p.Time == 0 || p.Time > 10 || p.Threads == 0 {
+		return p, nil, nil, fmt.Errorf("argon2 parameters out of range: %q", parts[3])
+	}
+	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	if err != nil {
+		return p, nil, nil, fmt.Errorf("argon2 salt: %w", err)
+	}
+	key, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil || len(key) < 16 {
+		return p, nil, nil, fmt.Errorf("argon2 hash: bad encoding")
+	}
+	return p, salt, key, nil
 }
 
 // needsRehash reports whether a stored hash used other parameters.
@@ -129,16 +160,6 @@ func (h *Hasher) needsRehash(encoded string) bool {
 	p, salt, key, err := decodePHC(encoded)
 	return err != nil || p.MemoryKiB != h.params.MemoryKiB || p.Time != h.params.Time ||
 		p.Threads != h.params.Threads || len(salt) != h.params.SaltLen || len(key) != int(h.params.KeyLen)
-}
-
-// CountActiveAdmins counts the admins who can sign in.
-func (s *Store) CountActiveAdmins(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&User{}).Where("role = ? AND active", RoleAdmin).Count(&n).Error
-	if err != nil {
-		return 0, fmt.Errorf("count admins: %w", err)
-	}
-	return n, nil
 }
 
 // SetPassword replaces a user's password and ends all their sessions.
@@ -301,28 +322,4 @@ func (s *Store) ResetPassword(ctx context.Context, h *Hasher, token, password st
 		return nil, err
 	}
 	return s.UserByID(ctx, userID)
-}
-
-// PurgeAccounts deletes what has expired by at: sessions, reset tokens
-// and rate-limit events older than a day (no limit's window is longer). It is housekeeping; nothing
-// depends on it for correctness.
-func (s *Store) PurgeAccounts(ctx context.Context, at time.Time) error {
-	db := s.db.WithContext(ctx)
-	dayAgo := at.Add(-24 * time.Hour).UTC()
-	if err := db.Where("expires_at < ?", dayAgo).Delete(&passwordReset{}).Error; err != nil {
-		return fmt.Errorf("purge reset tokens: %w", err)
-	}
-	if err := db.Where("created_at < ?", dayAgo).Delete(&rateEvent{}).Error; err != nil {
-		return fmt.Errorf("purge rate-limit events: %w", err)
-	}
-	expired := "DELETE FROM sessions WHERE expiry < ?"
-	arg := any(at.UTC())
-	if s.Dialect() == "sqlite" {
-		expired = "DELETE FROM sessions WHERE expiry < julianday(?)"
-		arg = at.UTC().Format("2006-01-02T15:04:05.999")
-	}
-	if err := db.Exec(expired, arg).Error; err != nil {
-		return fmt.Errorf("purge sessions: %w", err)
-	}
-	return nil
 }
