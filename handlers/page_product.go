@@ -116,45 +116,45 @@ func (s *Server) productPage(c echo.Context) error {
 		Chart:     breakdownChart(l, "price-chart", p.RetailBreakdown),
 		MinWage:   s.cfg.MinimumWage, MinMonthly: models.Soles(s.cfg.MinimumWage.Monthly), MinHourly: minHourly,
 	}
-	if v.JSONLD, err = s.productJSONLD(l, p); err != nil {
+	zones, err := s.store.ShippingZones(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if v.JSONLD, err = s.productJSONLD(l, p, zones); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "product", Page{L: l, Title: p.Name(l.Lang()),
 		Description: firstSentence(p.Description(l.Lang())), Section: "products", Data: v})
 }
 
-// productJSONLD is the schema.org Product description of p. json.Marshal
-// escapes <, > and &, so the result is safe inside a script element.
-func (s *Server) productJSONLD(l *Localizer, p *models.Product) (template.JS, error) {
+// productJSONLD is the schema.org Product description of p, with an offer
+// that says what the shop really sells: its availability, its price in
+// PEN, where it ships and how returns work (the /shipping and /returns
+// pages). json.Marshal escapes <, > and &, so the result is safe inside a
+// script element.
+func (s *Server) productJSONLD(l *Localizer, p *models.Product, zones []models.ShippingZone) (template.JS, error) {
 	type org struct {
 		Type string `json:"@type"`
 		Name string `json:"name"`
 		URL  string `json:"url,omitempty"`
 	}
-	type offer struct {
-		Type          string `json:"@type"`
-		Price         string `json:"price"`
-		PriceCurrency string `json:"priceCurrency"`
-		Availability  string `json:"availability"`
-		URL           string `json:"url"`
-	}
-	availability := "https://schema.org/InStock"
-	if p.Stock <= 0 {
-		availability = "https://schema.org/OutOfStock"
-	}
 	url := s.absURL("/products/" + p.Slug)
+	price := p.Price()
+	if price.Currency == "" {
+		price.Currency = models.PEN
+	}
 	ld := struct {
-		Context      string `json:"@context"`
-		Type         string `json:"@type"`
-		Name         string `json:"name"`
-		Image        string `json:"image"`
-		Description  string `json:"description"`
-		SKU          string `json:"sku"`
-		Category     string `json:"category"`
-		Brand        org    `json:"brand"`
-		Manufacturer org    `json:"manufacturer"`
-		Offers       offer  `json:"offers"`
-		URL          string `json:"url"`
+		Context      string  `json:"@context"`
+		Type         string  `json:"@type"`
+		Name         string  `json:"name"`
+		Image        string  `json:"image"`
+		Description  string  `json:"description"`
+		SKU          string  `json:"sku"`
+		Category     string  `json:"category"`
+		Brand        org     `json:"brand"`
+		Manufacturer org     `json:"manufacturer"`
+		Offers       ldOffer `json:"offers"`
+		URL          string  `json:"url"`
 	}{
 		Context: "https://schema.org", Type: "Product", Name: p.Name(l.Lang()),
 		Image: s.absURL(s.assets.Image(p.Image, p.Craft)), Description: p.Description(l.Lang()), SKU: p.Slug,
@@ -162,12 +162,11 @@ func (s *Server) productJSONLD(l *Localizer, p *models.Product) (template.JS, er
 		Brand:    org{Type: "Brand", Name: p.Group.Name},
 		Manufacturer: org{Type: "Organization", Name: p.Group.Name,
 			URL: s.absURL("/groups/" + p.Group.Slug)},
-		Offers: offer{Type: "Offer", Price: p.Price().Decimal(), PriceCurrency: string(p.Price().Currency),
-			Availability: availability, URL: url},
+		Offers: ldOffer{Type: "Offer", Price: price.Decimal(), PriceCurrency: string(price.Currency),
+			Availability: offerAvailability(p), URL: url,
+			ShippingDetails:         s.ldShipping(zones),
+			HasMerchantReturnPolicy: s.ldReturnPolicy()},
 		URL: url,
-	}
-	if ld.Offers.PriceCurrency == "" {
-		ld.Offers.PriceCurrency = string(models.PEN)
 	}
 	b, err := json.Marshal(ld)
 	if err != nil {

@@ -16,6 +16,9 @@ func (s *Server) registerPages(e *echo.Echo) {
 	e.GET("/groups", s.cached(s.groupsPage))
 	e.GET("/groups/:slug", s.cached(s.groupPage))
 	e.GET("/transparency", s.cached(s.transparencyPage))
+	e.GET("/shipping", s.cached(s.shippingPage))
+	e.GET("/returns", s.cached(s.returnsPage))
+	e.GET("/contact", s.cached(s.contactPage))
 	e.GET("/transparency/breakdowns.csv", attachment("qhatu-breakdowns.csv", s.cached(s.breakdownsCSV)))
 	e.GET("/transparency/breakdowns.json", attachment("qhatu-breakdowns.json", s.cached(s.breakdownsJSON)))
 }

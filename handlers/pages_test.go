@@ -77,6 +77,9 @@ func TestPages_EveryPageRendersInBothLanguages(t *testing.T) {
 			{"/groups", "Grupos productores", "Producer groups"},
 			{"/groups/" + g.Slug, "Su historia", "Their story"},
 			{"/transparency", "Transparencia de precios", "Price transparency"},
+			{"/shipping", "Envíos y entrega", "Shipping and delivery"},
+			{"/returns", "Devoluciones y reembolsos", "Returns and refunds"},
+			{"/contact", "Cómo comunicarte", "How to reach us"},
 		}
 		for _, pg := range pages {
 			for _, lang := range []string{"es", "en"} {
@@ -641,7 +644,7 @@ var voidElements = map[string]bool{"area": true, "base": true, "br": true, "col"
 	"hr": true, "img": true, "input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true}
 
 // untranslated matches a message ID shown instead of its text.
-var untranslated = regexp.MustCompile(`\b(nav|home|products?|filters|transparency|groups?|error|breakdown|chart|footer|demo|card|pager|sort|brand|component|region|craft)\.[a-z_]+(\.[a-z_]+)?\b`)
+var untranslated = regexp.MustCompile(`\b(nav|home|products?|filters|transparency|groups?|error|breakdown|chart|footer|demo|card|pager|sort|brand|component|region|craft|shipping|returns|contact)\.[a-z_]+(\.[a-z_]+)?\b`)
 
 // checkHTML parses a page and fails on unbalanced tags, inline styles or
 // scripts, images without alt, form controls without a label, duplicate
@@ -823,7 +826,7 @@ func TestProductJSONLD_CannotCloseTheScript(t *testing.T) {
 	p := &models.Product{Slug: "x", NameEN: evil, NameES: evil, DescriptionEN: evil, Craft: models.CraftRetablo,
 		Currency: models.PEN, PriceAmount: 12345, Stock: 0, Image: "img/products/x.svg",
 		Group: &models.Group{Slug: "g", Name: evil}}
-	js, err := s.productJSONLD(tr.For("en"), p)
+	js, err := s.productJSONLD(tr.For("en"), p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -837,7 +840,7 @@ func TestProductJSONLD_CannotCloseTheScript(t *testing.T) {
 		t.Errorf("JSON-LD does not round-trip: %v", err)
 	}
 	if offers := ld["offers"].(map[string]any); offers["price"] != "123.45" ||
-		offers["availability"] != "https://schema.org/OutOfStock" || ld["url"] != testBaseURL+"/products/x" {
+		offers["availability"] != "https://schema.org/SoldOut" || ld["url"] != testBaseURL+"/products/x" {
 		t.Errorf("offers %v url %v", offers, ld["url"])
 	}
 }

@@ -38,6 +38,8 @@ func (w MinimumWage) Hourly() models.Money {
 type Config struct {
 	BaseURL     string // absolute URL of the shop, for links in JSON-LD and exports
 	MinimumWage MinimumWage
+	// Contact is how buyers reach CIAP (page_info.go).
+	Contact ContactConfig
 	// DemoNotice shows a banner saying the catalog is demo data.
 	DemoNotice bool
 	// PageCacheEntries bounds the rendered-page cache; 0 disables it.

@@ -30,6 +30,7 @@ type config struct {
 	CatalogPoll time.Duration
 	JobWorkers  int
 	Wage        handlers.MinimumWage
+	Contact     handlers.ContactConfig
 	// Accounts and mail (see admin.go).
 	SMTPURL       string
 	MailFrom      string
@@ -69,6 +70,8 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 	s.integer(&c.Wage.HoursPerWeek, "rmv-hours-per-week", "QHATU_RMV_HOURS_PER_WEEK", 48, 1, 168, "legal full-time hours per week")
 	s.str(&c.Wage.Source, "rmv-source", "QHATU_RMV_SOURCE", "Decreto Supremo N.° 006-2024-TR", "legal source of the minimum wage")
 	add(s, &c.Wage.Since, parseDate, "rmv-since", "QHATU_RMV_SINCE", "2025-01-01", "date the minimum wage took effect")
+	add(s, &c.Contact.Email, parseEmail, "contact-email", "QHATU_CONTACT_EMAIL", defaultContactEmail, "email address buyers write to (contact page)")
+	add(s, &c.Contact.Phone, parsePhone, "contact-phone", "QHATU_CONTACT_PHONE", defaultContactPhone, "phone number buyers call, international form like +51 1 234 5678 (contact page)")
 	s.url(&c.SMTPURL, "smtp-url", "QHATU_SMTP_URL", "", []string{"smtp", "smtps"}, true, "smtp://user:pass@host:587 or smtps://…:465 to send email; empty writes it to the outbox admins read")
 	s.str(&c.MailFrom, "mail-from", "QHATU_MAIL_FROM", "", "sender of the shop's email (default Qhatu <no-reply@host of base-url>)")
 	add(s, &c.TrustedNets, parseCIDRs, "trusted-proxies", "QHATU_TRUSTED_PROXIES", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed; empty: none")
@@ -83,6 +86,7 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 		return nil, nil, err
 	}
 	c.deriveAccounts()
+	c.Contact.Placeholder = c.Contact.Email == defaultContactEmail || c.Contact.Phone == defaultContactPhone
 	return c, fs, nil
 }
 
@@ -130,7 +134,7 @@ func (c *config) db(log *slog.Logger) models.DBConfig {
 }
 
 func (c *config) handlers() handlers.Config {
-	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, DemoNotice: c.DemoNotice,
+	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, Contact: c.Contact, DemoNotice: c.DemoNotice,
 		PageCacheEntries: c.PageCache, PageCacheBytes: int64(c.PageCacheMB) << 20,
 		CatalogPoll: c.CatalogPoll, DataDir: c.DataDir,
 		Accounts: handlers.AccountsConfig{SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedNets,
