@@ -397,7 +397,7 @@ func checkJSONLD(t *testing.T, p *models.Product, body string) {
 	}
 	avail := "https://schema.org/InStock"
 	if p.Stock == 0 {
-		avail = "https://schema.org/OutOfStock"
+		avail = "https://schema.org/SoldOut"
 	}
 	switch {
 	case ld.Context2 != "https://schema.org" || ld.Type2 != "Product":
