@@ -73,6 +73,9 @@ type accounts struct {
 	// (webhooks, which authenticate by signature).
 	formPages  map[string]bool
 	csrfExempt map[string]bool
+	// firstWrites may be posted without a token by a visitor who has no
+	// session yet (csrf.go firstWrite).
+	firstWrites map[string]bool
 }
 
 // Session keys.
@@ -125,16 +128,17 @@ func (s *Server) initAccounts() error {
 		mail = mailer.OutboxSender{Outbox: s.store}
 	}
 	s.acct = accounts{
-		sessions:   sm,
-		hasher:     models.NewHasher(ac.Argon2, 4),
-		mail:       mail,
-		limits:     limits,
-		now:        func() time.Time { return time.Now().UTC() },
-		sleep:      sleepCtx,
-		idle:       cmp.Or(ac.SessionIdle, 24*time.Hour),
-		idleStaff:  cmp.Or(ac.SessionIdleStaff, 2*time.Hour),
-		formPages:  map[string]bool{},
-		csrfExempt: map[string]bool{},
+		sessions:    sm,
+		hasher:      models.NewHasher(ac.Argon2, 4),
+		mail:        mail,
+		limits:      limits,
+		now:         func() time.Time { return time.Now().UTC() },
+		sleep:       sleepCtx,
+		idle:        cmp.Or(ac.SessionIdle, 24*time.Hour),
+		idleStaff:   cmp.Or(ac.SessionIdleStaff, 2*time.Hour),
+		formPages:   map[string]bool{},
+		csrfExempt:  map[string]bool{},
+		firstWrites: map[string]bool{},
 	}
 	return nil
 }
@@ -380,6 +384,8 @@ type Viewer struct {
 	Email    string
 	Name     string
 	Role     models.Role
+	// CartCount is the pieces in the visitor's cart, for the header.
+	CartCount int
 }
 
 // IsStaff: admin or staff, who change things in the back office.
@@ -401,7 +407,7 @@ func (v Viewer) DisplayName() string {
 
 // viewer describes the current visitor for templates.
 func (s *Server) viewer(c echo.Context) Viewer {
-	v := Viewer{CSRF: s.csrfToken(c)}
+	v := Viewer{CSRF: s.csrfToken(c), CartCount: s.cartCount(c)}
 	if u := s.currentUser(c); u != nil {
 		v.SignedIn, v.UserID, v.Email, v.Name, v.Role = true, u.ID, u.Email, u.Name, u.Role
 	}

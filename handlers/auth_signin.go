@@ -75,6 +75,9 @@ func (s *Server) signIn(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.mergeGuestCart(c, u); err != nil {
+		return err
+	}
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}

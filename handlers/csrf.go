@@ -70,6 +70,9 @@ func (s *Server) csrf() (echo.MiddlewareFunc, error) {
 				return fmt.Errorf("%w: %w", errCSRF, err)
 			}
 			want := sm.GetString(r.Context(), sessCSRF)
+			if want == "" && s.acct.firstWrites[c.Path()] && sameOriginProven(r) {
+				return next(c) // no session to forge a request for (firstWrite)
+			}
 			got := r.Header.Get(csrfHeader)
 			if got == "" && r.PostForm != nil {
 				// The body's form only, never the query: PostForm, not Form.
@@ -92,12 +95,13 @@ func (s *Server) csrfToken(c echo.Context) string {
 	if tok, ok := c.Get(csrfKey).(string); ok {
 		return tok
 	}
-	if !s.acct.formPages[c.Path()] && s.currentUser(c) == nil {
-		return ""
-	}
 	ctx := c.Request().Context()
 	sm := s.acct.sessions
 	tok := sm.GetString(ctx, sessCSRF)
+	// A session that holds a token (a cart's, say) gets it on every page.
+	if tok == "" && !s.acct.formPages[c.Path()] && s.currentUser(c) == nil {
+		return ""
+	}
 	if tok == "" && safeMethod(c.Request().Method) {
 		if sm.Token(ctx) == "" {
 			// A new session, made to hold this token: it need not outlive
@@ -130,3 +134,21 @@ func (s *Server) formPage(path string) { s.acct.formPages[path] = true }
 // noCSRF lets a write route skip the CSRF check: only for requests that
 // authenticate otherwise (a webhook's signature).
 func (s *Server) noCSRF(path string) { s.acct.csrfExempt[path] = true }
+
+// firstWrite lets a write route run without a token for a visitor who
+// has no session yet (so no token could be on the cached page they
+// posted from), when the browser proves the request comes from the shop
+// itself: there is no session to ride, and an old browser that sends
+// neither Sec-Fetch-Site nor Origin is refused. The route must start the
+// session and its token (cart_session.go).
+func (s *Server) firstWrite(path string) { s.acct.firstWrites[path] = true }
+
+// sameOriginProven: Sec-Fetch-Site says same-origin, or, from a browser
+// without it, an Origin header is present (CrossOriginProtection has
+// already checked that it is this site).
+func sameOriginProven(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin"
+	}
+	return r.Header.Get("Origin") != ""
+}

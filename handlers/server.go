@@ -183,6 +183,7 @@ func (s *Server) routes() (*echo.Echo, error) {
 	e.GET("/static/*", s.assets.serve)
 
 	s.registerPages(e)
+	s.registerCart(e)
 	s.registerAPI(e)
 	s.registerAccounts(e)
 	s.registerAdmin(e)

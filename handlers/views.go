@@ -73,6 +73,8 @@ type Page struct {
 	NoIndex bool
 	// Viewer is who is signed in, and the CSRF token their forms carry.
 	Viewer Viewer
+	// Flash is a one-time message from the visitor's last change.
+	Flash string
 }
 
 // render writes a page: it renders to a buffer first, so a template error
@@ -88,6 +90,9 @@ func (s *Server) render(c echo.Context, status int, name string, p Page) error {
 	r := c.Request()
 	p.Path, p.Query, p.Demo, p.Status = r.URL.Path, r.URL.RawQuery, s.cfg.DemoNotice, status
 	p.Viewer = s.viewer(c)
+	if p.Flash == "" {
+		p.Flash = s.popFlash(c)
+	}
 	p.Canonical = s.absURL(r.URL.Path)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
