@@ -89,6 +89,9 @@ const (
 	userKey = "user"
 	// sessionCommitted marks a session already saved by the handler.
 	sessionCommitted = "session_committed"
+	// sessionLoadedKey marks a request whose session is loaded (an error
+	// page may be rendered for a request refused before loadSession).
+	sessionLoadedKey = "session_loaded"
 )
 
 // initAccounts builds the session manager, password hasher and mailer.
@@ -237,6 +240,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			return fmt.Errorf("load session: %w", err)
 		}
 		c.SetRequest(r.WithContext(ctx))
+		c.Set(sessionLoadedKey, true)
 		c.Response().Before(func() { s.saveSession(c, ctx) })
 		if token != "" {
 			// A page for someone with a session is theirs alone: no

@@ -28,7 +28,7 @@ func (s *Server) cartKey(c echo.Context) (models.CartKey, bool) {
 	if u := s.currentUser(c); u != nil {
 		return models.CartKey{UserID: u.ID}, true
 	}
-	tok := s.acct.sessions.GetString(c.Request().Context(), sessCart)
+	tok := s.sessionString(c, sessCart)
 	return models.CartKey{Token: tok}, tok != ""
 }
 
@@ -96,8 +96,17 @@ func (s *Server) flash(c echo.Context, msg string) {
 
 func (s *Server) popFlash(c echo.Context) string {
 	ctx := c.Request().Context()
-	if !s.acct.sessions.Exists(ctx, sessFlash) {
+	if s.sessionString(c, sessFlash) == "" {
 		return "" // and the session stays unmodified
 	}
 	return s.acct.sessions.PopString(ctx, sessFlash)
+}
+
+// sessionString reads a session value, "" when the request's session
+// was never loaded (a request refused before loadSession).
+func (s *Server) sessionString(c echo.Context, key string) string {
+	if loaded, _ := c.Get(sessionLoadedKey).(bool); !loaded {
+		return ""
+	}
+	return s.acct.sessions.GetString(c.Request().Context(), key)
 }

@@ -95,13 +95,13 @@ func (s *Server) csrfToken(c echo.Context) string {
 	if tok, ok := c.Get(csrfKey).(string); ok {
 		return tok
 	}
+	// A session that holds a token (a cart's, say) gets it on every page.
+	if !s.acct.formPages[c.Path()] && s.currentUser(c) == nil && s.sessionString(c, sessCSRF) == "" {
+		return ""
+	}
 	ctx := c.Request().Context()
 	sm := s.acct.sessions
 	tok := sm.GetString(ctx, sessCSRF)
-	// A session that holds a token (a cart's, say) gets it on every page.
-	if tok == "" && !s.acct.formPages[c.Path()] && s.currentUser(c) == nil {
-		return ""
-	}
 	if tok == "" && safeMethod(c.Request().Method) {
 		if sm.Token(ctx) == "" {
 			// A new session, made to hold this token: it need not outlive
