@@ -59,6 +59,9 @@ func (s *Server) signUp(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.mergeGuestCart(c, u); err != nil {
+		return err
+	}
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}

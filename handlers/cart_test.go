@@ -31,6 +31,15 @@ func cartProduct(t *testing.T, db *gorm.DB, stock int) models.Product {
 	return p
 }
 
+// cartShop is a shop whose first product for sale has stock pieces, and
+// a browser reading it in English; id is the product's ID as a form sends it.
+func cartShop(t *testing.T, db *gorm.DB, stock int, opts ...testOption) (*testServer, models.Product, *testClient, string) {
+	t.Helper()
+	ts := newTestServer(t, db, opts...)
+	p := cartProduct(t, db, stock)
+	return ts, p, englishClient(t, ts), strconv.FormatInt(p.ID, 10)
+}
+
 // englishClient is a browser reading the shop in English.
 func englishClient(t *testing.T, ts *testServer) *testClient {
 	c := ts.client(t)
@@ -69,6 +78,7 @@ func TestCart_AddShowUpdateRemove(t *testing.T) {
 			t.Fatalf("add: %d %q: %.300s", res.Status, res.Location(), res.Body)
 		}
 		cart := c.Get("/cart")
+		checkPage(t, "cart", cart)
 		for _, want := range []string{"Added to your cart.", html.EscapeString(p.Name("en")), "Items total",
 			"Of which paid to the artisans", "IGV", "Line total: " + moneyText(t, p.Price().Mul(2))} {
 			if !strings.Contains(cart.Body, want) {
@@ -91,6 +101,7 @@ func TestCart_AddShowUpdateRemove(t *testing.T) {
 			t.Fatalf("remove with next: %d %q", res.Status, res.Location())
 		}
 		cart = c.Get("/cart")
+		checkPage(t, "empty cart", cart)
 		if !strings.Contains(cart.Body, "Your cart is empty") || headerCount(cart.Body) != "" {
 			t.Fatalf("cart after removing its line: %.500s", cart.Body)
 		}
@@ -148,10 +159,7 @@ func TestCart_PriceFieldsFromTheBrowserChangeNothing(t *testing.T) {
 func TestCart_BadQuantitiesAreRefusedWithAMessage(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db)
-		p := cartProduct(t, db, 5)
-		c := englishClient(t, ts)
-		id := strconv.FormatInt(p.ID, 10)
+		_, _, c, id := cartShop(t, db, 5)
 		if res := c.PostForm("/cart/add", url.Values{"product_id": {id}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("add one (no quantity field): %d", res.Status)
 		}
@@ -170,6 +178,7 @@ func TestCart_BadQuantitiesAreRefusedWithAMessage(t *testing.T) {
 				if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, tc.msg) {
 					t.Errorf("%s quantity %q: %d, want 422 saying %q: %.300s", path, tc.qty, res.Status, tc.msg, res.Body)
 				}
+				checkPage(t, "refused quantity", res)
 			}
 		}
 		if got := headerCount(c.Get("/cart").Body); got != "1" {
@@ -181,10 +190,7 @@ func TestCart_BadQuantitiesAreRefusedWithAMessage(t *testing.T) {
 func TestCart_MoreThanStockSaysHowManyAreLeft(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db)
-		p := cartProduct(t, db, 3)
-		c := englishClient(t, ts)
-		id := strconv.FormatInt(p.ID, 10)
+		_, p, c, id := cartShop(t, db, 3)
 		res := c.PostForm("/cart/add", url.Values{"product_id": {id}, "quantity": {"4"}})
 		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Only 3 left") {
 			t.Fatalf("4 of 3: %d: %.300s", res.Status, res.Body)
@@ -200,7 +206,9 @@ func TestCart_MoreThanStockSaysHowManyAreLeft(t *testing.T) {
 		if err := db.Model(&models.Product{}).Where("id = ?", p.ID).Update("stock", 1).Error; err != nil {
 			t.Fatal(err)
 		}
-		if body := c.Get("/cart").Body; !strings.Contains(body, "Only 1 left: lower the quantity") {
+		short := c.Get("/cart")
+		checkPage(t, "cart with a short line", short)
+		if body := short.Body; !strings.Contains(body, "Only 1 left: lower the quantity") {
 			t.Fatalf("cart with a line above the stock: %.500s", body)
 		}
 		if err := db.Model(&models.Product{}).Where("id = ?", p.ID).Update("published", false).Error; err != nil {
@@ -209,24 +217,18 @@ func TestCart_MoreThanStockSaysHowManyAreLeft(t *testing.T) {
 		if body := c.Get("/cart").Body; !strings.Contains(body, "no longer available") {
 			t.Fatalf("cart with an unpublished product: %.500s", body)
 		}
-		if err := db.Model(&models.Product{}).Where("id = ?", p.ID).Update("stock", 0).Error; err != nil {
-			t.Fatal(err)
-		}
 	}, demoCatalog)
 }
 
 func TestCart_GuestCartMergesAtSignIn(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db)
-		p := cartProduct(t, db, 5)
+		ts, p, guest, id := cartShop(t, db, 5)
 		u := ts.createUser(t, models.RoleCustomer)
-		id := strconv.FormatInt(p.ID, 10)
 		// The account already holds one piece, from another browser.
 		if err := ts.Store.AddToCart(context.Background(), models.CartKey{UserID: u.ID}, p.ID, 1); err != nil {
 			t.Fatal(err)
 		}
-		guest := englishClient(t, ts)
 		if res := guest.PostForm("/cart/add", url.Values{"product_id": {id}, "quantity": {"2"}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("guest add: %d", res.Status)
 		}
@@ -281,10 +283,7 @@ func TestCart_AnotherVisitorNeverSeesIt(t *testing.T) {
 func TestCart_WritesNeedTheSessionsToken(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db)
-		p := cartProduct(t, db, 5)
-		id := strconv.FormatInt(p.ID, 10)
-		c := englishClient(t, ts)
+		ts, _, c, id := cartShop(t, db, 5)
 		c.CSRFToken() // a session with a token
 		for _, path := range []string{"/cart/add", "/cart/update", "/cart/remove"} {
 			form := url.Values{"product_id": {id}, "quantity": {"1"}}
@@ -343,11 +342,17 @@ func TestCart_AddToCartFormsOnProductPagesAndCards(t *testing.T) {
 		p := cartProduct(t, db, 5)
 		c := englishClient(t, ts)
 		form := `<form class="add-to-cart" method="post" action="/cart/add">`
-		if body := c.Get("/products/" + p.Slug).Body; !strings.Contains(body, form) || !strings.Contains(body, `name="quantity"`) {
-			t.Fatal("the product page has no add-to-cart form with a quantity")
-		}
-		if body := c.Get("/products").Body; !strings.Contains(body, form) {
-			t.Fatal("the cards have no add-to-cart form")
+		for _, c := range []*testClient{c, func() *testClient { s, _ := ts.signInAs(t, models.RoleCustomer); return s }()} {
+			page := c.Get("/products/" + p.Slug)
+			checkPage(t, "product page", page)
+			if !strings.Contains(page.Body, form) || !strings.Contains(page.Body, `name="quantity"`) {
+				t.Fatal("the product page has no add-to-cart form with a quantity")
+			}
+			list := c.Get("/products")
+			checkPage(t, "listing", list)
+			if !strings.Contains(list.Body, form) {
+				t.Fatal("the cards have no add-to-cart form")
+			}
 		}
 		if err := db.Model(&models.Product{}).Where("id = ?", p.ID).Update("stock", 0).Error; err != nil {
 			t.Fatal(err)
