@@ -166,20 +166,34 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Housekeep purges expired sessions, reset links and old rate-limit
-// events every hour until ctx ends.
+// Housekeep runs HousekeepOnce every hour until ctx ends.
 func (s *Server) Housekeep(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if err := s.store.PurgeAccounts(ctx, s.acct.now()); err != nil && ctx.Err() == nil {
-			s.log.Warn("purge expired sessions", "err", err)
-		}
+		s.HousekeepOnce(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// HousekeepOnce purges expired sessions, reset links and old rate-limit
+// events, and the guest carts no session can reach any more: a guest cart
+// is found only through its session, which lives at most the session
+// lifetime after the cart was last touched.
+func (s *Server) HousekeepOnce(ctx context.Context) {
+	now := s.acct.now()
+	if err := s.store.PurgeAccounts(ctx, now); err != nil && ctx.Err() == nil {
+		s.log.Warn("purge expired sessions", "err", err)
+	}
+	n, err := s.store.PurgeGuestCarts(ctx, now.Add(-s.acct.sessions.Lifetime))
+	if err != nil && ctx.Err() == nil {
+		s.log.Warn("purge abandoned guest carts", "err", err)
+	} else if n > 0 {
+		s.log.Info("purged abandoned guest carts", "carts", n)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ciap/qhatu/handlers"
 	"github.com/ciap/qhatu/models"
@@ -360,6 +361,44 @@ func TestCart_AddToCartFormsOnProductPagesAndCards(t *testing.T) {
 		body := c.Get("/products/" + p.Slug).Body
 		if strings.Contains(body, form) || !strings.Contains(body, "Sold out") {
 			t.Fatal("a sold-out product offers the add button")
+		}
+	}, demoCatalog)
+}
+
+func TestCart_HousekeepingDropsGuestCartsNoSessionCanReach(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts, p, guest, id := cartShop(t, db, 5)
+		u := ts.createUser(t, models.RoleCustomer)
+		if err := ts.Store.AddToCart(context.Background(), models.CartKey{UserID: u.ID}, p.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		if res := guest.PostForm("/cart/add", url.Values{"product_id": {id}, "quantity": {"2"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("guest add: %d", res.Status)
+		}
+		carts := func() (guests, accounts int64) {
+			t.Helper()
+			if err := db.Model(&models.Cart{}).Where("user_id IS NULL").Count(&guests).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Model(&models.Cart{}).Where("user_id IS NOT NULL").Count(&accounts).Error; err != nil {
+				t.Fatal(err)
+			}
+			return guests, accounts
+		}
+		for _, step := range []struct {
+			name                string
+			advance             time.Duration
+			guests, accountsNow int64
+		}{
+			{"while its session may still live", time.Hour, 1, 1},
+			{"once no session can reach it", 8 * 24 * time.Hour, 0, 1},
+		} {
+			ts.Clock.Advance(step.advance)
+			ts.HousekeepOnce(context.Background())
+			if g, a := carts(); g != step.guests || a != step.accountsNow {
+				t.Fatalf("%s: %d guest and %d account carts, want %d and %d", step.name, g, a, step.guests, step.accountsNow)
+			}
 		}
 	}, demoCatalog)
 }
