@@ -53,7 +53,7 @@ type Upload struct {
 	Width, Height int
 }
 
-func imageError(code Code) error { return Invalid("image", code) }
+func imageError(code Code, args ...any) error { return Invalid("image", code, args...) }
 
 // ReadImage reads at most MaxImageBytes (plus one, to tell a larger file)
 // from r and checks the picture.
@@ -67,8 +67,9 @@ func ReadImage(r io.Reader) (*Upload, error) {
 
 // CheckImage sniffs the content and checks that it decodes as what it
 // claims to be. Only the header is decoded (its size), never the pixels,
-// so a decompression bomb costs nothing: its claimed size is refused. A file renamed .png, an SVG or a 20 MB file each get a
-// ValidationError on "image" saying which.
+// so a decompression bomb costs nothing: its claimed size is refused. A
+// file renamed .png, an SVG or a 20 MB file each get a ValidationError on
+// "image" saying which.
 func CheckImage(data []byte) (*Upload, error) {
 	if len(data) == 0 {
 		return nil, imageError(CodeImageMissing)
@@ -107,7 +108,7 @@ func CheckImage(data []byte) (*Upload, error) {
 		return nil, imageError(CodeImageSize)
 	}
 	if int64(up.Width)*int64(up.Height) > MaxImagePixels {
-		return nil, Invalid("image", CodeImagePixels, "Max", MaxImagePixels/1_000_000)
+		return nil, imageError(CodeImagePixels, "Max", MaxImagePixels/1_000_000)
 	}
 	return up, nil
 }
