@@ -29,7 +29,6 @@ func (c ContactConfig) TelURI() template.URL {
 		}
 	}
 	return template.URL("tel:" + b.String()) //nolint:gosec // digits and "+" only
-
 }
 
 // zoneRow is one shipping zone as the shipping page lists it.
