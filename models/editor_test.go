@@ -726,14 +726,9 @@ func TestEditor_UpdateUser_TwoAdminsDemotingEachOtherLeaveOne(t *testing.T) {
 		ctx := context.Background()
 		s := models.NewStore(db)
 		h := models.NewHasher(cheap, 1)
-		a, err := s.CreateUser(ctx, h, models.NewUser{Email: "ana@example.org", Role: models.RoleAdmin, Password: "a long enough password"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := s.CreateUser(ctx, h, models.NewUser{Email: "beto@example.org", Role: models.RoleAdmin, Password: "a long enough password"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := mustUser(t, s, h, "ana@example.org", models.RoleAdmin)
+		b := mustUser(t, s, h, "beto@example.org", models.RoleAdmin)
+		var err error
 		for round := 0; round < 8; round++ {
 			users := [2]*models.User{a, b}
 			for i, u := range users {

@@ -17,6 +17,17 @@ import (
 // cheap keeps hashing fast in tests; production uses models.DefaultArgon2.
 var cheap = models.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
+// mustUser creates an account with a valid password, failing the test if
+// it cannot.
+func mustUser(t *testing.T, s *models.Store, h *models.Hasher, email string, role models.Role) *models.User {
+	t.Helper()
+	u, err := s.CreateUser(context.Background(), h, models.NewUser{Email: email, Role: role, Password: "a long enough password"})
+	if err != nil {
+		t.Fatalf("create %s: %v", email, err)
+	}
+	return u
+}
+
 func TestHasher_StoresArgon2idPHCStringsNeverThePassword(t *testing.T) {
 	ctx := context.Background()
 	h := models.NewHasher(cheap, 2)
@@ -138,8 +149,8 @@ func TestUsers_AuthenticateGivesOneAnswerForEveryFailure(t *testing.T) {
 		s := models.NewStore(db)
 		h := models.NewHasher(cheap, 1)
 		now := time.Now().UTC().Truncate(time.Second)
-		u, _ := s.CreateUser(ctx, h, models.NewUser{Email: "ana@example.org", Role: models.RoleCustomer, Password: "a long enough password"})
-		off, _ := s.CreateUser(ctx, h, models.NewUser{Email: "off@example.org", Role: models.RoleCustomer, Password: "a long enough password"})
+		u := mustUser(t, s, h, "ana@example.org", models.RoleCustomer)
+		off := mustUser(t, s, h, "off@example.org", models.RoleCustomer)
 		if _, _, err := s.Editor(models.SystemActor).UpdateUser(ctx, models.UserChange{ID: off.ID, Version: off.Version, Role: off.Role, Active: false}); err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +180,7 @@ func TestUsers_AuthenticateUpgradesOldHashes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := models.NewStore(db)
-		u, _ := s.CreateUser(ctx, models.NewHasher(cheap, 1), models.NewUser{Email: "a@example.org", Role: models.RoleCustomer, Password: "a long enough password"})
+		u := mustUser(t, s, models.NewHasher(cheap, 1), "a@example.org", models.RoleCustomer)
 		stronger := models.NewHasher(models.Argon2Params{MemoryKiB: 128, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}, 1)
 		if _, err := s.Authenticate(ctx, stronger, u.Email, "a long enough password", time.Now()); err != nil {
 			t.Fatal(err)
@@ -187,8 +198,8 @@ func TestUsers_UpdateDetectsStaleFormsAndKeepsAnAdmin(t *testing.T) {
 		ctx := context.Background()
 		s := models.NewStore(db)
 		h := models.NewHasher(cheap, 1)
-		admin, _ := s.CreateUser(ctx, h, models.NewUser{Email: "admin@example.org", Role: models.RoleAdmin, Password: "a long enough password"})
-		staff, _ := s.CreateUser(ctx, h, models.NewUser{Email: "staff@example.org", Role: models.RoleStaff, Password: "a long enough password"})
+		admin := mustUser(t, s, h, "admin@example.org", models.RoleAdmin)
+		staff := mustUser(t, s, h, "staff@example.org", models.RoleStaff)
 
 		before, after, err := s.Editor(models.SystemActor).UpdateUser(ctx, models.UserChange{ID: staff.ID, Version: staff.Version, Role: models.RoleReviewer, Active: true})
 		if err != nil {
@@ -235,7 +246,7 @@ func TestPasswordReset_TokenIsHashedSingleUseAndExpires(t *testing.T) {
 		s := models.NewStore(db)
 		h := models.NewHasher(cheap, 1)
 		now := time.Now().UTC()
-		u, _ := s.CreateUser(ctx, h, models.NewUser{Email: "a@example.org", Role: models.RoleCustomer, Password: "a long enough password"})
+		u := mustUser(t, s, h, "a@example.org", models.RoleCustomer)
 
 		if _, _, err := s.CreatePasswordReset(ctx, "nobody@example.org", now); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("unknown email: %v", err)
@@ -294,7 +305,7 @@ func TestPasswordReset_ConcurrentUsesOnlyOneWins(t *testing.T) {
 		s := models.NewStore(db)
 		h := models.NewHasher(cheap, 4)
 		now := time.Now().UTC()
-		u, _ := s.CreateUser(ctx, h, models.NewUser{Email: "a@example.org", Role: models.RoleCustomer, Password: "a long enough password"})
+		u := mustUser(t, s, h, "a@example.org", models.RoleCustomer)
 		token, _, _ := s.CreatePasswordReset(ctx, u.Email, now)
 		var wg sync.WaitGroup
 		results := make([]error, 6)
