@@ -82,7 +82,7 @@ func Migrate(ctx context.Context, db *gorm.DB) error {
 	}, migrations)
 	// gormigrate runs everything up to the target in one transaction:
 	// target each step in turn so each commits on its own (River's steps
-	// need it, see 0005).
+	// need it, see 0007).
 	for _, step := range migrations {
 		if err := m.MigrateTo(step.ID); err != nil {
 			return fmt.Errorf("migrate schema to %s: %w", step.ID, err)
