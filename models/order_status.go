@@ -139,11 +139,12 @@ func transition(tx *gorm.DB, o *Order, to OrderStatus, actor, note string) error
 	}
 	now := time.Now().UTC()
 	fields := map[string]any{"status": to, "updated_at": now}
+	var stamp **time.Time // the in-memory copy of the column stamped below
 	switch to {
 	case StatusPaid:
-		fields["paid_at"] = now
+		fields["paid_at"], stamp = now, &o.PaidAt
 	case StatusCancelled:
-		fields["cancelled_at"] = now
+		fields["cancelled_at"], stamp = now, &o.CancelledAt
 	}
 	// Conditional on the status read, so a change that slipped past the
 	// lock can never apply twice.
@@ -158,6 +159,9 @@ func transition(tx *gorm.DB, o *Order, to OrderStatus, actor, note string) error
 		return err
 	}
 	o.Status, o.UpdatedAt = to, now
+	if stamp != nil {
+		*stamp = &now
+	}
 	if to == StatusCancelled {
 		return releaseStock(tx, o, actor)
 	}

@@ -70,6 +70,16 @@ func (c *shopCatalog) stock(t *testing.T, id int64) int {
 	return p.Stock
 }
 
+// orderByID reads an order back with its lines, payments and history.
+func (c *shopCatalog) orderByID(t *testing.T, id int64) *models.Order {
+	t.Helper()
+	o, err := c.store.OrderByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 func (c *shopCatalog) count(t *testing.T, table, where string, args ...any) int64 {
 	t.Helper()
 	var n int64
@@ -379,10 +389,7 @@ func TestOrderLine_SnapshotOutlivesABreakdownChange(t *testing.T) {
 		if _, err := c.ed.SaveBreakdowns(ctx, c.prod.ID, c.prod.LockVersion, r, w, "labour paid more"); err != nil {
 			t.Fatal(err)
 		}
-		got, err := c.store.OrderByID(ctx, o.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := c.orderByID(t, o.ID)
 		l := got.Lines[0]
 		if l.UnitPrice != old.Price || l.ArtisanLabour != old.ArtisanLabour || l.BreakdownID != o.Lines[0].BreakdownID ||
 			got.TotalAmount != o.TotalAmount {
@@ -434,4 +441,35 @@ func TestOrderSchema_RefusesWhatDoesNotAddUp(t *testing.T) {
 			t.Error("status history was deleted")
 		}
 	})
+}
+
+// The order a status change returns carries the stamp the change wrote.
+func TestTransition_ReturnedOrderCarriesTheWrittenStamp(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newShop(t, db, 5)
+		o := c.order(t, line(c.prod.ID, 1))
+		cancelled, err := c.store.CancelOrder(ctx, o.ID, staffEmail, "buyer asked")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.orderByID(t, o.ID); cancelled.CancelledAt == nil || got.CancelledAt == nil ||
+			!sameInstant(*cancelled.CancelledAt, *got.CancelledAt) {
+			t.Errorf("cancelled at %v, stored %v", cancelled.CancelledAt, got.CancelledAt)
+		}
+		o = c.order(t, line(c.prod.ID, 1))
+		paid, changed, err := c.store.MarkOrderPaid(ctx, cardPayment(o, "cs_stamp"))
+		if err != nil || !changed {
+			t.Fatalf("changed %v err %v", changed, err)
+		}
+		if got := c.orderByID(t, o.ID); paid.PaidAt == nil || got.PaidAt == nil || !sameInstant(*paid.PaidAt, *got.PaidAt) {
+			t.Errorf("paid at %v, stored %v", paid.PaidAt, got.PaidAt)
+		}
+	})
+}
+
+// sameInstant compares times to the microsecond PostgreSQL stores.
+func sameInstant(a, b time.Time) bool {
+	return a.Truncate(time.Microsecond).Equal(b.Truncate(time.Microsecond))
 }

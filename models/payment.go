@@ -253,8 +253,6 @@ func markPaid(tx *gorm.DB, in PaymentInput) (*Order, bool, *PaymentRefusedError,
 	if err := transition(tx, o, StatusPaid, in.Actor, note); err != nil {
 		return nil, false, nil, err
 	}
-	now := time.Now().UTC()
-	o.PaidAt = &now
 	return o, true, nil, nil
 }
 

@@ -59,10 +59,7 @@ func TestMarkOrderPaid_TenConcurrentCallsChangeTheOrderOnce(t *testing.T) {
 		if changed != 1 || len(errs) != 0 {
 			t.Fatalf("changed %d times, errors %v", changed, errs)
 		}
-		got, err := c.store.OrderByID(ctx, o.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := c.orderByID(t, o.ID)
 		if got.Status != models.StatusPaid || got.PaidAt == nil || got.NeedsAttention {
 			t.Errorf("status %s paid at %v flagged %v", got.Status, got.PaidAt, got.NeedsAttention)
 		}
@@ -99,10 +96,7 @@ func TestMarkOrderPaid_AmountMismatchNeverMarksPaid(t *testing.T) {
 				}
 			}
 		}
-		got, err := c.store.OrderByID(ctx, o.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := c.orderByID(t, o.ID)
 		if got.Status != models.StatusPendingPayment || !got.NeedsAttention || got.AttentionNote == "" {
 			t.Errorf("status %s flagged %v %q", got.Status, got.NeedsAttention, got.AttentionNote)
 		}
@@ -121,7 +115,7 @@ func TestMarkOrderPaid_AmountMismatchNeverMarksPaid(t *testing.T) {
 		if err := c.store.ResolveOrderAttention(ctx, o.ID, staffEmail, "refunded the wrong payments"); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := c.store.OrderByID(ctx, o.ID); got.NeedsAttention {
+		if got := c.orderByID(t, o.ID); got.NeedsAttention {
 			t.Error("flag not cleared")
 		}
 	})
@@ -188,7 +182,7 @@ func TestMarkOrderPaid_BankTransferRecordedByStaff(t *testing.T) {
 		if _, _, err := c.store.MarkOrderPaid(ctx, p); !errors.Is(err, models.ErrPaymentRefused) {
 			t.Errorf("second payment: %v", err)
 		}
-		if got, _ := c.store.OrderByID(ctx, o.ID); !got.NeedsAttention || got.Status != models.StatusPaid {
+		if got := c.orderByID(t, o.ID); !got.NeedsAttention || got.Status != models.StatusPaid {
 			t.Errorf("second payment: status %s flagged %v", got.Status, got.NeedsAttention)
 		}
 	})
@@ -229,10 +223,7 @@ func TestExpireOrder_RacingALatePaymentReleasesStockOnce(t *testing.T) {
 			for err := range errs {
 				t.Fatal(err)
 			}
-			got, err := c.store.OrderByID(ctx, o.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got := c.orderByID(t, o.ID)
 			outcomes[got.Status]++
 			released := c.count(t, "stock_movements", "order_id = ? AND reason = ?", o.ID, models.StockReleased)
 			switch got.Status {
@@ -283,7 +274,7 @@ func TestExpireOrder_OnlyPastItsExpiry(t *testing.T) {
 		if s := c.stock(t, c.prod.ID); s != 5 {
 			t.Errorf("stock %d after expiry, want 5", s)
 		}
-		got, _ := c.store.OrderByID(ctx, o.ID)
+		got := c.orderByID(t, o.ID)
 		if last := got.History[len(got.History)-1]; last.To != models.StatusCancelled || last.Actor != models.SystemActor {
 			t.Errorf("history %+v", last)
 		}
@@ -324,7 +315,7 @@ func TestTransitionOrder_FollowsTheTable(t *testing.T) {
 				t.Fatalf("→ %s: %v", to, err)
 			}
 		}
-		got, _ := c.store.OrderByID(ctx, o.ID)
+		got := c.orderByID(t, o.ID)
 		var path []models.OrderStatus
 		for _, h := range got.History {
 			path = append(path, h.To)
@@ -413,7 +404,7 @@ func TestRecordRefund_OncePerReferenceAndNoMoreThanPaid(t *testing.T) {
 		if rec, err := refund("re_2", o.TotalAmount-5000); !rec || err != nil {
 			t.Errorf("rest of the total: %v %v", rec, err)
 		}
-		got, _ := c.store.OrderByID(ctx, o.ID)
+		got := c.orderByID(t, o.ID)
 		if len(got.Payments) != 3 || got.Status != models.StatusPaid {
 			t.Errorf("payments %+v status %s", got.Payments, got.Status)
 		}
