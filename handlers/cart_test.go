@@ -48,6 +48,22 @@ func englishClient(t *testing.T, ts *testServer) *testClient {
 	return c
 }
 
+// guestAndAccountCarts is a shop where an account already holds one piece
+// (from another browser) and a guest, not signed in, has put two of the
+// same product in a cart of its own.
+func guestAndAccountCarts(t *testing.T, db *gorm.DB) (*testServer, *testClient, *models.User) {
+	t.Helper()
+	ts, p, guest, id := cartShop(t, db, 5)
+	u := ts.createUser(t, models.RoleCustomer)
+	if err := ts.Store.AddToCart(context.Background(), models.CartKey{UserID: u.ID}, p.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if res := guest.PostForm("/cart/add", url.Values{"product_id": {id}, "quantity": {"2"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("guest add: %d", res.Status)
+	}
+	return ts, guest, u
+}
+
 func headerCount(body string) string {
 	const open = `<span class="cart-count">`
 	i := strings.Index(body, open)
@@ -224,15 +240,7 @@ func TestCart_MoreThanStockSaysHowManyAreLeft(t *testing.T) {
 func TestCart_GuestCartMergesAtSignIn(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts, p, guest, id := cartShop(t, db, 5)
-		u := ts.createUser(t, models.RoleCustomer)
-		// The account already holds one piece, from another browser.
-		if err := ts.Store.AddToCart(context.Background(), models.CartKey{UserID: u.ID}, p.ID, 1); err != nil {
-			t.Fatal(err)
-		}
-		if res := guest.PostForm("/cart/add", url.Values{"product_id": {id}, "quantity": {"2"}}); res.Status != http.StatusSeeOther {
-			t.Fatalf("guest add: %d", res.Status)
-		}
+		ts, guest, u := guestAndAccountCarts(t, db)
 		guest.signIn(u.Email, testPassword)
 		if got := cartQuantity(t, ts, models.CartKey{UserID: u.ID}); got != 3 {
 			t.Fatalf("account's cart after sign-in: %d pieces, want 1+2", got)
@@ -368,14 +376,7 @@ func TestCart_AddToCartFormsOnProductPagesAndCards(t *testing.T) {
 func TestCart_HousekeepingDropsGuestCartsNoSessionCanReach(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts, p, guest, id := cartShop(t, db, 5)
-		u := ts.createUser(t, models.RoleCustomer)
-		if err := ts.Store.AddToCart(context.Background(), models.CartKey{UserID: u.ID}, p.ID, 1); err != nil {
-			t.Fatal(err)
-		}
-		if res := guest.PostForm("/cart/add", url.Values{"product_id": {id}, "quantity": {"2"}}); res.Status != http.StatusSeeOther {
-			t.Fatalf("guest add: %d", res.Status)
-		}
+		ts, _, _ := guestAndAccountCarts(t, db)
 		carts := func() (guests, accounts int64) {
 			t.Helper()
 			if err := db.Model(&models.Cart{}).Where("user_id IS NULL").Count(&guests).Error; err != nil {
