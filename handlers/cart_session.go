@@ -53,19 +53,17 @@ func (s *Server) ensureCartKey(c echo.Context) (models.CartKey, error) {
 }
 
 // cartCount is the number of pieces in the visitor's cart, for the
-// header: no query for a visitor without a cart.
+// header: one query, none for a visitor without a cart.
 func (s *Server) cartCount(c echo.Context) int {
 	if n, ok := c.Get(cartCountKey).(int); ok {
 		return n
 	}
 	n := 0
 	if k, ok := s.cartKey(c); ok {
-		v, err := s.store.Cart(c.Request().Context(), k)
-		if err != nil {
+		var err error
+		if n, err = s.store.CartCount(c.Request().Context(), k); err != nil {
 			// The header is not worth failing the page for.
 			s.log.Warn("cart count", "err", err)
-		} else {
-			n = v.Count()
 		}
 	}
 	c.Set(cartCountKey, n)

@@ -206,6 +206,23 @@ func (s *Store) Cart(ctx context.Context, k CartKey) (*CartView, error) {
 	return cartView(s.db.WithContext(ctx), k)
 }
 
+// CartCount is Cart(k).Count() in one query, for the page header: the
+// pieces on the lines whose product still exists, 0 when there is no cart.
+func (s *Store) CartCount(ctx context.Context, k CartKey) (int, error) {
+	carts, err := k.where(s.db.WithContext(ctx).Model(&Cart{}).Select("id"))
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := s.db.WithContext(ctx).Model(&CartLine{}).
+		Joins("JOIN products ON products.id = cart_lines.product_id").
+		Where("cart_lines.cart_id IN (?)", carts).
+		Select("COALESCE(SUM(cart_lines.quantity), 0)").Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("cart count: %w", err)
+	}
+	return n, nil
+}
+
 func cartView(tx *gorm.DB, k CartKey) (*CartView, error) {
 	id, err := findCart(tx, k)
 	if err != nil || id == 0 {

@@ -163,3 +163,32 @@ func TestMergeCarts_GuestCartJoinsTheAccountsAtSignIn(t *testing.T) {
 		}
 	})
 }
+
+func TestCartCount_IsTheCartsCount(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newShop(t, db, 5)
+		guest, other := models.CartKey{Token: "visitor-token-1"}, models.CartKey{Token: "visitor-token-2"}
+		check := func(step string, k models.CartKey, want int) {
+			t.Helper()
+			n, err := c.store.CartCount(ctx, k)
+			v, verr := c.store.Cart(ctx, k)
+			if err != nil || verr != nil || n != want || v.Count() != want {
+				t.Fatalf("%s: CartCount %d (%v), Cart().Count() %d (%v), want %d", step, n, err, v.Count(), verr, want)
+			}
+		}
+		check("no cart", guest, 0)
+		if err := c.store.AddToCart(ctx, guest, c.prod.ID, 2); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.store.AddToCart(ctx, other, c.prod.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		check("a line of two", guest, 2)
+		check("another visitor's", other, 1)
+		if _, err := c.store.CartCount(ctx, models.CartKey{}); err == nil {
+			t.Fatal("a count without a key")
+		}
+	})
+}
