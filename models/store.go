@@ -92,10 +92,6 @@ func (s *Store) AfterCommit(f func()) {
 	*s.afterCommit = append(*s.afterCommit, f)
 }
 
-// Conn is the transaction (or pool) this store writes through, for
-// libraries that enqueue work in the same transaction (the job queue).
-func (s *Store) Conn() *gorm.DB { return s.db }
-
 // DB exposes the handle for lifecycle work (close, readiness).
 func (s *Store) DB() *gorm.DB { return s.db }
 
