@@ -53,7 +53,7 @@ func boWholesale() *models.Breakdown {
 func newBOCatalog(t *testing.T, db *gorm.DB, stock int) *boCatalog {
 	t.Helper()
 	ctx := context.Background()
-	c := &boCatalog{store: models.NewStore(db)}
+	c := &boCatalog{store: storeWithQueue(t, db)}
 	c.ed = c.store.Editor(staffEmail)
 	c.assoc = &models.Association{Slug: "asoc-quinua", Name: "Asociación Quinua", Region: models.RegionAyacucho}
 	if err := c.ed.CreateAssociation(ctx, c.assoc); err != nil {

@@ -58,7 +58,12 @@ func NewJobs(db *gorm.DB, workers *river.Workers, cfg JobsConfig) (*Jobs, error)
 	rc := &river.Config{Workers: workers, Logger: log, JobTimeout: time.Minute, FetchPollInterval: cfg.PollInterval,
 		// REINDEX needs the tables' owner, which the app should not be
 		// (README, database rights).
-		ReindexerIndexNames: []string{}}
+		ReindexerIndexNames: []string{},
+		// The fulfillment queue's worker is the fulfillment module, which
+		// a web server's client need not register (it may run only in
+		// `qhatu worker`): River's check that an inserted kind has a
+		// worker here would refuse the hand-off.
+		SkipUnknownJobCheck: true}
 	if cfg.Workers > 0 {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
 	}

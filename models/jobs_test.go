@@ -37,6 +37,19 @@ func newJobStore(t *testing.T, db *gorm.DB) (*models.Store, *models.Jobs) {
 	return store, jobs
 }
 
+// storeWithQueue gives a store whose jobs are enqueued and never worked:
+// order changes queue mail and fulfillment jobs in their transaction.
+func storeWithQueue(tb testing.TB, db *gorm.DB) *models.Store {
+	tb.Helper()
+	jobs, err := models.NewJobs(db, river.NewWorkers(), models.JobsConfig{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	store := models.NewStore(db)
+	store.UseJobs(jobs)
+	return store
+}
+
 func countJobs(t *testing.T, jobs *models.Jobs, kind string) int {
 	t.Helper()
 	res, err := jobs.JobList(context.Background(), river.NewJobListParams().Kinds(kind).First(100))

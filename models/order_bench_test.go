@@ -17,7 +17,7 @@ func BenchmarkCreateOrder(b *testing.B) {
 	for _, engine := range dbtest.Engines(b) {
 		b.Run(engine, func(b *testing.B) {
 			ctx := context.Background()
-			store := models.NewStore(dbtest.Open(b, engine))
+			store := storeWithQueue(b, dbtest.Open(b, engine))
 			ed := store.Editor(models.SystemActor)
 			a := &models.Association{Slug: "a", Name: "A", Region: models.RegionPuno}
 			must(b, ed.CreateAssociation(ctx, a))

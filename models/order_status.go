@@ -216,20 +216,33 @@ func (s *Store) TransitionOrder(ctx context.Context, orderID int64, to OrderStat
 	return o, nil
 }
 
-// CancelOrder cancels an unpaid order and gives its stock back; a paid
-// order is refunded instead (TransitionError).
+// CancelOrder cancels an unpaid order, gives its stock back and queues
+// the buyer's "cancelled" mail, in one transaction; a paid order is
+// refunded instead (TransitionError).
 func (s *Store) CancelOrder(ctx context.Context, orderID int64, actor, note string) (*Order, error) {
-	return s.TransitionOrder(ctx, orderID, StatusCancelled, actor, note)
+	var o *Order
+	err := s.Tx(ctx, func(tx *Store) error {
+		var err error
+		if o, err = tx.TransitionOrder(ctx, orderID, StatusCancelled, actor, note); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailCancelled})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
 }
 
 // ExpireOrder cancels the order, as the system, if it is still unpaid at
-// now past its expiry, and reports whether it did. Run by the expiry job:
-// safe to run twice or to race a payment (whichever locks the order first
-// wins; a payment that comes second is refused and flagged for staff).
+// now past its expiry, queues the "cancelled" mail, and reports whether
+// it did. Run by the expiry job: safe to run twice or to race a payment
+// (whichever locks the order first wins; a payment that comes second is
+// refused and flagged for staff).
 func (s *Store) ExpireOrder(ctx context.Context, orderID int64, now time.Time) (bool, error) {
 	changed := false
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		o, err := lockOrder(tx, orderID)
+	err := s.Tx(ctx, func(tx *Store) error {
+		o, err := lockOrder(tx.db, orderID)
 		if err != nil {
 			return err
 		}
@@ -237,7 +250,10 @@ func (s *Store) ExpireOrder(ctx context.Context, orderID int64, now time.Time) (
 			return nil
 		}
 		changed = true
-		return transition(tx, o, StatusCancelled, SystemActor, "not paid in time")
+		if err := transition(tx.db, o, StatusCancelled, SystemActor, "not paid in time"); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailCancelled})
 	})
 	return changed, err
 }

@@ -1,0 +1,121 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// The jobs an order's life causes. Each is enqueued in the transaction of
+// the change that causes it (Store.Enqueue), so it exists exactly when
+// that change committed: an order placed queues its "received" mail and
+// its expiry, a payment applied queues the "paid" mail and the hand-off
+// to fulfillment, a cancellation queues the "cancelled" mail. The jobs
+// carry only the order's ID; workers read the order when they run.
+
+// OrderMail names the mails a buyer gets about an order.
+type OrderMail string
+
+const (
+	OrderMailReceived  OrderMail = "received"  // placed; bank details when paying by transfer
+	OrderMailPaid      OrderMail = "paid"      // payment confirmed
+	OrderMailCancelled OrderMail = "cancelled" // cancelled unpaid (expired, by staff, by Stripe)
+)
+
+// OrderMailArgs asks for one mail about an order (worker: handlers).
+type OrderMailArgs struct {
+	OrderID int64     `json:"order_id"`
+	Mail    OrderMail `json:"mail"`
+}
+
+// Kind is River's name for the job.
+func (OrderMailArgs) Kind() string { return "order_mail" }
+
+// ExpireOrderArgs cancels an order still unpaid at its expiry; it is
+// scheduled for then (worker: handlers, calling Store.ExpireOrder).
+type ExpireOrderArgs struct {
+	OrderID int64     `json:"order_id"`
+	At      time.Time `json:"at"`
+}
+
+// Kind is River's name for the job.
+func (ExpireOrderArgs) Kind() string { return "expire_order" }
+
+// InsertOpts schedules the job at the order's expiry.
+func (a ExpireOrderArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{ScheduledAt: a.At} }
+
+// QueueFulfillment is the queue of paid orders waiting for fulfillment.
+// Its worker is the fulfillment module, which may run in other processes
+// than the web servers.
+const QueueFulfillment = "fulfillment"
+
+// FulfillOrderArgs hands a paid order to fulfillment.
+type FulfillOrderArgs struct {
+	OrderID int64 `json:"order_id"`
+}
+
+// Kind is River's name for the job.
+func (FulfillOrderArgs) Kind() string { return "fulfill_order" }
+
+// InsertOpts puts the job on the fulfillment queue.
+func (FulfillOrderArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueFulfillment}
+}
+
+// PlaceOrder creates the order (CreateOrder), empties the cart it came
+// from (when cart is not nil), and queues the "received" mail and the
+// expiry job, all in one transaction.
+func (s *Store) PlaceOrder(ctx context.Context, in OrderInput, cart *CartKey) (*Order, error) {
+	var o *Order
+	err := s.Tx(ctx, func(tx *Store) error {
+		var err error
+		if o, err = tx.CreateOrder(ctx, in); err != nil {
+			return err
+		}
+		if cart != nil {
+			if err := tx.ClearCart(ctx, *cart); err != nil {
+				return err
+			}
+		}
+		if err := tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailReceived}); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, ExpireOrderArgs{OrderID: o.ID, At: o.ExpiresAt})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// PayOrder is the one way an order becomes paid, whoever reports the
+// payment (Stripe's webhook, the success page, staff recording a bank
+// transfer): MarkOrderPaid, and, for the one call that changed the order,
+// the "paid" mail and the hand-off to fulfillment, in one transaction.
+// Safe to call repeatedly and concurrently with the same payment.
+//
+// A refused payment (ErrPaymentRefused) is kept, with the order's flag
+// for staff, and returned as the error.
+func (s *Store) PayOrder(ctx context.Context, in PaymentInput) (o *Order, changed bool, err error) {
+	var refused error
+	err = s.Tx(ctx, func(tx *Store) error {
+		o, changed, err = tx.MarkOrderPaid(ctx, in)
+		if errors.Is(err, ErrPaymentRefused) {
+			refused = err
+			return nil // commit the refused payment and the flag
+		}
+		if err != nil || !changed {
+			return err
+		}
+		if err := tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailPaid}); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, FulfillOrderArgs{OrderID: o.ID})
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return o, changed, refused
+}
