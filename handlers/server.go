@@ -40,6 +40,8 @@ type Config struct {
 	MinimumWage MinimumWage
 	// Contact is how buyers reach CIAP (page_info.go).
 	Contact ContactConfig
+	// Payments is Stripe and the bank account (payments_config.go).
+	Payments PaymentsConfig
 	// DemoNotice shows a banner saying the catalog is demo data.
 	DemoNotice bool
 	// PageCacheEntries bounds the rendered-page cache; 0 disables it.

@@ -31,6 +31,7 @@ type config struct {
 	JobWorkers  int
 	Wage        handlers.MinimumWage
 	Contact     handlers.ContactConfig
+	Payments    handlers.PaymentsConfig
 	// Accounts and mail (see admin.go).
 	SMTPURL       string
 	MailFrom      string
@@ -72,6 +73,15 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 	add(s, &c.Wage.Since, parseDate, "rmv-since", "QHATU_RMV_SINCE", "2025-01-01", "date the minimum wage took effect")
 	add(s, &c.Contact.Email, parseEmail, "contact-email", "QHATU_CONTACT_EMAIL", defaultContactEmail, "email address buyers write to (contact page)")
 	add(s, &c.Contact.Phone, parsePhone, "contact-phone", "QHATU_CONTACT_PHONE", defaultContactPhone, "phone number buyers call, international form like +51 1 234 5678 (contact page)")
+	s.str(&c.Payments.Stripe.SecretKey, "stripe-secret-key", "QHATU_STRIPE_SECRET_KEY", "", "Stripe secret key (sk_…); empty: no card payment, bank transfer only")
+	s.str(&c.Payments.Stripe.WebhookSecret, "stripe-webhook-secret", "QHATU_STRIPE_WEBHOOK_SECRET", "", "signing secret (whsec_…) of the Stripe webhook endpoint /webhooks/stripe")
+	s.url(&c.Payments.Stripe.APIURL, "stripe-api-url", "QHATU_STRIPE_API_URL", "https://api.stripe.com", []string{"http", "https"}, false, "Stripe's API (tests use stripe-mock)")
+	s.str(&c.Payments.Bank.Bank, "bank-name", "QHATU_BANK_NAME", defaultBankName, "bank of the account buyers transfer to")
+	s.str(&c.Payments.Bank.Holder, "bank-holder", "QHATU_BANK_HOLDER", defaultBankHolder, "holder of the account buyers transfer to")
+	s.str(&c.Payments.Bank.Account, "bank-account", "QHATU_BANK_ACCOUNT", defaultBankAccount, "number of the account buyers transfer to")
+	s.str(&c.Payments.Bank.CCI, "bank-cci", "QHATU_BANK_CCI", defaultBankCCI, "interbank account code (CCI, 20 digits) of that account")
+	s.duration(&c.Payments.CardExpiry, "card-expiry", "QHATU_CARD_EXPIRY", "60m", time.Minute, "an order to be paid by card is cancelled, its pieces released, when unpaid this long")
+	s.duration(&c.Payments.TransferExpiry, "transfer-expiry", "QHATU_TRANSFER_EXPIRY", "168h", time.Minute, "an order to be paid by bank transfer is cancelled, its pieces released, when unpaid this long")
 	s.url(&c.SMTPURL, "smtp-url", "QHATU_SMTP_URL", "", []string{"smtp", "smtps"}, true, "smtp://user:pass@host:587 or smtps://…:465 to send email; empty writes it to the outbox admins read")
 	s.str(&c.MailFrom, "mail-from", "QHATU_MAIL_FROM", "", "sender of the shop's email (default Qhatu <no-reply@host of base-url>)")
 	add(s, &c.TrustedNets, parseCIDRs, "trusted-proxies", "QHATU_TRUSTED_PROXIES", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed; empty: none")
@@ -87,6 +97,10 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 	}
 	c.deriveAccounts()
 	c.Contact.Placeholder = c.Contact.Email == defaultContactEmail || c.Contact.Phone == defaultContactPhone
+	c.Payments.Bank.Placeholder = c.Payments.Bank.Account == defaultBankAccount || c.Payments.Bank.CCI == defaultBankCCI
+	if c.Payments.Stripe.SecretKey != "" && c.Payments.Stripe.WebhookSecret == "" {
+		return nil, nil, fmt.Errorf("QHATU_STRIPE_WEBHOOK_SECRET (-stripe-webhook-secret) must be set with QHATU_STRIPE_SECRET_KEY: without it no card payment could ever be confirmed")
+	}
 	return c, fs, nil
 }
 
@@ -134,7 +148,7 @@ func (c *config) db(log *slog.Logger) models.DBConfig {
 }
 
 func (c *config) handlers() handlers.Config {
-	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, Contact: c.Contact, DemoNotice: c.DemoNotice,
+	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, Contact: c.Contact, Payments: c.Payments, DemoNotice: c.DemoNotice,
 		PageCacheEntries: c.PageCache, PageCacheBytes: int64(c.PageCacheMB) << 20,
 		CatalogPoll: c.CatalogPoll, DataDir: c.DataDir,
 		Accounts: handlers.AccountsConfig{SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedNets,

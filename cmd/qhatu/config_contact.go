@@ -14,6 +14,15 @@ const (
 	defaultContactPhone = "+51 1 000 0000"
 )
 
+// The bank account a fresh install shows: visibly not real, and labelled
+// as a placeholder on every page that shows it until both are set.
+const (
+	defaultBankName    = "Banco de Crédito del Perú (BCP)"
+	defaultBankHolder  = "Central Interregional de Artesanos del Perú"
+	defaultBankAccount = "000-0000000-0-00"
+	defaultBankCCI     = "00000000000000000000"
+)
+
 // parseEmail accepts one bare address (no display name), as a mailto:
 // link needs it.
 func parseEmail(v string) (string, error) {
