@@ -36,9 +36,15 @@ func newShop(t *testing.T, db *gorm.DB, stock int) *shopCatalog {
 // with boRetail, with stock pieces.
 func (c *shopCatalog) addProduct(t *testing.T, slug string, stock int) *models.Product {
 	t.Helper()
+	return c.addProductOf(t, c.group.ID, slug, stock)
+}
+
+// addProductOf is addProduct for the group groupID.
+func (c *shopCatalog) addProductOf(t *testing.T, groupID int64, slug string, stock int) *models.Product {
+	t.Helper()
 	ctx := context.Background()
 	p := &models.Product{Slug: slug, NameES: "Pieza " + slug, NameEN: "Piece " + slug, DescriptionES: "d",
-		DescriptionEN: "d", Craft: models.CraftCeramics, GroupID: c.group.ID, WholesaleMinQty: 6}
+		DescriptionEN: "d", Craft: models.CraftCeramics, GroupID: groupID, WholesaleMinQty: 6}
 	if err := c.ed.CreateProduct(ctx, p); err != nil {
 		t.Fatalf("create %s: %v", slug, err)
 	}

@@ -1,0 +1,163 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// WorkOrderStatus is where a group's share of an order stands.
+type WorkOrderStatus string
+
+// WorkOrderOpen: the group has pieces to pick or make for the order.
+const WorkOrderOpen WorkOrderStatus = "open"
+
+// WorkOrder is what one producing group prepares for one order: the
+// order's lines of that group's products.
+type WorkOrder struct {
+	ID        int64           `gorm:"primaryKey"`
+	OrderID   int64           `gorm:"not null"`
+	GroupID   int64           `gorm:"not null"`
+	Status    WorkOrderStatus `gorm:"size:20;not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+
+	Lines []WorkOrderLine `gorm:"foreignKey:WorkOrderID"`
+}
+
+// TableName is part of the migration history.
+func (WorkOrder) TableName() string { return "work_orders" }
+
+// WorkOrderLine is one order line a work order prepares (append-only).
+type WorkOrderLine struct {
+	ID          int64 `gorm:"primaryKey"`
+	WorkOrderID int64 `gorm:"not null"`
+	OrderLineID int64 `gorm:"not null"`
+	ProductID   int64 `gorm:"not null"`
+	Quantity    int   `gorm:"not null"`
+}
+
+// TableName is part of the migration history.
+func (WorkOrderLine) TableName() string { return "work_order_lines" }
+
+// FulfillOrder hands a paid order to fulfillment in one transaction: it
+// locks the order, splits its lines into one work order per producing
+// group, writes one ledger sale entry per line from the line's snapshot
+// (never today's catalog), and moves the order to in_fulfillment as the
+// system. An order that is not paid (already in fulfillment, or further)
+// is left alone and changed is false: the job may run twice, at once on
+// several instances, or again after a crash rolled a first run back, and
+// the order is fulfilled once. The unique index on a line's sale entry is
+// the database's own guard against a second set.
+func (s *Store) FulfillOrder(ctx context.Context, orderID int64) (changed bool, err error) {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		o, err := lockOrder(tx, orderID)
+		if err != nil {
+			return err
+		}
+		if o.Status != StatusPaid {
+			return nil
+		}
+		if err := tx.Where("order_id = ?", o.ID).Order("line_no").Find(&o.Lines).Error; err != nil {
+			return fmt.Errorf("lines of order %s: %w", o.Number, err)
+		}
+		if len(o.Lines) == 0 {
+			return fmt.Errorf("order %s has no lines to fulfil", o.Number)
+		}
+		groups, err := createWorkOrders(tx, o)
+		if err != nil {
+			return err
+		}
+		note := fmt.Sprintf("handed to fulfillment: %d work orders", groups)
+		if err := transition(tx, o, StatusInFulfillment, SystemActor, note); err != nil {
+			return err
+		}
+		entries := make([]LedgerEntry, len(o.Lines))
+		for i := range o.Lines {
+			if entries[i], err = saleEntry(&o.Lines[i]); err != nil {
+				return fmt.Errorf("ledger entry of order %s: %w", o.Number, err)
+			}
+		}
+		// Last: the chain head's lock is the one every fulfillment shares.
+		if err := appendLedger(tx, entries); err != nil {
+			return fmt.Errorf("ledger of order %s: %w", o.Number, err)
+		}
+		changed = true
+		return nil
+	})
+	return changed, err
+}
+
+// createWorkOrders writes one work order per producing group of the
+// order's lines, groups in id order, and returns how many.
+func createWorkOrders(tx *gorm.DB, o *Order) (int, error) {
+	byGroup := map[int64][]*OrderLine{}
+	for i := range o.Lines {
+		l := &o.Lines[i]
+		byGroup[l.GroupID] = append(byGroup[l.GroupID], l)
+	}
+	ids := make([]int64, 0, len(byGroup))
+	for id := range byGroup {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	now := time.Now().UTC()
+	wos := make([]WorkOrder, len(ids))
+	for i, id := range ids {
+		wos[i] = WorkOrder{OrderID: o.ID, GroupID: id, Status: WorkOrderOpen, CreatedAt: now, UpdatedAt: now}
+	}
+	// Lines are written below, not through GORM's association saving,
+	// which would skip a conflicting line silently.
+	if err := tx.Omit(clause.Associations).Create(&wos).Error; err != nil {
+		return 0, dbError(err, "work orders of order "+o.Number)
+	}
+	var lines []WorkOrderLine
+	for _, wo := range wos {
+		for _, l := range byGroup[wo.GroupID] {
+			lines = append(lines, WorkOrderLine{WorkOrderID: wo.ID, OrderLineID: l.ID, ProductID: l.ProductID,
+				Quantity: l.Quantity})
+		}
+	}
+	if err := tx.Create(&lines).Error; err != nil {
+		return 0, dbError(err, "work order lines of order "+o.Number)
+	}
+	return len(wos), nil
+}
+
+// saleEntry computes a line's ledger entry from its snapshot alone.
+func saleEntry(l *OrderLine) (LedgerEntry, error) {
+	e := LedgerEntry{Kind: LedgerSale, OrderID: l.OrderID, OrderLineID: l.ID, GroupID: l.GroupID,
+		ProductID: l.ProductID, BreakdownID: l.BreakdownID, BreakdownVersion: l.BreakdownVersion,
+		Quantity: l.Quantity, Currency: l.Currency}
+	for _, f := range []struct {
+		dst  *int64
+		unit int64
+	}{
+		{&e.ArtisanLabour, l.ArtisanLabour}, {&e.ArtisanMaterials, l.ArtisanMaterials},
+		{&e.CommunityFund, l.CommunityFund}, {&e.LocalMarketPrice, l.LocalMarketPrice},
+	} {
+		var err error
+		if *f.dst, err = mulAmount(f.unit, l.Quantity); err != nil {
+			return e, err
+		}
+	}
+	// Each part is at most the line total, which fits: so does their sum.
+	e.PaidToArtisans = e.ArtisanLabour + e.ArtisanMaterials + e.CommunityFund
+	e.Surplus = e.PaidToArtisans - e.LocalMarketPrice
+	return e, nil
+}
+
+// WorkOrdersOfOrder lists an order's work orders, by group, with lines.
+func (s *Store) WorkOrdersOfOrder(ctx context.Context, orderID int64) ([]WorkOrder, error) {
+	var wos []WorkOrder
+	err := s.db.WithContext(ctx).Preload("Lines", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Where("order_id = ?", orderID).Order("group_id").Find(&wos).Error
+	if err != nil {
+		return nil, fmt.Errorf("work orders of order %d: %w", orderID, err)
+	}
+	return wos, nil
+}
