@@ -45,6 +45,8 @@ func (s *Server) registerAdmin(e *echo.Echo) {
 	form("/admin/products/:id/stock", s.adminStockForm)
 	g.POST("/admin/products/:id/stock", s.adminStockAdjust)
 
+	s.registerAdminOrders(g)
+
 	g.GET("/admin/audit", s.adminAudit)
 	g.GET("/admin/audit/:id", s.adminAuditEntry)
 

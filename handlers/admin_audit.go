@@ -146,6 +146,10 @@ func recordURL(entity string, id int64) string {
 		return idPath("/admin/products", id)
 	case models.EntityUser:
 		return "/admin/users"
+	case models.EntityOrder:
+		return idPath("/admin/orders", id)
+	case models.EntityShippingZone:
+		return "/admin/shipping"
 	}
 	return ""
 }

@@ -11,6 +11,8 @@ type adminDashboardView struct {
 	adminView
 	Counts models.BackOfficeCounts
 	Recent []models.AuditEntry
+	// Orders waiting for payment and orders flagged for staff.
+	PendingOrders, FlaggedOrders int64
 }
 
 // adminDashboard is the back office's front page: the catalog in figures,
@@ -27,5 +29,16 @@ func (s *Server) adminDashboard(c echo.Context) error {
 		return err
 	}
 	v := adminDashboardView{adminView: s.newAdminView(c, l, "dashboard"), Counts: counts, Recent: recent.Items}
+	for _, q := range []struct {
+		f   models.OrderFilter
+		dst *int64
+	}{{models.OrderFilter{Status: models.StatusPendingPayment, PerPage: 1}, &v.PendingOrders},
+		{models.OrderFilter{NeedsAttention: true, PerPage: 1}, &v.FlaggedOrders}} {
+		page, err := s.store.ListOrders(ctx, q.f)
+		if err != nil {
+			return err
+		}
+		*q.dst = page.Total
+	}
 	return s.renderAdmin(c, http.StatusOK, "admin_dashboard", l.T("admin.title"), l, v)
 }
