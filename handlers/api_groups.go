@@ -44,6 +44,7 @@ func (s *Server) apiGroup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	showsStock(c, productIDs(page.Items)...)
 	out := apiGroupDetail{apiGroup: s.toAPIGroup(l, g), ProductList: make([]apiProduct, len(page.Items))}
 	out.Story = g.Story(l.Lang())
 	n := page.Total

@@ -20,6 +20,7 @@ func (s *Server) apiProducts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	showsStock(c, productIDs(page.Items)...)
 	out := apiList[apiProduct]{Items: make([]apiProduct, len(page.Items)), Total: page.Total,
 		Page: page.Page, PerPage: page.PerPage}
 	for i := range page.Items {
@@ -36,6 +37,7 @@ func (s *Server) apiProduct(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	showsStock(c, p.ID)
 	out := s.toAPIProduct(l, p)
 	wp := p.WholesalePrice()
 	out.Description, out.Technique, out.Materials = p.Description(l.Lang()), p.Technique(l.Lang()), p.Materials(l.Lang())

@@ -27,6 +27,7 @@ func (s *Server) groupPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	showsStock(c, productIDs(ps.Items)...)
 	return s.render(c, http.StatusOK, "group", Page{L: l, Title: g.Name,
 		Description: firstSentence(g.Story(l.Lang())), Section: "groups",
 		Data: groupView{G: g, Products: ps}})

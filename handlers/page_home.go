@@ -30,6 +30,7 @@ func (s *Server) homePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	showsStock(c, productIDs(featured.Items)...)
 	groups, err := s.catalogGroups(ctx)
 	if err != nil {
 		return err

@@ -109,6 +109,7 @@ func (s *Server) productPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	showsStock(c, p.ID)
 	minHourly := s.cfg.MinimumWage.Hourly()
 	v := productView{P: p, Group: p.Group,
 		Retail:    newBreakdownTable(p.RetailBreakdown, minHourly),

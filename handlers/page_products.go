@@ -35,6 +35,7 @@ func (s *Server) productsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	showsStock(c, productIDs(res.Items)...)
 	groups, err := s.catalogGroups(ctx)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/ciap/qhatu/models"
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/labstack/echo/v4"
 )
@@ -14,7 +15,9 @@ import (
 // pageCache keeps rendered catalog pages and API answers in memory for
 // anonymous visitors. Entries are tagged with the catalog version they were
 // rendered under: a change on this instance bumps the version at once, and
-// WatchCatalog picks up changes made by other instances.
+// WatchCatalog picks up changes made by other instances. A sale changes
+// less: only the pages that show the stock of a product sold (showsStock)
+// go stale, by the product clock below.
 //
 // It is bounded twice: in entries (the LRU) and in bytes (maxBytes), since
 // a bound in entries alone lets large pages take any amount of memory.
@@ -25,13 +28,99 @@ type pageCache struct {
 	bytes    atomic.Int64 // keys and bodies of the entries held
 	// addMu serialises add, so the byte count follows the entries exactly.
 	addMu sync.Mutex
+	stock productClock
+	// hits and misses count the answers of cacheable requests.
+	hits, misses atomic.Int64
 }
 
 type cachedPage struct {
-	version     int64
+	version int64
+	// tick is the product clock when rendering began; products are the
+	// ones whose stock the page shows.
+	tick        uint64
+	products    []int64
 	status      int
 	contentType string
 	body        []byte
+}
+
+// productClock says when each product's stock last moved, in ticks of a
+// counter local to the instance: a page rendered at tick t is stale once
+// one of its products moved after t. A product moved while its page was
+// rendering makes the page stale too (at worst one needless miss), never
+// a page that keeps old stock.
+type productClock struct {
+	tick  atomic.Uint64
+	mu    sync.RWMutex
+	moved map[int64]uint64
+}
+
+// now is the tick to tag a page with, read before rendering it.
+func (k *productClock) now() uint64 { return k.tick.Load() }
+
+// move marks products as moved now.
+func (k *productClock) move(ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	t := k.tick.Add(1)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.moved == nil {
+		k.moved = map[int64]uint64{}
+	}
+	for _, id := range ids {
+		k.moved[id] = t
+	}
+}
+
+// fresh reports whether none of products moved after tick.
+func (k *productClock) fresh(tick uint64, products []int64) bool {
+	if len(products) == 0 {
+		return true
+	}
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	for _, id := range products {
+		if k.moved[id] > tick {
+			return false
+		}
+	}
+	return true
+}
+
+// fresh reports whether e still shows the catalog as it is.
+func (p *pageCache) fresh(e *cachedPage) bool {
+	return e.version == p.version.get() && p.stock.fresh(e.tick, e.products)
+}
+
+// stockMoved makes the pages showing these products' stock stale.
+func (p *pageCache) stockMoved(ids []int64) {
+	if p != nil {
+		p.stock.move(ids)
+	}
+}
+
+// stockKey is the echo.Context key of the products a page shows the
+// stock of.
+const stockKey = "qhatu.page.stock"
+
+// showsStock records that the page being rendered shows the stock of the
+// products ids (a buy button, "sold out", an availability, a JSON stock
+// figure): the page cache drops it when one of them sells or is counted.
+// Pages that show no stock call nothing.
+func showsStock(c echo.Context, ids ...int64) {
+	prev, _ := c.Get(stockKey).([]int64)
+	c.Set(stockKey, append(prev, ids...))
+}
+
+// productIDs lists the IDs of ps, for showsStock.
+func productIDs(ps []models.Product) []int64 {
+	ids := make([]int64, len(ps))
+	for i := range ps {
+		ids[i] = ps[i].ID
+	}
+	return ids
 }
 
 // maxCachedBody keeps one huge export from evicting many pages.
@@ -45,7 +134,7 @@ const DefaultPageCacheBytes = 64 << 20
 const entryOverhead = 256
 
 func pageSize(key string, p *cachedPage) int64 {
-	return int64(len(key) + len(p.body) + len(p.contentType) + entryOverhead)
+	return int64(len(key) + len(p.body) + len(p.contentType) + 8*len(p.products) + entryOverhead)
 }
 
 func newPageCache(entries int, maxBytes int64, version *catalogVersion) *pageCache {
@@ -140,17 +229,20 @@ func (s *Server) cachedBy(key cacheKeyFunc, next echo.HandlerFunc) echo.HandlerF
 			return next(c)
 		}
 		k := s.tr.Pick(c) + " " + page
-		version := p.version.get()
-		if e, ok := p.entries.Get(k); ok && e.version == version {
+		version, tick := p.version.get(), p.stock.now()
+		if e, ok := p.entries.Get(k); ok && p.fresh(e) {
+			p.hits.Add(1)
 			return c.Blob(e.status, e.contentType, e.body)
 		}
+		p.misses.Add(1)
 		rec := &recorder{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = rec
 		err := next(c)
 		c.Response().Writer = rec.ResponseWriter
 		if err == nil && c.Response().Status == http.StatusOK && !rec.overflow &&
 			c.Response().Header().Get("Set-Cookie") == "" {
-			p.add(k, &cachedPage{version: version, status: http.StatusOK,
+			products, _ := c.Get(stockKey).([]int64)
+			p.add(k, &cachedPage{version: version, tick: tick, products: products, status: http.StatusOK,
 				contentType: c.Response().Header().Get(echo.HeaderContentType),
 				body:        bytes.Clone(rec.buf.Bytes())})
 		}

@@ -68,6 +68,8 @@ type Server struct {
 	assets *Assets
 	views  *Views
 	cache  *pageCache
+	// stockFeed reads other instances' stock moves (stock_cache.go).
+	stockFeed *models.StockFeed
 	// version is the catalog version this instance last saw; the page
 	// cache and the memos below are keyed by it.
 	version catalogVersion
@@ -105,6 +107,9 @@ func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	s.version.set(v)
 	store.OnCatalogChange(s.version.set)
+	if err := s.watchStock(context.Background()); err != nil {
+		return nil, err
+	}
 	if s.echo, err = s.routes(); err != nil {
 		return nil, err
 	}
@@ -117,8 +122,9 @@ func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
 // ServeHTTP makes the server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
-// WatchCatalog polls the catalog version until ctx ends, so pages cached
-// here are dropped when another instance changes the catalog.
+// WatchCatalog polls the catalog version and the stock movements until
+// ctx ends, so pages cached here are dropped when another instance changes
+// the catalog or sells.
 func (s *Server) WatchCatalog(ctx context.Context) {
 	if s.cfg.CatalogPoll <= 0 {
 		return
@@ -126,11 +132,7 @@ func (s *Server) WatchCatalog(ctx context.Context) {
 	t := time.NewTicker(s.cfg.CatalogPoll)
 	defer t.Stop()
 	for {
-		if v, err := s.store.CatalogVersion(ctx); err == nil {
-			s.version.set(v)
-		} else if ctx.Err() == nil {
-			s.log.Warn("poll catalog version", "err", err)
-		}
+		s.pollCatalog(ctx)
 		select {
 		case <-ctx.Done():
 			return

@@ -6,3 +6,10 @@ func (h *Hasher) HoldHashSlotForTest() (release func()) {
 	h.slots <- struct{}{}
 	return func() { <-h.slots }
 }
+
+// HolesForTest counts the movement IDs the feed is still waiting for.
+func (f *StockFeed) HolesForTest() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.holes)
+}

@@ -131,6 +131,10 @@ type Order struct {
 	Lines    []OrderLine         `gorm:"foreignKey:OrderID"`
 	Payments []Payment           `gorm:"foreignKey:OrderID"`
 	History  []OrderStatusChange `gorm:"foreignKey:OrderID"`
+
+	// stockMoves are the stock movements the change that returned the
+	// order wrote (placing it, releasing its stock), for afterStockMoved.
+	stockMoves []StockMove
 }
 
 // TableName is part of the migration history.
@@ -364,6 +368,7 @@ func (s *Store) CreateOrder(ctx context.Context, in OrderInput) (*Order, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.afterStockMoved(o.stockMoves)
 	return o, nil
 }
 
@@ -412,10 +417,12 @@ func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
 		return nil, fmt.Errorf("create lines of order %s: %w", o.Number, err)
 	}
 	for _, l := range lines {
-		_, err := adjustStock(tx, in.Actor, StockAdjustment{ProductID: l.ProductID, Delta: -l.Quantity,
+		m, err := adjustStock(tx, in.Actor, StockAdjustment{ProductID: l.ProductID, Delta: -l.Quantity,
 			Reason: StockSold, Note: "order placed", OrderID: &o.ID})
 		var ne *NotEnoughStockError
 		switch {
+		case err == nil:
+			o.stockMoves = append(o.stockMoves, stockMovesOf(m)...)
 		case errors.As(err, &ne):
 			short = append(short, Shortage{ProductID: l.ProductID, Slug: l.ProductSlug, NameES: l.ProductNameES,
 				NameEN: l.ProductNameEN, Requested: l.Quantity, Available: ne.InStock})

@@ -185,11 +185,12 @@ func releaseStock(tx *gorm.DB, o *Order, actor string) error {
 		return fmt.Errorf("lines of order %s: %w", o.Number, err)
 	}
 	for _, l := range lines {
-		_, err := adjustStock(tx, actor, StockAdjustment{ProductID: l.ProductID, Delta: l.Quantity,
+		m, err := adjustStock(tx, actor, StockAdjustment{ProductID: l.ProductID, Delta: l.Quantity,
 			Reason: StockReleased, Note: "order " + o.Number + " " + string(o.Status), OrderID: &o.ID})
 		if err != nil {
 			return fmt.Errorf("release stock of order %s: %w", o.Number, err)
 		}
+		o.stockMoves = append(o.stockMoves, stockMovesOf(m)...)
 	}
 	o.StockReleasedAt = &now
 	return nil
@@ -213,6 +214,7 @@ func (s *Store) TransitionOrder(ctx context.Context, orderID int64, to OrderStat
 	if err != nil {
 		return nil, err
 	}
+	s.afterStockMoved(o.stockMoves)
 	return o, nil
 }
 
@@ -253,6 +255,7 @@ func (s *Store) ExpireOrder(ctx context.Context, orderID int64, now time.Time) (
 		if err := transition(tx.db, o, StatusCancelled, SystemActor, "not paid in time"); err != nil {
 			return err
 		}
+		tx.afterStockMoved(o.stockMoves)
 		return tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailCancelled})
 	})
 	return changed, err

@@ -128,11 +128,15 @@ func (e *Editor) AdjustStock(ctx context.Context, a StockAdjustment) (*StockMove
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
+	if err := e.check(); err != nil {
+		return nil, err
+	}
+	// Only this product's pages change: no catalog version bump.
 	var m *StockMovement
-	err := e.tx(ctx, func(tx *gorm.DB) error {
+	err := e.s.stockTx(ctx, func(tx *gorm.DB) ([]StockMove, error) {
 		var err error
 		m, err = adjustStock(tx, e.actor, a)
-		return err
+		return stockMovesOf(m), err
 	})
 	if err != nil {
 		return nil, err

@@ -38,6 +38,9 @@ type storeHooks struct {
 	// on this instance drop stale pages at once (other instances notice
 	// through the catalog version).
 	changed func(version int64)
+	// stockMoved is called after a commit that moved stock, which
+	// changes those products' pages alone (stock_feed.go).
+	stockMoved func([]StockMove)
 	// jobs is the queue Enqueue writes into (jobs.go).
 	jobs JobQueue
 }

@@ -18,7 +18,7 @@ func TestStoreTx_ComposesChangesIntoOneCommit(t *testing.T) {
 		ctx := context.Background()
 		c := newBOCatalog(t, db, 5)
 		var notified int
-		c.store.OnCatalogChange(func(int64) { notified++ })
+		c.store.OnStockMoved(func(ms []models.StockMove) { notified += len(ms) })
 		boom := errors.New("later step failed")
 
 		take := func(tx *models.Store, n int) error {

@@ -1,0 +1,165 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/ciap/qhatu/models/dbtest"
+	"gorm.io/gorm"
+)
+
+// cacheCounts is what a page cache has answered so far.
+type cacheCounts struct{ hits, misses int64 }
+
+func countsOf(p *pageCache) cacheCounts { return cacheCounts{p.hits.Load(), p.misses.Load()} }
+
+// getCached fetches path as an anonymous visitor and says whether the
+// page cache answered it.
+func getCached(t *testing.T, ts *TestServer, path string) (body string, hit bool) {
+	t.Helper()
+	before := countsOf(ts.cache)
+	res, err := http.Get(ts.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", path, res.StatusCode, err)
+	}
+	after := countsOf(ts.cache)
+	switch {
+	case after.hits == before.hits+1 && after.misses == before.misses:
+		return string(b), true
+	case after.misses == before.misses+1 && after.hits == before.hits:
+		return string(b), false
+	}
+	t.Fatalf("GET %s: cache counts went %+v → %+v", path, before, after)
+	return "", false
+}
+
+// apiStock reads a product's stock from its (maybe cached) JSON.
+func apiStock(t *testing.T, body string) int {
+	t.Helper()
+	var p struct{ Stock int }
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatalf("product JSON: %v", err)
+	}
+	return p.Stock
+}
+
+// A sale refreshes the pages that show the sold product's stock — its
+// page, its JSON, the listings and group page it is on — on this instance
+// at once and on another one after its poll, while every other page keeps
+// being served from the cache.
+func TestPageCache_ASaleRefreshesOnlyWhatItSold(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		a := NewTestServer(t, db, WithPageCache(200))
+		b := NewTestServer(t, db, WithPageCache(200)) // another instance
+		// The sold piece is on the catalog's first page; the other one is
+		// of another group and not on that page.
+		first, err := a.Store.ListProducts(ctx, models.ProductFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sold *models.Product
+		for i := range first.Items {
+			if p := &first.Items[i]; p.Stock >= 2 && p.RetailBreakdownID != nil {
+				sold = p
+				break
+			}
+		}
+		var quiet models.Product
+		err = db.Joins("Group").Where("products.published = ? AND products.group_id <> ? AND products.id NOT IN ?",
+			true, sold.GroupID, productIDs(first.Items)).Order("products.id").First(&quiet).Error
+		if sold == nil || err != nil {
+			t.Fatalf("no piece to sell (%v) or none unrelated: %v", sold, err)
+		}
+		soldPages := []string{"/products/" + sold.Slug, "/api/v1/products/" + sold.Slug, "/products",
+			"/api/v1/products", "/groups/" + sold.Group.Slug, "/api/v1/groups/" + sold.Group.Slug}
+		quietPages := []string{"/products/" + quiet.Slug, "/api/v1/products/" + quiet.Slug,
+			"/groups/" + quiet.Group.Slug, "/products/" + sold.Slug + "/history", "/transparency", "/groups"}
+		all := append(append([]string{}, soldPages...), quietPages...)
+		for _, ts := range []*TestServer{a, b} {
+			for _, p := range all {
+				getCached(t, ts, p)
+				if _, hit := getCached(t, ts, p); !hit {
+					t.Fatalf("%s not cached", p)
+				}
+			}
+		}
+		in := models.OrderInput{Customer: models.Customer{Email: "ana@example.com", Name: "Ana Quispe",
+			Phone: "+51 987 654 321", Address: models.Address{Country: "PE", Region: "lima-metropolitana",
+				City: "Lima", Line: "Jr. Junín 123"}},
+			Method: models.PaymentBankTransfer, ExpiresAt: time.Now().Add(time.Hour),
+			Lines: []models.OrderLineInput{{ProductID: sold.ID, Quantity: 1}}}
+		if _, err := a.Store.PlaceOrder(ctx, in, nil); err != nil {
+			t.Fatal(err)
+		}
+		left := sold.Stock - 1
+
+		check := func(name string, ts *TestServer, wantStock int) {
+			t.Helper()
+			for _, p := range quietPages {
+				if _, hit := getCached(t, ts, p); !hit {
+					t.Errorf("%s: %s was dropped by a sale of another piece", name, p)
+				}
+			}
+			for _, p := range soldPages {
+				body, hit := getCached(t, ts, p)
+				if hit == (wantStock == left) {
+					t.Errorf("%s: %s hit=%v, stock on it should be %d", name, p, hit, wantStock)
+				}
+				if p == "/products/"+sold.Slug && !strings.Contains(body, fmt.Sprintf(`max="%d"`, wantStock)) {
+					t.Errorf("%s: the product page does not offer %d pieces", name, wantStock)
+				}
+			}
+			if body, _ := getCached(t, ts, "/api/v1/products/"+sold.Slug); apiStock(t, body) != wantStock {
+				t.Errorf("%s: JSON stock %d, want %d", name, apiStock(t, body), wantStock)
+			}
+		}
+		check("the selling instance", a, left)
+		// The other instance has not polled yet: its pages are as they were.
+		check("the other instance before its poll", b, sold.Stock)
+		b.pollCatalog(ctx)
+		check("the other instance after its poll", b, left)
+		// The selling instance's own poll does not drop its pages again.
+		a.pollCatalog(ctx)
+		for _, p := range all {
+			if _, hit := getCached(t, a, p); !hit {
+				t.Errorf("the seller's poll dropped %s a second time", p)
+			}
+		}
+	}, DemoCatalog)
+}
+
+// A page is tagged with the tick its rendering began at: a product that
+// moves while it renders makes it stale, one that moved before does not.
+func TestProductClock_StaleOnlyAfterAMoveOfItsProducts(t *testing.T) {
+	var k productClock
+	k.move([]int64{1})
+	tick := k.now() // rendering begins
+	if !k.fresh(tick, []int64{1, 2}) {
+		t.Fatal("a move before rendering began makes the page stale")
+	}
+	k.move([]int64{3})
+	if !k.fresh(tick, []int64{1, 2}) {
+		t.Fatal("a move of another product makes the page stale")
+	}
+	k.move([]int64{2}) // while rendering
+	if k.fresh(tick, []int64{1, 2}) {
+		t.Fatal("a move during rendering leaves the page fresh")
+	}
+	if !k.fresh(tick, nil) {
+		t.Fatal("a page without stock went stale")
+	}
+}
