@@ -122,7 +122,7 @@ func TestAccountNav_RendersForAnonymousAndSignedIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	views, err := NewViews(assets, Config{})
+	views, err := NewViews(assets)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ciap/qhatu/models"
-	"github.com/ciap/qhatu/static"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -85,19 +84,12 @@ type Server struct {
 // New builds the server: templates, translations and static files are
 // loaded and checked here, so a broken one fails at start-up.
 func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
-	tr, err := NewTranslations()
+	p, err := newParts()
 	if err != nil {
 		return nil, err
 	}
-	assets, err := NewAssets(static.FS)
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{store: store, cfg: cfg, log: log, tr: tr, assets: assets, rawBodies: map[string]bool{}}
+	s := &Server{store: store, cfg: cfg, log: log, tr: p.tr, assets: p.assets, views: p.views, rawBodies: map[string]bool{}}
 	s.cache = newPageCache(cfg.PageCacheEntries, cfg.PageCacheBytes, &s.version)
-	if s.views, err = NewViews(assets, cfg); err != nil {
-		return nil, err
-	}
 	if err := s.initAccounts(); err != nil {
 		return nil, err
 	}

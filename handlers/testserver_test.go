@@ -36,6 +36,21 @@ var testMinimumWage = MinimumWage{Monthly: 113000, HoursPerWeek: 48,
 // package's time, if only for the hasher's timing dummy.
 var cheapArgon2 = models.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
+// Every test server shares one set of parts (parts.go), loaded by the
+// first: they never change, and parsing the templates for each server
+// was a tenth of this package's time.
+func init() {
+	var (
+		once   sync.Once
+		shared parts
+		err    error
+	)
+	newParts = func() (parts, error) {
+		once.Do(func() { shared, err = loadParts() })
+		return shared, err
+	}
+}
+
 // TestServer is the real server (New) on a test database, served over
 // HTTP at URL, with a settable clock and no real sleeping.
 type TestServer struct {

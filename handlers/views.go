@@ -25,8 +25,8 @@ type Views struct {
 }
 
 // NewViews parses templates/page_*.html with the layout and partials.
-func NewViews(assets *Assets, cfg Config) (*Views, error) {
-	funcs := templateFuncs(assets, cfg)
+func NewViews(assets *Assets) (*Views, error) {
+	funcs := templateFuncs(assets)
 	names, err := fs.Glob(templates.FS, "page_*.html")
 	if err != nil || len(names) == 0 {
 		return nil, fmt.Errorf("find page templates: %v", err)
@@ -141,7 +141,7 @@ func errorTitleID(status int) string {
 	}
 }
 
-func templateFuncs(assets *Assets, cfg Config) template.FuncMap {
+func templateFuncs(assets *Assets) template.FuncMap {
 	return template.FuncMap{
 		"asset":    assets.URL,
 		"hasAsset": assets.Has,
