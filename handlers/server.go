@@ -183,6 +183,7 @@ func (s *Server) routes() (*echo.Echo, error) {
 	s.registerAPI(e)
 	s.registerAccounts(e)
 	s.registerAdmin(e)
+	s.registerStripeWebhook(e)
 	return e, nil
 }
 
