@@ -54,6 +54,7 @@ func TestBrowser_BuyerFindsAPieceAndSeesWhereTheMoneyGoes(t *testing.T) {
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(web.URL+"/products?lang=es"),
+		chromedp.Click(chromedp.CSS(`.filters-fold > summary`)), // on a phone the filters are folded
 		chromedp.SendKeys(chromedp.CSS(`#f-q`), "retablo"),
 	)
 	if err == nil {
@@ -94,7 +95,10 @@ func TestBrowser_BuyerFindsAPieceAndSeesWhereTheMoneyGoes(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "product-phone.jpg"), shot, 0o644)
 	}
 
-	// The language switch is a plain link.
+	// The language switch is a plain link, in the header's folded menu.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.site-menu > summary`))); err != nil {
+		t.Fatalf("open the menu: %v", err)
+	}
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`a[hreflang="en"]`))); err != nil {
 		t.Fatalf("switch to English: %v", err)
 	}

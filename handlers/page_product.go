@@ -94,6 +94,7 @@ type productView struct {
 	Group      *models.Group
 	Retail     *breakdownTable
 	Wholesale  *breakdownTable
+	Share      *artisanShare // the buy box's sentence; nil without a retail breakdown
 	Chart      template.HTML
 	MinWage    MinimumWage
 	MinMonthly models.Money
@@ -111,8 +112,10 @@ func (s *Server) productPage(c echo.Context) error {
 	}
 	showsStock(c, p.ID)
 	minHourly := s.cfg.MinimumWage.Hourly()
+	retail := newBreakdownTable(p.RetailBreakdown, minHourly)
 	v := productView{P: p, Group: p.Group,
-		Retail:    newBreakdownTable(p.RetailBreakdown, minHourly),
+		Retail:    retail,
+		Share:     newArtisanShare(retail),
 		Wholesale: newBreakdownTable(p.WholesaleBreakdown, minHourly),
 		Chart:     breakdownChart(l, "price-chart", p.RetailBreakdown),
 		MinWage:   s.cfg.MinimumWage, MinMonthly: models.Soles(s.cfg.MinimumWage.Monthly), MinHourly: minHourly,

@@ -20,6 +20,7 @@ type productsView struct {
 	MinPrice string // as a plain decimal, for the form
 	MaxPrice string
 	Filtered bool
+	Chips    []filterChip // the active filters, each removable
 	Pager    pager
 }
 
@@ -46,6 +47,7 @@ func (s *Server) productsPage(c echo.Context) error {
 			f.MaxPrice > 0 || f.Query != "",
 		Pager: newPager(c.Request().URL.Path, filterQuery(f), res.Page, res.Pages()),
 	}
+	v.Chips = filterChips(l, c.Request().URL.Path, f, groups)
 	if f.MinPrice > 0 {
 		v.MinPrice = models.Soles(f.MinPrice).Decimal()
 	}
