@@ -1,13 +1,16 @@
 package handlers
 
 import (
+	"github.com/ciap/qhatu/fulfillment"
 	"github.com/ciap/qhatu/mailer"
 	"github.com/riverqueue/river"
 )
 
-// RegisterWorkers adds the workers of the jobs the shop's edge enqueues:
-// the reset mail and the plain mail job (mailer.Job).
+// RegisterWorkers adds the workers of the shop's jobs: the reset mail,
+// the plain mail job (mailer.Job) and the hand-off of paid orders to
+// fulfillment, which every instance works.
 func (s *Server) RegisterWorkers(w *river.Workers) {
 	river.AddWorker(w, &resetWorker{s: s})
 	river.AddWorker(w, &mailer.Worker{Sender: s.acct.mail})
+	fulfillment.Register(w, s.store, s.log.With("part", "fulfillment"))
 }

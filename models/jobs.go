@@ -33,8 +33,9 @@ type Jobs = river.Client[*sql.Tx]
 
 // JobsConfig configures NewJobs.
 type JobsConfig struct {
-	// Workers is how many jobs this instance works at once; 0 makes a
-	// client that only enqueues.
+	// Workers is how many jobs of each queue (the default one and the
+	// fulfillment one) this instance works at once; 0 makes a client that
+	// only enqueues.
 	Workers int
 	// Logger receives River's logs; nil discards them.
 	Logger *slog.Logger
@@ -60,12 +61,12 @@ func NewJobs(db *gorm.DB, workers *river.Workers, cfg JobsConfig) (*Jobs, error)
 		// (README, database rights).
 		ReindexerIndexNames: []string{},
 		// The fulfillment queue's worker is the fulfillment module, which
-		// a web server's client need not register (it may run only in
-		// `qhatu worker`): River's check that an inserted kind has a
-		// worker here would refuse the hand-off.
+		// a client that only enqueues need not register: River's check
+		// that an inserted kind has a worker here would refuse the hand-off.
 		SkipUnknownJobCheck: true}
 	if cfg.Workers > 0 {
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers},
+			QueueFulfillment: {MaxWorkers: cfg.Workers}}
 	}
 	if db.Dialector.Name() == "sqlite" {
 		// River's SQLite listener polls every 50 ms on the one connection;

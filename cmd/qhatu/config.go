@@ -65,7 +65,7 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 	s.boolean(&c.DemoNotice, "demo-notice", "QHATU_DEMO_NOTICE", true, "show a banner saying the catalog is demo data")
 	s.integer(&c.PageCache, "page-cache", "QHATU_PAGE_CACHE", 2000, 0, 1_000_000, "rendered pages kept in memory for anonymous visitors; 0 turns the cache off")
 	s.integer(&c.PageCacheMB, "page-cache-mb", "QHATU_PAGE_CACHE_MB", 64, 1, 1<<20, "memory the page cache may use, in MiB")
-	s.integer(&c.JobWorkers, "job-workers", "QHATU_JOB_WORKERS", 4, 1, 1000, "background jobs (mail) this instance works at once")
+	s.integer(&c.JobWorkers, "job-workers", "QHATU_JOB_WORKERS", 4, 1, 1000, "background jobs of each queue (mail, fulfillment) this instance works at once")
 	s.duration(&c.CatalogPoll, "catalog-poll", "QHATU_CATALOG_POLL", "2s", 0, "how often to check for catalog changes made by other instances; 0 never")
 	add(s, &c.Wage.Monthly, parseSoles, "rmv-monthly", "QHATU_RMV_MONTHLY", "1130.00", "Peru's monthly minimum wage (RMV) in soles")
 	s.integer(&c.Wage.HoursPerWeek, "rmv-hours-per-week", "QHATU_RMV_HOURS_PER_WEEK", 48, 1, 168, "legal full-time hours per week")

@@ -3,6 +3,7 @@
 //	qhatu [serve]   serve the shop (migrates, and seeds the demo catalog on an empty database)
 //	qhatu migrate   apply database migrations and exit
 //	qhatu seed      load the demo catalog into an empty database and exit
+//	qhatu worker    work background jobs (fulfillment, mail) without serving HTTP
 package main
 
 import (

@@ -26,6 +26,7 @@ commands:
   serve     serve the shop (the default)
   migrate   apply database migrations and exit
   seed      load the demo catalog into an empty database and exit
+  worker    work background jobs (fulfillment, mail) without serving HTTP
   admin     manage accounts: qhatu admin create --email you@example.org [--role admin]
 
 Run "qhatu <command> -h" for the flags; each has a QHATU_* variable too.`
@@ -36,7 +37,7 @@ func run(ctx context.Context, args []string) error {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "migrate", "seed":
+	case "serve", "migrate", "seed", "worker":
 	case "admin":
 		return adminCommand(ctx, args, os.Stdin, os.Stderr)
 	case "help":
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string) error {
 		return nil
 	case "seed":
 		return seed(ctx, store, log, true)
+	case "worker":
+		return work(ctx, cfg, store, log)
 	}
 	if cfg.SeedDemo {
 		if err := seed(ctx, store, log, false); err != nil {
@@ -192,8 +195,32 @@ func serve(ctx context.Context, cfg *config, store *models.Store, log *slog.Logg
 	return nil
 }
 
-// startJobs starts the job queue's workers inside serve: jobs enqueued by
-// this or any other instance are worked here.
+// work runs the job workers alone (`qhatu worker`), so they scale apart
+// from the web servers, until ctx ends (SIGINT, SIGTERM); then it lets
+// running jobs finish as serve does.
+func work(ctx context.Context, cfg *config, store *models.Store, log *slog.Logger) (err error) {
+	hcfg := cfg.handlers()
+	if hcfg.Accounts.Mailer, err = cfg.mailer(store); err != nil {
+		return err
+	}
+	// Never served: the mail workers render with its templates and links.
+	srv, err := handlers.New(store, hcfg, log)
+	if err != nil {
+		return err
+	}
+	jobs, err := startJobs(store, srv, cfg.JobWorkers, log)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	stopJobs(jobs, log)
+	log.Info("stopped")
+	return nil
+}
+
+// startJobs starts the job queue's workers inside serve and worker: jobs
+// enqueued by this or any other instance are worked here.
 func startJobs(store *models.Store, srv *handlers.Server, workers int, log *slog.Logger) (*models.Jobs, error) {
 	w := river.NewWorkers()
 	srv.RegisterWorkers(w)
