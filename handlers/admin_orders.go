@@ -276,6 +276,10 @@ func paymentRow(l *Localizer, p *models.Payment, due models.Money) paymentView {
 	pv := paymentView{P: p, Received: shopDateTime(p.ReceivedAt), Recorded: shopDateTime(p.CreatedAt),
 		Kind: l.T("admin.order.payment.kind." + string(p.Kind)), Method: l.T("admin.orders.method." + string(p.Method)),
 		Label: l.T("admin.order.payment.applied"), Refused: p.Outcome == models.PaymentRefused}
+	if p.Method == models.PaymentBankTransfer {
+		// Staff type only the day a transfer arrived.
+		pv.Received = p.ReceivedAt.In(shopZone).Format(time.DateOnly)
+	}
 	if pv.Refused {
 		pv.Label = l.T("admin.order.payment.refused")
 		pv.Explanation = l.T("admin.order.payment.why."+string(p.Refusal), "Paid", l.Money(p.Money()), "Due", l.Money(due))
