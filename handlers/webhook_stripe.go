@@ -215,22 +215,19 @@ func sessionOrder(ctx context.Context, tx *models.Store, cs stripeSession) (*mod
 		number = meta
 	}
 	res.OrderNumber = number
-	var bySession *models.Order
-	if cs.ID != "" {
-		var err error
-		if bySession, err = tx.OrderByCheckoutSession(ctx, cs.ID); err != nil && !errors.Is(err, models.ErrNotFound) {
-			return nil, res, err
-		}
-	}
 	if number == "" { // a session the checkout made but could not label
-		if bySession == nil {
+		o, err := tx.OrderHeadByCheckoutSession(ctx, cs.ID)
+		if errors.Is(err, models.ErrNotFound) {
 			res.Outcome = models.EventUnknownOrder
 			return nil, res, nil
 		}
-		res.OrderNumber = bySession.Number
-		return bySession, res, nil
+		if err != nil {
+			return nil, res, err
+		}
+		res.OrderNumber = o.Number
+		return o, res, nil
 	}
-	o, err := tx.OrderByNumber(ctx, number)
+	o, err := tx.OrderHeadByNumber(ctx, number)
 	if errors.Is(err, models.ErrNotFound) {
 		res.Outcome = models.EventUnknownOrder
 		return nil, res, nil
@@ -238,26 +235,38 @@ func sessionOrder(ctx context.Context, tx *models.Store, cs stripeSession) (*mod
 	if err != nil {
 		return nil, res, err
 	}
-	recorded := o.CheckoutSessionID != nil && *o.CheckoutSessionID != ""
-	if (recorded && *o.CheckoutSessionID != cs.ID) || (bySession != nil && bySession.ID != o.ID) {
-		res.Outcome = models.EventOrderMismatch
-		note := fmt.Sprintf("Stripe session %s names order %s, which has another checkout session: not applied",
-			cs.ID, number)
-		if err := tx.FlagOrder(ctx, o.ID, models.SystemActor, note); err != nil {
+	// The session must be the order's: the one it recorded, or, when it
+	// recorded none (the checkout stopped before), no other order's.
+	flagged := []int64{o.ID}
+	if recorded := o.CheckoutSessionID; recorded != nil && *recorded != "" {
+		if *recorded == cs.ID {
+			return o, res, nil
+		}
+	} else {
+		other, err := tx.OrderHeadByCheckoutSession(ctx, cs.ID)
+		if errors.Is(err, models.ErrNotFound) {
+			return o, res, nil
+		}
+		if err != nil {
 			return nil, res, err
 		}
-		if bySession != nil && bySession.ID != o.ID {
-			err = tx.FlagOrder(ctx, bySession.ID, models.SystemActor, note)
-		}
-		return nil, res, err
+		flagged = append(flagged, other.ID) // not o: o recorded no session
 	}
-	return o, res, nil
+	res.Outcome = models.EventOrderMismatch
+	note := fmt.Sprintf("Stripe session %s names order %s, which has another checkout session: not applied",
+		cs.ID, number)
+	for _, id := range flagged {
+		if err := tx.FlagOrder(ctx, id, models.SystemActor, note); err != nil {
+			return nil, res, err
+		}
+	}
+	return nil, res, nil
 }
 
 // flagNamed flags each of the numbered orders that exists.
 func flagNamed(ctx context.Context, tx *models.Store, note string, numbers ...string) error {
 	for _, n := range numbers {
-		o, err := tx.OrderByNumber(ctx, n)
+		o, err := tx.OrderHeadByNumber(ctx, n)
 		if errors.Is(err, models.ErrNotFound) {
 			continue
 		}
@@ -281,11 +290,11 @@ type chargeRefunded struct{ charge stripeCharge }
 func (e chargeRefunded) apply(ctx context.Context, tx *models.Store, eventID string) (models.StripeEventResult, error) {
 	ch := e.charge
 	var res models.StripeEventResult
-	o, err := tx.OrderByPaymentReference(ctx, models.PaymentCard, ch.PaymentIntent.ID)
+	o, err := tx.OrderHeadByPaymentReference(ctx, models.PaymentCard, ch.PaymentIntent.ID)
 	if errors.Is(err, models.ErrNotFound) {
 		if n := strings.TrimSpace(ch.Metadata["order"]); n != "" {
 			res.OrderNumber = n
-			o, err = tx.OrderByNumber(ctx, n)
+			o, err = tx.OrderHeadByNumber(ctx, n)
 		}
 	}
 	switch {

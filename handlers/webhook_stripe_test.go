@@ -41,21 +41,28 @@ func newWebhookShop(t *testing.T, db *gorm.DB, opts ...testOption) *webhookShop 
 	})}, opts...)
 	ts := newTestServer(t, db, opts...)
 	p := cartProduct(t, db, 5)
-	ctx := context.Background()
-	o, err := ts.Store.PlaceOrder(ctx, models.OrderInput{
+	w := &webhookShop{testServer: ts, db: db, product: p}
+	w.order = w.place(t, 2)
+	w.session = "cs_test_" + w.order.Token[:12]
+	if err := ts.Store.SetCheckoutSession(context.Background(), w.order.ID, w.session); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// place places a card order of qty pieces of w's product.
+func (w *webhookShop) place(t *testing.T, qty int) *models.Order {
+	t.Helper()
+	o, err := w.Store.PlaceOrder(context.Background(), models.OrderInput{
 		Customer: models.Customer{Email: "ana@example.org", Name: "Ana Quispe", Phone: "+51 987 654 321",
 			Address: models.Address{Country: "PE", Region: "lima-metropolitana", City: "Lima", Line: "Jr. Junín 123"}},
 		Method: models.PaymentCard, ExpiresAt: time.Now().Add(time.Hour),
-		Lines: []models.OrderLineInput{{ProductID: p.ID, Quantity: 2}},
+		Lines: []models.OrderLineInput{{ProductID: w.product.ID, Quantity: qty}},
 	}, nil)
 	if err != nil {
 		t.Fatalf("place order: %v", err)
 	}
-	w := &webhookShop{testServer: ts, db: db, product: p, order: o, session: "cs_test_" + o.Token[:12]}
-	if err := ts.Store.SetCheckoutSession(ctx, o.ID, w.session); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return o
 }
 
 // session is the Checkout Session object of w's order as Stripe sends it,
@@ -576,6 +583,22 @@ func TestStripeWebhook_OrderReferencesMustAgree(t *testing.T) {
 		}
 		if n := w.count(t, "stripe_events", "1 = 1"); n != int64(len(cases)) {
 			t.Errorf("%d events recorded, want %d", n, len(cases))
+		}
+		// An order that recorded no session cannot be paid by another
+		// order's session: both are flagged.
+		second := w.place(t, 1)
+		w.mustDeliver(t, "evt_other_session", "checkout.session.completed", w.checkoutSession(func(cs map[string]any) {
+			cs["client_reference_id"], cs["metadata"] = second.Number, map[string]any{"order": second.Number}
+			cs["amount_total"] = second.TotalAmount
+		}), models.EventOrderMismatch)
+		for _, id := range []int64{w.order.ID, second.ID} {
+			o, err := w.Store.OrderByID(context.Background(), id)
+			if err != nil || !o.NeedsAttention || o.Status != models.StatusPendingPayment || len(o.Payments) != 0 {
+				t.Fatalf("order %d: %+v %v", id, o, err)
+			}
+			if err := w.Store.ResolveOrderAttention(context.Background(), id, "staff@example.org", "checked"); err != nil {
+				t.Fatal(err)
+			}
 		}
 		// A session the checkout could not label still finds its order
 		// through the recorded session.

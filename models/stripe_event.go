@@ -129,17 +129,46 @@ func (s *Store) FlagOrder(ctx context.Context, orderID int64, actor, note string
 	})
 }
 
-// OrderByPaymentReference loads the order a payment with this reference
-// (a Stripe payment intent, a bank reference) was recorded for, applied or
-// refused.
-func (s *Store) OrderByPaymentReference(ctx context.Context, method PaymentMethod, reference string) (*Order, error) {
+// What a payment provider's event needs to find the order it names: the
+// order's own row, without its lines, payments and history (the webhook
+// reads only its id, number, status and checkout session).
+
+// OrderHeadByNumber loads an order's row by its number.
+func (s *Store) OrderHeadByNumber(ctx context.Context, number string) (*Order, error) {
+	if !ValidOrderNumber(number) {
+		return nil, fmt.Errorf("order %.40q: %w", number, ErrNotFound)
+	}
+	return s.orderHead(ctx, "order "+number, "number = ?", number)
+}
+
+// OrderHeadByCheckoutSession loads the row of the order a Stripe
+// Checkout Session was recorded for.
+func (s *Store) OrderHeadByCheckoutSession(ctx context.Context, sessionID string) (*Order, error) {
+	if sessionID == "" || len(sessionID) > 255 {
+		return nil, fmt.Errorf("order by checkout session: %w", ErrNotFound)
+	}
+	return s.orderHead(ctx, "order by checkout session", "checkout_session_id = ?", sessionID)
+}
+
+// OrderHeadByPaymentReference loads the row of the order a payment with
+// this reference (a Stripe payment intent, a bank reference) was
+// recorded for, applied or refused.
+func (s *Store) OrderHeadByPaymentReference(ctx context.Context, method PaymentMethod, reference string) (*Order, error) {
 	reference = strings.TrimSpace(reference)
 	if reference == "" || len(reference) > 255 {
 		return nil, fmt.Errorf("order by payment reference: %w", ErrNotFound)
 	}
 	sub := s.db.WithContext(ctx).Model(&Payment{}).Select("order_id").
 		Where("kind = ? AND method = ? AND reference = ?", KindPayment, method, reference)
-	return s.order(ctx, "order by payment reference "+reference, "id IN (?)", sub)
+	return s.orderHead(ctx, "order by payment reference "+reference, "id IN (?)", sub)
+}
+
+func (s *Store) orderHead(ctx context.Context, what, where string, args ...any) (*Order, error) {
+	var o Order
+	if err := s.db.WithContext(ctx).Where(where, args...).Take(&o).Error; err != nil {
+		return nil, dbError(err, what)
+	}
+	return &o, nil
 }
 
 // ChargeRefundInput reports what a card charge has had refunded so far:

@@ -94,11 +94,11 @@ func TestRecordChargeRefund_RecordsTheNewPartOfARunningTotal(t *testing.T) {
 		if _, _, err := c.store.MarkOrderPaid(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		found, err := c.store.OrderByPaymentReference(ctx, models.PaymentCard, "pi_refund")
+		found, err := c.store.OrderHeadByPaymentReference(ctx, models.PaymentCard, "pi_refund")
 		if err != nil || found.ID != o.ID {
 			t.Fatalf("order by payment intent: %v", err)
 		}
-		if _, err := c.store.OrderByPaymentReference(ctx, models.PaymentCard, "pi_other"); !errors.Is(err, models.ErrNotFound) {
+		if _, err := c.store.OrderHeadByPaymentReference(ctx, models.PaymentCard, "pi_other"); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("unknown payment intent: %v", err)
 		}
 		steps := []struct {
