@@ -414,7 +414,7 @@ func TestCSRF_PublicPagesSetNoCookies(t *testing.T) {
 				t.Errorf("GET %s sets cookies for an anonymous visitor: %q", p, sc)
 			}
 		}
-	}, demoCatalog)
+	}, demoCatalog, dbtest.Shared)
 }
 
 func TestSignUp_OpensACustomerAccount(t *testing.T) {

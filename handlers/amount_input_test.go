@@ -66,7 +66,7 @@ func TestProductsPage_PriceFilterReadsADecimalComma(t *testing.T) {
 				t.Errorf("min_price=%q: %d %s, want 400 saying %q", typed, res.Status, res.Body, say)
 			}
 		}
-	}, demoCatalog)
+	}, demoCatalog, dbtest.Shared)
 }
 
 // Staff type prices with a decimal comma in the price editor, and an

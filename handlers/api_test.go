@@ -148,7 +148,7 @@ func TestAPI_EveryDemoProductsComponentsAddUpToItsPrice(t *testing.T) {
 		if int64(seen) != n {
 			t.Fatalf("paged through %d products, want %d", seen, n)
 		}
-	}, demoCatalog)
+	}, demoCatalog, dbtest.Shared)
 }
 
 func TestAPI_ListContractFiltersAndPaging(t *testing.T) {
@@ -197,7 +197,7 @@ func TestAPI_ListContractFiltersAndPaging(t *testing.T) {
 		if len(p1.Items) != 10 || len(p2.Items) != 10 || p1.Items[0].Slug == p2.Items[0].Slug {
 			t.Fatalf("paging: %d and %d items", len(p1.Items), len(p2.Items))
 		}
-	}, demoCatalog)
+	}, demoCatalog, dbtest.Shared)
 }
 
 func TestAPI_BadInput(t *testing.T) {
@@ -251,7 +251,7 @@ func TestAPI_BadInput(t *testing.T) {
 				t.Errorf("%.80s: per_page %d not clamped", tc.path, pp)
 			}
 		}
-	}, demoCatalog)
+	}, demoCatalog, dbtest.Shared)
 }
 
 func TestAPI_GroupsAndLanguage(t *testing.T) {
@@ -295,7 +295,7 @@ func TestAPI_GroupsAndLanguage(t *testing.T) {
 		if es.Breakdown.Components[0].Label == en.Breakdown.Components[0].Label {
 			t.Errorf("labels not translated: %q", es.Breakdown.Components[0].Label)
 		}
-	}, demoCatalog)
+	}, demoCatalog, dbtest.Shared)
 }
 
 func TestAPI_CachedAnswersFollowPriceChanges(t *testing.T) {
@@ -402,5 +402,5 @@ func TestAPI_TransparencyFiguresReconcileWithProducts(t *testing.T) {
 		if sum != price || permille != 1000 {
 			t.Errorf("components add up to %d (price %d) and %d ‰", sum, price, permille)
 		}
-	}, demoCatalog)
+	}, demoCatalog, dbtest.Shared)
 }

@@ -133,7 +133,7 @@ func TestFooter_LinksShippingReturnsAndContactOnEveryPage(t *testing.T) {
 				}
 			}
 		}
-	}, demoCatalog)
+	}, demoCatalog, dbtest.Shared)
 }
 
 var jsonLD = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)

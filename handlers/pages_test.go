@@ -21,8 +21,9 @@ import (
 	"gorm.io/gorm"
 )
 
-// shop is a server on a fresh database holding the demo catalog
-// (dbtest.Each(…, DemoCatalog)).
+// shop is a server on a database holding the demo catalog
+// (dbtest.Each(…, DemoCatalog)); the tests that only read share one
+// read-only database per engine (…, DemoCatalog, dbtest.Shared).
 type shop struct {
 	srv      *Server
 	store    *models.Store
@@ -110,7 +111,7 @@ func TestPages_EveryPageRendersInBothLanguages(t *testing.T) {
 				})
 			}
 		}
-	}, DemoCatalog)
+	}, DemoCatalog, dbtest.Shared)
 }
 
 func TestPages_SecurityHeaders(t *testing.T) {
@@ -127,7 +128,7 @@ func TestPages_SecurityHeaders(t *testing.T) {
 				t.Errorf("%s: no nosniff", path)
 			}
 		}
-	}, DemoCatalog)
+	}, DemoCatalog, dbtest.Shared)
 }
 
 func TestProductsPage_FiltersAndPagination(t *testing.T) {
@@ -226,7 +227,7 @@ func TestProductsPage_FiltersAndPagination(t *testing.T) {
 				}
 			}
 		})
-	}, DemoCatalog)
+	}, DemoCatalog, dbtest.Shared)
 }
 
 var resultsRE = regexp.MustCompile(`<h2 id="results-h" class="results-count">(\d+) products?`)
@@ -299,7 +300,7 @@ func TestPages_BadInputIsAClearError(t *testing.T) {
 				t.Errorf("status %d; no Spanish message", r.status)
 			}
 		})
-	}, DemoCatalog)
+	}, DemoCatalog, dbtest.Shared)
 }
 
 func TestPages_UnknownSlugIsA404Page(t *testing.T) {
@@ -322,7 +323,7 @@ func TestPages_UnknownSlugIsA404Page(t *testing.T) {
 				checkHTML(t, r.body)
 			}
 		}
-	}, DemoCatalog)
+	}, DemoCatalog, dbtest.Shared)
 }
 
 func TestProductPage_EveryDemoProductShowsItsMakerAndBreakdown(t *testing.T) {
@@ -367,7 +368,7 @@ func TestProductPage_EveryDemoProductShowsItsMakerAndBreakdown(t *testing.T) {
 				}
 			}
 		}
-	}, DemoCatalog)
+	}, DemoCatalog, dbtest.Shared)
 }
 
 var ldRE = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
@@ -487,7 +488,7 @@ func TestTransparencyDownloads(t *testing.T) {
 				t.Errorf("json lacks %s", c)
 			}
 		}
-	}, DemoCatalog)
+	}, DemoCatalog, dbtest.Shared)
 }
 
 func TestTransparencyPage_ShowsCatalogFigures(t *testing.T) {
@@ -515,7 +516,7 @@ func TestTransparencyPage_ShowsCatalogFigures(t *testing.T) {
 				t.Errorf("%s: home does not show the median share", lang)
 			}
 		}
-	}, DemoCatalog)
+	}, DemoCatalog, dbtest.Shared)
 }
 
 func TestPages_LanguageSwitchKeepsTheQuery(t *testing.T) {
@@ -532,7 +533,7 @@ func TestPages_LanguageSwitchKeepsTheQuery(t *testing.T) {
 		if !strings.Contains(r.header.Get("Set-Cookie"), "lang=en") {
 			t.Error("no language cookie")
 		}
-	}, DemoCatalog)
+	}, DemoCatalog, dbtest.Shared)
 }
 
 // Pure helpers.
@@ -914,5 +915,5 @@ func TestPages_AnswerHEAD(t *testing.T) {
 				t.Errorf("HEAD %s: %d", path, rec.Code)
 			}
 		}
-	}, DemoCatalog)
+	}, DemoCatalog, dbtest.Shared)
 }

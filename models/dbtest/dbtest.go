@@ -4,7 +4,8 @@
 // required, so its tests can never skip silently.
 //
 // Nothing is shared between two tests' databases, so tests using them may
-// run in parallel: Each runs its per-engine subtests in parallel.
+// run in parallel: Each runs its per-engine subtests in parallel. Tests
+// that only read may share one read-only database instead (Shared).
 package dbtest
 
 import (
@@ -40,7 +41,8 @@ func Engines(t testing.TB) []string {
 type Option func(*options)
 
 type options struct {
-	seed *Seed
+	seed   *Seed
+	shared bool
 }
 
 // Seed is data every database opened with it starts with, such as the
@@ -58,6 +60,9 @@ type Seed struct {
 	// On PostgreSQL the seed's rows wait in a schema of their own while
 	// tests use it; each test migrates its fresh schema and copies them.
 	pg pgTemplate
+
+	// The read-only databases Shared tests use (shared.go).
+	sharedSQLite, sharedPG sharedDB
 }
 
 // NewSeed names data that fill writes into a freshly migrated database.
@@ -89,6 +94,13 @@ func Open(t testing.TB, engine string, opts ...Option) *gorm.DB {
 	for _, f := range opts {
 		f(&o)
 	}
+	if o.shared {
+		db, err := openShared(t, engine, o.seed)
+		if err != nil {
+			t.Fatalf("open shared %s: %v", engine, err)
+		}
+		return db
+	}
 	var (
 		db  *gorm.DB
 		err error
@@ -118,12 +130,8 @@ func openSQLite(dir string, seed *Seed) (*gorm.DB, error) {
 	if seed == nil {
 		seed = sqliteTemplate
 	}
-	seed.once.Do(func() { seed.sqlite, seed.err = buildSQLite(seed) })
-	if seed.err != nil {
-		return nil, seed.err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "qhatu.db"), seed.sqlite, 0o600); err != nil {
-		return nil, fmt.Errorf("copy template: %w", err)
+	if err := copySeedFile(dir, seed); err != nil {
+		return nil, err
 	}
 	return models.Open(context.Background(), models.DBConfig{DataDir: dir})
 }
@@ -228,9 +236,22 @@ var admin struct {
 // freshSchema creates a schema named for the test and returns a URL whose
 // connections use it; the schema is dropped when the test ends.
 func freshSchema(t testing.TB) (string, error) {
+	if err := openAdmin(); err != nil {
+		return "", err
+	}
+	u, err := createSchema("t_")
+	if err != nil {
+		return "", err
+	}
+	t.Cleanup(func() { dropSchema(schemaOf(u)) })
+	return u, nil
+}
+
+// openAdmin opens the admin pool once.
+func openAdmin() error {
 	base := os.Getenv(EnvURL)
 	if base == "" {
-		return "", fmt.Errorf("%s is not set", EnvURL)
+		return fmt.Errorf("%s is not set", EnvURL)
 	}
 	admin.once.Do(func() {
 		admin.db, admin.err = models.Open(context.Background(), models.DBConfig{URL: base})
@@ -242,14 +263,9 @@ func freshSchema(t testing.TB) (string, error) {
 		}
 	})
 	if admin.err != nil {
-		return "", fmt.Errorf("reach PostgreSQL at %s: %w", EnvURL, admin.err)
+		return fmt.Errorf("reach PostgreSQL at %s: %w", EnvURL, admin.err)
 	}
-	u, err := createSchema("t_")
-	if err != nil {
-		return "", err
-	}
-	t.Cleanup(func() { dropSchema(schemaOf(u)) })
-	return u, nil
+	return nil
 }
 
 // createSchema makes a schema with a random name and returns a URL whose
