@@ -95,3 +95,23 @@ func TestProductsPage_ActiveFiltersAreRemovableChips(t *testing.T) {
 		}
 	}, DemoCatalog)
 }
+
+// On a phone the catalog's first pieces are on the first screen now: their
+// pictures load at once (one of them is the page's largest paint), the
+// rest lazily.
+func TestProductsPage_FirstPicturesLoadEagerly(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newShop(t, db)
+		r := s.get(t, "/products", "es")
+		cards := strings.Count(r.body, `<li class="card">`)
+		if lazy := strings.Count(r.body, `loading="lazy"`); cards <= 4 || lazy != cards-4 {
+			t.Errorf("%d cards, %d lazy pictures: want all but the first 4 lazy", cards, lazy)
+		}
+		first := r.body[strings.Index(r.body, `<li class="card">`):]
+		first = first[:strings.Index(first, `</li>`)]
+		if strings.Contains(first, `loading="lazy"`) {
+			t.Error("the first card's picture is lazy")
+		}
+	}, DemoCatalog)
+}
