@@ -62,7 +62,8 @@ func (s *Server) stripeWebhook(c echo.Context) error {
 	// The API version is not checked: the shop reads only the fields it
 	// needs (stripeSession, stripeCharge), which have kept their shape
 	// across versions; the README says to pin the endpoint to the
-	// version stripe-go was built for all the same.
+	// version stripe-go was built for all the same. The timestamp's
+	// tolerance is measured against time.Now: stripe-go takes no clock.
 	ev, err := webhook.ConstructEventWithOptions(body, r.Header.Get("Stripe-Signature"), secret,
 		webhook.ConstructEventOptions{Tolerance: webhook.DefaultTolerance, IgnoreAPIVersionMismatch: true})
 	if err != nil {
