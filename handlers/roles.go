@@ -79,6 +79,8 @@ var (
 
 // accessRules is the route × role table, first match wins.
 var accessRules = []accessRule{
+	// "My orders": every role that has an account has orders to see.
+	{http.MethodGet, "/account/orders", everyone},
 	{http.MethodGet, "/account/*", everyone},
 	{anyMethod, "/account/*", everyoneButReviewers},
 

@@ -79,6 +79,9 @@ type Server struct {
 	rawBodies map[string]bool
 	acct      accounts    // sessions, passwords, mail (accounts.go)
 	access    accessState // the route × role table's routes (roles.go)
+
+	// stripe creates and reads Checkout Sessions (stripe_checkout.go).
+	stripe *stripeClient
 }
 
 // New builds the server: templates, translations and static files are
@@ -89,6 +92,7 @@ func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: store, cfg: cfg, log: log, tr: p.tr, assets: p.assets, views: p.views, rawBodies: map[string]bool{}}
+	s.stripe = newStripeClient(cfg.Payments.Stripe, log)
 	s.cache = newPageCache(cfg.PageCacheEntries, cfg.PageCacheBytes, &s.version)
 	if err := s.initAccounts(); err != nil {
 		return nil, err
@@ -180,6 +184,7 @@ func (s *Server) routes() (*echo.Echo, error) {
 
 	s.registerPages(e)
 	s.registerCart(e)
+	s.registerCheckout(e)
 	s.registerAPI(e)
 	s.registerAccounts(e)
 	s.registerAdmin(e)

@@ -156,6 +156,7 @@ func templateFuncs(assets *Assets) template.FuncMap {
 		"hours":          formatHours,
 		"date":           func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"isoTime":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"shopTime":       shopDateTime,
 		"number":         formatInt,
 		"soles":          models.Soles,
 		"swatch":         swatch,

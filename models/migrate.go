@@ -39,6 +39,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0007_job_queue_river_5", Migrate: migrateJobQueue(5)},
 	{ID: "0008_job_queue_river_8", Migrate: migrateJobQueue(8)},
 	{ID: "0009_stripe_events", Migrate: execAll(schemaStripeEvents)},
+	{ID: "0011_order_language", Migrate: execAll(schemaOrderLanguage)},
 	{ID: "0012_fulfillment", Migrate: migrateFulfillment},
 }
 

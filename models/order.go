@@ -104,6 +104,9 @@ type Order struct {
 	UserID   *int64        // the account that placed it, if signed in
 	Customer Customer      `gorm:"embedded"`
 	Method   PaymentMethod `gorm:"column:payment_method;size:20;not null"`
+	// Lang is the language the buyer checked out in ("es", "en"): the
+	// order's mails are written in it.
+	Lang string `gorm:"size:2;not null"`
 
 	ShippingZoneID   int64            `gorm:"not null"`
 	ShippingZoneCode ShippingZoneCode `gorm:"size:20;not null"`
@@ -247,6 +250,9 @@ type OrderInput struct {
 	UserID   *int64
 	Customer Customer
 	Method   PaymentMethod
+	// Lang is the buyer's language for the order's mails; anything but
+	// "en" means Spanish.
+	Lang string
 	// ExpiresAt is when the order is cancelled if unpaid (from the
 	// configured card or transfer delay).
 	ExpiresAt time.Time
@@ -337,6 +343,7 @@ func (in *OrderInput) Validate(now time.Time) error {
 	// Products in id order: two orders lock their stock rows in the same
 	// order and never deadlock.
 	sort.Slice(in.Lines, func(i, j int) bool { return in.Lines[i].ProductID < in.Lines[j].ProductID })
+	in.Lang = orderLanguage(in.Lang)
 	in.Actor = strings.TrimSpace(in.Actor)
 	if in.Actor == "" {
 		in.Actor = in.Customer.Email
@@ -385,7 +392,7 @@ func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
 		return nil, &SoldOutError{Shortages: short}
 	}
 	o := &Order{Channel: in.Channel, Status: StatusPendingPayment, UserID: in.UserID, Customer: in.Customer,
-		Method: in.Method, ShippingZoneID: zone.ID, ShippingZoneCode: zone.Code,
+		Method: in.Method, Lang: in.Lang, ShippingZoneID: zone.ID, ShippingZoneCode: zone.Code,
 		ShippingMinDays: zone.MinDays, ShippingMaxDays: zone.MaxDays, Currency: PEN,
 		ShippingAmount: zone.RateAmount, ExpiresAt: in.ExpiresAt.UTC(), CreatedAt: now, UpdatedAt: now}
 	for _, l := range lines {

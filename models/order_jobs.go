@@ -65,19 +65,22 @@ func (FulfillOrderArgs) InsertOpts() river.InsertOpts {
 }
 
 // PlaceOrder creates the order (CreateOrder), empties the cart it came
-// from (when cart is not nil), and queues the "received" mail and the
+// from (when cart is not nil; ErrCartChanged when the cart no longer holds
+// in's lines, see takeCart), and queues the "received" mail and the
 // expiry job, all in one transaction.
 func (s *Store) PlaceOrder(ctx context.Context, in OrderInput, cart *CartKey) (*Order, error) {
 	var o *Order
 	err := s.Tx(ctx, func(tx *Store) error {
+		if cart != nil {
+			// The cart first: a second checkout of it stops here, before
+			// it takes any stock.
+			if err := takeCart(tx.db.WithContext(ctx), *cart, in.Lines); err != nil {
+				return err
+			}
+		}
 		var err error
 		if o, err = tx.CreateOrder(ctx, in); err != nil {
 			return err
-		}
-		if cart != nil {
-			if err := tx.ClearCart(ctx, *cart); err != nil {
-				return err
-			}
 		}
 		if err := tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailReceived}); err != nil {
 			return err

@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ciap/qhatu/mailer"
+	"github.com/ciap/qhatu/models"
+	"github.com/riverqueue/river"
+)
+
+// The buyer's mails about an order: received (with the bank details and
+// the reference for a bank transfer), paid, cancelled. The job
+// (models.OrderMailArgs) carries only the order's ID and is enqueued in
+// the transaction of the change it tells about; the mail is composed when
+// it is sent, in the language the buyer checked out in, and holds the
+// order's private link as a secret (the outbox, which admins read, never
+// shows it).
+
+// orderMailWorker sends models.OrderMailArgs.
+type orderMailWorker struct {
+	river.WorkerDefaults[models.OrderMailArgs]
+	s *Server
+}
+
+// Work composes and sends one mail; a failed send is retried by River, a
+// mail that can never be sent (bad address, unknown kind) is given up.
+func (w *orderMailWorker) Work(ctx context.Context, job *river.Job[models.OrderMailArgs]) error {
+	s := w.s
+	o, err := s.store.OrderByID(ctx, job.Args.OrderID)
+	if errors.Is(err, models.ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	msg, err := s.orderMail(o, job.Args.Mail)
+	if err != nil {
+		return river.JobCancel(err)
+	}
+	if err := s.acct.mail.Send(ctx, msg); err != nil {
+		if errors.Is(err, mailer.ErrBadMessage) {
+			return river.JobCancel(err)
+		}
+		return fmt.Errorf("send %s mail of order %s: %w", job.Args.Mail, o.Number, err)
+	}
+	s.log.Info("order mail sent", "order", o.Number, "mail", job.Args.Mail)
+	return nil
+}
+
+// orderMail composes one of an order's mails in the order's language.
+func (s *Server) orderMail(o *models.Order, kind models.OrderMail) (mailer.Message, error) {
+	l := s.tr.For(o.Lang)
+	link := s.absURL(orderPath(o))
+	var b strings.Builder
+	line := func(id string, args ...any) { b.WriteString(l.T(id, args...) + "\n") }
+	line("order.mail.greeting", "Name", o.Customer.Name)
+	b.WriteString("\n")
+	var subject string
+	switch kind {
+	case models.OrderMailReceived:
+		subject = l.T("order.mail.received_subject", "Number", o.Number)
+		line("order.mail.received_intro", "Number", o.Number)
+		b.WriteString("\n")
+		for i := range o.Lines {
+			ol := &o.Lines[i]
+			line("order.mail.line", "Quantity", ol.Quantity, "Name", ol.Name(l.Lang()), "Amount", l.Money(ol.Total()))
+		}
+		line("order.mail.shipping", "Zone", l.T("zone."+string(o.ShippingZoneCode)), "Amount", l.Money(o.Shipping()))
+		line("order.mail.total", "Amount", l.Money(o.Total()))
+		line("order.mail.to_artisans", "Amount", l.Money(o.PaidToArtisans()))
+		b.WriteString("\n")
+		if o.Method == models.PaymentBankTransfer {
+			bank := s.cfg.Payments.Bank
+			line("order.mail.bank_intro", "Amount", l.Money(o.Total()), "Deadline", shopDateTime(o.ExpiresAt))
+			if bank.Placeholder {
+				line("order.bank.placeholder")
+			}
+			line("order.mail.bank_details", "Bank", bank.Bank, "Holder", bank.Holder, "Account", bank.Account, "CCI", bank.CCI)
+			line("order.mail.bank_reference", "Number", o.Number)
+		} else {
+			line("order.mail.card_intro")
+		}
+	case models.OrderMailPaid:
+		subject = l.T("order.mail.paid_subject", "Number", o.Number)
+		line("order.mail.paid_intro", "Number", o.Number, "Amount", l.Money(o.Total()))
+		line("order.mail.paid_next", "Min", o.ShippingMinDays, "Max", o.ShippingMaxDays)
+	case models.OrderMailCancelled:
+		subject = l.T("order.mail.cancelled_subject", "Number", o.Number)
+		line("order.mail.cancelled_intro", "Number", o.Number)
+	default:
+		return mailer.Message{}, fmt.Errorf("order %s: unknown mail %q", o.Number, kind)
+	}
+	b.WriteString("\n")
+	line("order.mail.link", "Link", link)
+	b.WriteString("\n")
+	line("order.mail.signature")
+	return mailer.Message{To: o.Customer.Email, Subject: subject, Body: b.String(), Secrets: []string{link}}, nil
+}
