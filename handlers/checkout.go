@@ -167,13 +167,22 @@ func (s *Server) checkoutPage(c echo.Context) error {
 // renderCheckout shows the checkout with the visitor's cart as the catalog
 // prices it now, the shipping zones, and v's form and messages.
 func (s *Server) renderCheckout(c echo.Context, status int, v checkoutView) error {
+	return s.renderCheckoutCart(c, status, v, nil)
+}
+
+// renderCheckoutCart is renderCheckout with the cart already read (nil:
+// read it), so a refused checkout costs no second read: under a rush for
+// the last pieces, every query saved is a buyer answered sooner.
+func (s *Server) renderCheckoutCart(c echo.Context, status int, v checkoutView, cart *models.CartView) error {
 	l := s.tr.For(s.tr.Pick(c))
 	ctx := c.Request().Context()
-	cart := &models.CartView{}
-	if k, ok := s.cartKey(c); ok {
-		var err error
-		if cart, err = s.store.Cart(ctx, k); err != nil {
-			return err
+	if cart == nil {
+		cart = &models.CartView{}
+		if k, ok := s.cartKey(c); ok {
+			var err error
+			if cart, err = s.store.Cart(ctx, k); err != nil {
+				return err
+			}
 		}
 	}
 	for _, it := range cart.Items {
@@ -262,18 +271,19 @@ func (s *Server) checkout(c echo.Context) error {
 		errs["payment_method"] = l.T("admin.error.payment_method")
 	}
 	if len(errs) > 0 {
-		return s.renderCheckout(c, http.StatusUnprocessableEntity,
-			checkoutView{Form: f, Errors: errs, Problem: l.T("checkout.error.fields")})
+		return s.renderCheckoutCart(c, http.StatusUnprocessableEntity,
+			checkoutView{Form: f, Errors: errs, Problem: l.T("checkout.error.fields")}, cart)
+	}
+	// A cart that visibly lacks pieces is refused before any transaction;
+	// the conditional stock update in PlaceOrder decides in the end.
+	if short := cartShortages(cart); len(short) > 0 {
+		return s.soldOut(c, f, cart, short)
 	}
 	o, err := s.store.PlaceOrder(ctx, in, &k)
 	var soldOut *models.SoldOutError
 	switch {
 	case errors.As(err, &soldOut):
-		v := checkoutView{Form: f, Problem: l.T("checkout.error.sold_out")}
-		for _, sh := range soldOut.Shortages {
-			v.Shortages = append(v.Shortages, shortageText(l, sh))
-		}
-		return s.renderCheckout(c, http.StatusConflict, v)
+		return s.soldOut(c, f, cart, soldOut.Shortages)
 	case errors.Is(err, models.ErrCartChanged):
 		if tok := s.sessionString(c, sessLastOrder); tok != "" {
 			return s.showPlacedOrder(c, tok)
@@ -320,6 +330,44 @@ func (s *Server) payByCard(c echo.Context, o *models.Order) error {
 		return seeOther(c, orderPath(o))
 	}
 	return c.Redirect(http.StatusSeeOther, url)
+}
+
+// cartShortages lists the cart's lines that cannot be bought as they are.
+func cartShortages(cart *models.CartView) []models.Shortage {
+	var out []models.Shortage
+	for _, it := range cart.Items {
+		if it.Buyable() {
+			continue
+		}
+		p := it.Product
+		sh := models.Shortage{ProductID: p.ID, Slug: p.Slug, NameES: p.NameES, NameEN: p.NameEN, Requested: it.Quantity}
+		if p.Published {
+			sh.Available = max(p.Stock, 0)
+		}
+		out = append(out, sh)
+	}
+	return out
+}
+
+// soldOut shows the checkout again (409) naming each piece short of stock
+// and how many are left; the cart's lines say the same, from the counts
+// the order found.
+func (s *Server) soldOut(c echo.Context, f checkoutForm, cart *models.CartView, short []models.Shortage) error {
+	l := s.tr.For(s.tr.Pick(c))
+	v := checkoutView{Form: f, Problem: l.T("checkout.error.sold_out")}
+	left := map[int64]int{}
+	for _, sh := range short {
+		v.Shortages = append(v.Shortages, shortageText(l, sh))
+		left[sh.ProductID] = sh.Available
+	}
+	for i := range cart.Items {
+		if n, ok := left[cart.Items[i].Product.ID]; ok {
+			p := *cart.Items[i].Product // the cart's copy, not the catalog's
+			p.Stock = n
+			cart.Items[i].Product = &p
+		}
+	}
+	return s.renderCheckoutCart(c, http.StatusConflict, v, cart)
 }
 
 // shortageText says which piece is short and how many are left.
