@@ -41,6 +41,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0009_stripe_events", Migrate: execAll(schemaStripeEvents)},
 	{ID: "0011_order_language", Migrate: execAll(schemaOrderLanguage)},
 	{ID: "0012_fulfillment", Migrate: migrateFulfillment},
+	{ID: "0013_payouts", Migrate: migratePayouts},
 }
 
 // migrateJobQueue brings River's tables (river_job, river_leader, …) to

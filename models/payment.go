@@ -284,6 +284,9 @@ type RefundInput struct {
 	Number  string
 	Method  PaymentMethod
 	Amount  Money
+	// All refunds whatever is left to refund, in Amount's currency
+	// (Amount's figure is ignored): a paid order cancelled (RefundOrder).
+	All bool
 	// Reference identifies this refund (Stripe's refund id, the bank's
 	// reference): the same refund reported twice is recorded once.
 	Reference       string
@@ -291,26 +294,34 @@ type RefundInput struct {
 	ReceivedAt      time.Time
 	Actor           string
 	Note            string
+	// Lines names the pieces refunded and those back in stock (staff). A
+	// partial refund without lines (Stripe's) is flagged for staff to say
+	// them (AssignRefundLines); a whole refund covers every piece left.
+	Lines []RefundLine
 }
 
 // ErrRefundTooLarge refuses a refund beyond what the order was paid.
 var ErrRefundTooLarge = fmt.Errorf("%w: refund larger than what was paid", ErrInvalid)
 
 // RecordRefund records a whole or partial refund of a paid order, once
-// per reference, and reports whether it recorded it. It does not change
-// the order's status: what a refund does to fulfillment and the ledger is
-// the fulfillment module's (it moves the order to refunded or
-// partially_refunded through TransitionOrder). A refund in another
-// currency, or beyond what the order's applied payments minus earlier
-// refunds come to, is refused.
+// per reference, and reports whether it recorded it. In the same
+// transaction it records the pieces refunded, puts back in stock those
+// that come back, writes the reversing ledger entries of fulfilled
+// pieces, and moves the order to refunded or partially_refunded (the
+// rules are at the top of refund.go). A refund in another currency, or
+// beyond what the order's applied payments minus earlier refunds come to,
+// is refused.
 func (s *Store) RecordRefund(ctx context.Context, in RefundInput) (o *Order, recorded bool, err error) {
 	p := PaymentInput{OrderID: in.OrderID, Number: in.Number, Method: in.Method, Amount: in.Amount,
 		Reference: in.Reference, ProviderEventID: in.ProviderEventID, ReceivedAt: in.ReceivedAt, Actor: in.Actor, Note: in.Note}
 	if err := p.validate(); err != nil {
 		return nil, false, err
 	}
-	if in.Amount.Amount <= 0 || p.Reference == "" {
+	if (in.Amount.Amount <= 0 && !in.All) || p.Reference == "" {
 		return nil, false, Invalid("amount", CodeRefund)
+	}
+	if err := validateRefundLines(in.Lines); err != nil {
+		return nil, false, err
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		id, err := orderIDOf(tx, p.OrderID, p.Number)
@@ -324,25 +335,22 @@ func (s *Store) RecordRefund(ctx context.Context, in RefundInput) (o *Order, rec
 		if err := tx.Where("order_id = ? AND outcome = ?", o.ID, PaymentApplied).Find(&ps).Error; err != nil {
 			return fmt.Errorf("payments of order %s: %w", o.Number, err)
 		}
-		var balance int64
 		for _, x := range ps {
 			if x.Kind == KindRefund && x.DedupeKey == p.dedupeKey() {
 				return nil // reported again
 			}
-			if x.Currency == in.Amount.Currency {
-				if x.Kind == KindPayment {
-					balance += x.Amount
-				} else {
-					balance -= x.Amount
-				}
-			}
 		}
-		if in.Amount.Amount > balance {
-			return fmt.Errorf("order %s: refund of %s %s, %s refundable: %w", o.Number, in.Amount.Decimal(),
-				in.Amount.Currency, Money{Amount: balance, Currency: in.Amount.Currency}.Decimal(), ErrRefundTooLarge)
+		amount, balance := in.Amount.Amount, refundable(ps, in.Amount.Currency)
+		if in.All {
+			amount = balance
+		}
+		if amount <= 0 || amount > balance {
+			return fmt.Errorf("order %s: refund of %s %s, %s refundable: %w", o.Number,
+				Money{Amount: amount, Currency: in.Amount.Currency}.Decimal(), in.Amount.Currency,
+				Money{Amount: balance, Currency: in.Amount.Currency}.Decimal(), ErrRefundTooLarge)
 		}
 		r := Payment{OrderID: o.ID, Kind: KindRefund, Method: p.Method, Currency: in.Amount.Currency,
-			Amount: in.Amount.Amount, Reference: p.Reference, DedupeKey: p.dedupeKey(), Outcome: PaymentApplied,
+			Amount: amount, Reference: p.Reference, DedupeKey: p.dedupeKey(), Outcome: PaymentApplied,
 			ReceivedAt: p.ReceivedAt.UTC(), Actor: p.Actor, Note: clip(p.Note, 1000)}
 		if p.ProviderEventID != "" {
 			r.ProviderEventID = &p.ProviderEventID
@@ -351,11 +359,35 @@ func (s *Store) RecordRefund(ctx context.Context, in RefundInput) (o *Order, rec
 			return dbError(err, "record refund for order "+o.Number)
 		}
 		o.Payments, recorded = append(ps, r), true
-		return nil
+		// Whole: all the money paid in the order's currency is back.
+		whole := amount == balance && in.Amount.Currency == o.Currency
+		st, err := loadRefundState(tx, o)
+		if err != nil {
+			return err
+		}
+		takes, err := st.take(in.Lines, whole)
+		if err != nil {
+			return err
+		}
+		if err := st.apply(tx, &r, takes, p.Actor); err != nil {
+			return err
+		}
+		if err := st.settle(tx, &r, whole, len(in.Lines) > 0, p.Actor); err != nil {
+			return err
+		}
+		if p.Actor == SystemActor {
+			return nil
+		}
+		return writeAudit(tx, p.Actor, ActionUpdate, EntityOrder, o.ID,
+			fmt.Sprintf("refunded %s %s of order %s (%s)%s", r.Money().Decimal(), r.Currency, o.Number, r.Reference,
+				optionalNote(p.Note)),
+			nil, map[string]any{"refund_id": r.ID, "amount": r.Amount, "currency": r.Currency, "lines": in.Lines,
+				"status": o.Status})
 	})
 	if err != nil {
 		return nil, false, err
 	}
+	s.afterStockMoved(o.stockMoves)
 	return o, recorded, nil
 }
 

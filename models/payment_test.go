@@ -405,7 +405,7 @@ func TestRecordRefund_OncePerReferenceAndNoMoreThanPaid(t *testing.T) {
 			t.Errorf("rest of the total: %v %v", rec, err)
 		}
 		got := c.orderByID(t, o.ID)
-		if len(got.Payments) != 3 || got.Status != models.StatusPaid {
+		if len(got.Payments) != 3 || got.Status != models.StatusRefunded {
 			t.Errorf("payments %+v status %s", got.Payments, got.Status)
 		}
 	})

@@ -48,8 +48,9 @@ func (WorkOrderLine) TableName() string { return "work_order_lines" }
 // locks the order, splits its lines into one work order per producing
 // group, writes one ledger sale entry per line from the line's snapshot
 // (never today's catalog), and moves the order to in_fulfillment as the
-// system. An order that is not paid (already in fulfillment, or further)
-// is left alone and changed is false: the job may run twice, at once on
+// system. An order partially refunded before fulfillment is fulfilled for
+// the pieces left (refund.go). Any other order (already in fulfillment,
+// or further, or refunded) is left alone and changed is false: the job may run twice, at once on
 // several instances, or again after a crash rolled a first run back, and
 // the order is fulfilled once. The unique index on a line's sale entry is
 // the database's own guard against a second set.
@@ -59,11 +60,14 @@ func (s *Store) FulfillOrder(ctx context.Context, orderID int64) (changed bool, 
 		if err != nil {
 			return err
 		}
-		if o.Status != StatusPaid {
-			return nil
+		if ok, err := fulfillable(tx, o); !ok || err != nil {
+			return err
 		}
 		if err := tx.Where("order_id = ?", o.ID).Order("line_no").Find(&o.Lines).Error; err != nil {
 			return fmt.Errorf("lines of order %s: %w", o.Number, err)
+		}
+		if err := netOfRefunds(tx, o); err != nil {
+			return err
 		}
 		if len(o.Lines) == 0 {
 			return fmt.Errorf("order %s has no lines to fulfil", o.Number)
