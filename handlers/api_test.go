@@ -134,6 +134,11 @@ func TestAPI_EveryDemoProductsComponentsAddUpToItsPrice(t *testing.T) {
 			getJSON(t, ts, "/api/v1/products?per_page=100&page="+strconv.Itoa(page), "", &l)
 			for _, item := range l.Items {
 				checkBreakdown(t, item)
+				seen++
+				// Each product's own answer once, the engines taking turns.
+				if !dbtest.Split(t, db, seen) {
+					continue
+				}
 				var one product
 				if code := getJSON(t, ts, "/api/v1/products/"+item.Slug, "", &one); code != http.StatusOK {
 					t.Fatalf("%s: %d", item.Slug, code)
@@ -142,7 +147,6 @@ func TestAPI_EveryDemoProductsComponentsAddUpToItsPrice(t *testing.T) {
 				if one.Group.Slug == "" || one.Group.Name == "" || one.Group.Region == "" || one.Stock == nil {
 					t.Errorf("%s: group or stock missing: %+v", item.Slug, one)
 				}
-				seen++
 			}
 		}
 		if int64(seen) != n {
