@@ -395,3 +395,51 @@ func flipLast(tok string) string {
 	}
 	return tok[:len(tok)-1] + string(last)
 }
+
+func TestOrderMails_OneOfEachInTheBuyersLanguageLinkKeptFromTheOutbox(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts, _, _, id := cartShop(t, db, 5, withTestBank())
+		c := ts.client(t)
+		c.Header.Set("Accept-Language", "es")
+		addToCart(t, c, id, 1)
+		paid := placedOrder(t, ts, c.PostForm("/checkout", checkoutValues("bank_transfer")))
+		addToCart(t, c, id, 1)
+		cancelled := placedOrder(t, ts, c.PostForm("/checkout", checkoutValues("bank_transfer")))
+		ctx := context.Background()
+		if _, _, err := ts.Store.PayOrder(ctx, models.PaymentInput{OrderID: paid.ID, Method: models.PaymentBankTransfer,
+			Amount: paid.Total(), Reference: "BCP-123", Actor: "staff@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ts.Store.CancelOrder(ctx, cancelled.ID, "staff@example.org", "buyer asked"); err != nil {
+			t.Fatal(err)
+		}
+		ts.RunJobs(t)
+		subjects := map[string]int{}
+		for _, m := range ts.Mail.To("ana@example.org") {
+			subjects[m.Subject]++
+			if !strings.Contains(m.Body, testBaseURL()+"/orders/") {
+				t.Errorf("mail %q has no private link", m.Subject)
+			}
+		}
+		want := map[string]int{
+			"Recibimos tu pedido " + paid.Number: 1, "Recibimos el pago del pedido " + paid.Number: 1,
+			"Recibimos tu pedido " + cancelled.Number: 1, "El pedido " + cancelled.Number + " fue cancelado": 1,
+		}
+		if fmt.Sprint(subjects) != fmt.Sprint(want) {
+			t.Errorf("mails %v, want %v", subjects, want)
+		}
+		box, err := ts.Store.ListOutbox(ctx, "ana@example.org", 1, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(box.Items) != 4 {
+			t.Errorf("%d mails in the outbox", len(box.Items))
+		}
+		for _, m := range box.Items {
+			if strings.Contains(m.Body, paid.Token) || strings.Contains(m.Body, cancelled.Token) {
+				t.Errorf("outbox copy of %q shows the private link", m.Subject)
+			}
+		}
+	}, demoCatalog)
+}
