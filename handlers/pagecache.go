@@ -2,10 +2,14 @@ package handlers
 
 import (
 	"bytes"
+	"compress/gzip"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ciap/qhatu/models"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -37,11 +41,88 @@ type cachedPage struct {
 	version int64
 	// tick is the product clock when rendering began; products are the
 	// ones whose stock the page shows.
-	tick        uint64
-	products    []int64
-	status      int
-	contentType string
-	body        []byte
+	tick     uint64
+	products []int64
+	// header is the answer's headers as the middleware and handler set
+	// them (security headers, Content-Type, Content-Disposition, …), with
+	// Vary and the body's length; body is the page uncompressed.
+	header http.Header
+	body   []byte
+	// gz and gzHeader are the page gzip-compressed, made at the first hit
+	// that accepts it (small pages are sent as they are, as the gzip
+	// middleware does).
+	gzOnce   sync.Once
+	gz       []byte
+	gzHeader http.Header
+}
+
+// hstsMaxAge is the HSTS lifetime the Secure middleware sends over HTTPS
+// (server.go); hstsValue is its header as Echo writes it, for cache hits.
+const hstsMaxAge = 31536000
+
+var hstsValue = []string{"max-age=" + strconv.Itoa(hstsMaxAge) + "; includeSubdomains"}
+
+// pageVary is the Vary header of every cacheable answer: the page depends
+// on the language (Accept-Language or the language cookie), on the
+// session cookie, and its encoding on Accept-Encoding.
+const pageVary = "Accept-Encoding, Accept-Language, Cookie"
+
+// gzipMinLength is the size below which a page is sent uncompressed, as
+// the gzip middleware's MinLength (server.go).
+const gzipMinLength = 1024
+
+// newCachedPage keeps a handler's answer: its body and the headers worth
+// replaying. Per-answer headers are dropped: the length and encoding are
+// the cache's to set, HSTS depends on the request's scheme.
+func newCachedPage(h http.Header, body []byte) *cachedPage {
+	h = h.Clone()
+	for _, k := range []string{echo.HeaderContentLength, echo.HeaderContentEncoding, echo.HeaderVary,
+		echo.HeaderStrictTransportSecurity, echo.HeaderSetCookie, "Date"} {
+		delete(h, k)
+	}
+	h[echo.HeaderVary] = []string{pageVary}
+	e := &cachedPage{header: h, body: bytes.Clone(body)}
+	e.header[echo.HeaderContentLength] = []string{strconv.Itoa(len(e.body))}
+	return e
+}
+
+// gzipped returns the compressed body and its headers, compressing once.
+func (e *cachedPage) gzipped() ([]byte, http.Header) {
+	e.gzOnce.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+		if _, err := zw.Write(e.body); err != nil || zw.Close() != nil {
+			return
+		}
+		h := e.header.Clone()
+		h[echo.HeaderContentEncoding] = []string{"gzip"}
+		h[echo.HeaderContentLength] = []string{strconv.Itoa(buf.Len())}
+		e.gz, e.gzHeader = buf.Bytes(), h
+	})
+	return e.gz, e.gzHeader
+}
+
+// write sends the page: compressed when the request accepts gzip (as the
+// gzip middleware reads Accept-Encoding) and the page is worth it, and
+// without a body for HEAD.
+func (e *cachedPage) write(w http.ResponseWriter, r *http.Request, https bool) {
+	body, h := e.body, e.header
+	if len(body) >= gzipMinLength && strings.Contains(r.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+		if gz, gh := e.gzipped(); gh != nil {
+			body, h = gz, gh
+		}
+	}
+	dst := w.Header()
+	for k, v := range h {
+		dst[k] = v
+	}
+	if https {
+		dst[echo.HeaderStrictTransportSecurity] = hstsValue
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
 }
 
 // productClock says when each product's stock last moved, in ticks of a
@@ -133,8 +214,10 @@ const DefaultPageCacheBytes = 64 << 20
 // (the LRU's list element and map slot, the cachedPage).
 const entryOverhead = 256
 
+// pageSize counts the body twice: its compressed copy is usually far
+// smaller, and is made only once a client asks for it.
 func pageSize(key string, p *cachedPage) int64 {
-	return int64(len(key) + len(p.body) + len(p.contentType) + 8*len(p.products) + entryOverhead)
+	return int64(len(key) + 2*len(p.body) + 8*len(p.products) + entryOverhead)
 }
 
 func newPageCache(entries int, maxBytes int64, version *catalogVersion) *pageCache {
@@ -196,18 +279,76 @@ func (s *Server) cached(next echo.HandlerFunc) echo.HandlerFunc {
 // ways shares one entry, and a query that does not parse, repeats a
 // parameter or has one the catalog does not know is served uncached.
 func (s *Server) cachedCatalog(next echo.HandlerFunc) echo.HandlerFunc {
-	return s.cachedBy(func(c echo.Context) (string, bool) {
-		f, ok := catalogFilterKey(c, s.tr.Pick(c))
-		if !ok {
-			return "", false
-		}
-		return c.Request().URL.Path + "?" + f, true
-	}, next)
+	return s.cachedBy(s.catalogKey, next)
+}
+
+func (s *Server) catalogKey(c echo.Context) (string, bool) {
+	f, ok := catalogFilterKey(c, s.tr.Pick(c))
+	if !ok {
+		return "", false
+	}
+	return c.Request().URL.Path + "?" + f, true
 }
 
 func pathKey(c echo.Context) (string, bool) {
 	u := c.Request().URL
 	return u.Path, u.RawQuery == ""
+}
+
+// catalogListings are the routes cached by cachedCatalog, whose key the
+// early path (serveCached) computes as cachedCatalog does.
+var catalogListings = map[string]bool{"/products": true, "/api/v1/products": true}
+
+// anonymous reports whether r carries no session cookie. A false
+// "carries one" (a cookie whose name ends with the session's) only sends
+// the request the long way.
+func anonymous(r *http.Request) bool {
+	for _, h := range r.Header["Cookie"] {
+		if strings.Contains(h, sessionCookie+"=") {
+			return false
+		}
+	}
+	return true
+}
+
+// serveCached answers a cache hit before Echo and its middleware run:
+// an anonymous GET or HEAD of a page whose fresh copy is in the cache gets
+// it with the headers the middleware gave it (security headers and CSP
+// included), and the request log line. Everything else — a miss, a
+// visitor with a session, a query the page cache does not key — returns
+// false and goes through Echo, which renders and fills the cache
+// (cachedBy).
+func (s *Server) serveCached(w http.ResponseWriter, r *http.Request) bool {
+	p := s.cache
+	if p == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) ||
+		strings.HasPrefix(r.URL.Path, "/static/") || !anonymous(r) {
+		return false
+	}
+	start := time.Now()
+	c := s.echo.AcquireContext()
+	defer s.echo.ReleaseContext(c)
+	c.Reset(r, w)
+	if c.QueryParam("lang") != "" { // Pick would set the language cookie
+		return false
+	}
+	var page string
+	var ok bool
+	if catalogListings[r.URL.Path] {
+		page, ok = s.catalogKey(c)
+	} else {
+		page, ok = pathKey(c)
+	}
+	if !ok {
+		return false
+	}
+	e, ok := p.entries.Get(s.tr.Pick(c) + " " + page)
+	if !ok || !p.fresh(e) {
+		return false
+	}
+	p.hits.Add(1)
+	e.write(w, r, c.Scheme() == "https")
+	s.logRequest(r.Context(), r.Method, r.URL.Path, http.StatusOK, time.Since(start), c.RealIP())
+	return true
 }
 
 func (s *Server) cachedBy(key cacheKeyFunc, next echo.HandlerFunc) echo.HandlerFunc {
@@ -223,7 +364,7 @@ func (s *Server) cachedBy(key cacheKeyFunc, next echo.HandlerFunc) echo.HandlerF
 		if _, err := r.Cookie(sessionCookie); err == nil {
 			return next(c)
 		}
-		c.Response().Header().Set("Vary", "Accept-Language, Cookie")
+		c.Response().Header().Set(echo.HeaderVary, pageVary)
 		page, ok := key(c)
 		if !ok {
 			return next(c)
@@ -231,8 +372,16 @@ func (s *Server) cachedBy(key cacheKeyFunc, next echo.HandlerFunc) echo.HandlerF
 		k := s.tr.Pick(c) + " " + page
 		version, tick := p.version.get(), p.stock.now()
 		if e, ok := p.entries.Get(k); ok && p.fresh(e) {
+			// Most hits are answered before Echo (serveCached); this one
+			// goes through the gzip middleware like any answer.
 			p.hits.Add(1)
-			return c.Blob(e.status, e.contentType, e.body)
+			h := c.Response().Header()
+			for k, v := range e.header {
+				if k != echo.HeaderContentLength {
+					h[k] = v
+				}
+			}
+			return c.Blob(http.StatusOK, h.Get(echo.HeaderContentType), e.body)
 		}
 		p.misses.Add(1)
 		rec := &recorder{ResponseWriter: c.Response().Writer}
@@ -241,10 +390,10 @@ func (s *Server) cachedBy(key cacheKeyFunc, next echo.HandlerFunc) echo.HandlerF
 		c.Response().Writer = rec.ResponseWriter
 		if err == nil && c.Response().Status == http.StatusOK && !rec.overflow &&
 			c.Response().Header().Get("Set-Cookie") == "" {
-			products, _ := c.Get(stockKey).([]int64)
-			p.add(k, &cachedPage{version: version, tick: tick, products: products, status: http.StatusOK,
-				contentType: c.Response().Header().Get(echo.HeaderContentType),
-				body:        bytes.Clone(rec.buf.Bytes())})
+			e := newCachedPage(c.Response().Header(), rec.buf.Bytes())
+			e.version, e.tick = version, tick
+			e.products, _ = c.Get(stockKey).([]int64)
+			p.add(k, e)
 		}
 		return err
 	}

@@ -115,8 +115,13 @@ func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP makes the server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+// ServeHTTP makes the server an http.Handler. Page cache hits are answered
+// before Echo (pagecache.go).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.serveCached(w, r) {
+		s.echo.ServeHTTP(w, r)
+	}
+}
 
 // WatchCatalog polls the catalog version and the stock movements until
 // ctx ends, so pages cached here are dropped when another instance changes
@@ -166,7 +171,7 @@ func (s *Server) routes() (*echo.Echo, error) {
 		XSSProtection:         "0",
 		ContentTypeNosniff:    "nosniff",
 		XFrameOptions:         "DENY",
-		HSTSMaxAge:            31536000, // Echo sends it only over TLS
+		HSTSMaxAge:            hstsMaxAge, // Echo sends it only over TLS
 		ContentSecurityPolicy: csp,
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
 	}))
@@ -200,15 +205,19 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
-		if s.log.Enabled(c.Request().Context(), slog.LevelInfo) {
-			s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", c.Request().Method),
-				slog.String("path", c.Request().URL.Path),
-				slog.Int("status", c.Response().Status),
-				slog.Duration("took", time.Since(start)),
-				slog.String("ip", c.RealIP()))
-		}
+		r := c.Request()
+		s.logRequest(r.Context(), r.Method, r.URL.Path, c.Response().Status, time.Since(start), c.RealIP())
 		return nil
+	}
+}
+
+// logRequest writes a request's log line (also for cache hits answered
+// before Echo).
+func (s *Server) logRequest(ctx context.Context, method, path string, status int, took time.Duration, ip string) {
+	if s.log.Enabled(ctx, slog.LevelInfo) {
+		s.log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", method),
+			slog.String("path", path), slog.Int("status", status), slog.Duration("took", took),
+			slog.String("ip", ip))
 	}
 }
 

@@ -1,9 +1,11 @@
 // Command qhatubench measures the shop's read path on PostgreSQL: it seeds
 // a large catalog into a fresh schema, serves it in-process, and loads the
-// catalog page, a product page, a product's JSON and the static stylesheet
-// (the ceiling) in one run, printing requests/s, p50/p99 and the ratio of
-// each to the stylesheet. Figures from one run compare with each other
-// only: the machine is shared and noisy.
+// catalog page, a filtered catalog page, a product page and a product's
+// JSON, each three ways in one run: from a bare net/http server handing
+// the page's identical bytes from memory (the ceiling), as page cache hits,
+// and with the cache off (misses). It prints requests/s, p50/p99 and each
+// rate's ratio to the ceiling. Figures from one run compare with each
+// other only: the machine is shared and noisy.
 //
 //	go run ./cmd/qhatubench -database-url postgres://postgres@127.0.0.1:5432/test
 package main
@@ -16,18 +18,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
-	"github.com/ciap/qhatu/handlers"
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/demo"
 	"gorm.io/gorm"
@@ -47,6 +45,9 @@ type options struct {
 	connections int
 	loadgen     string
 	cache       string
+	cpuProfile  string
+	schema      string
+	keep        bool
 }
 
 func run(ctx context.Context) error {
@@ -60,7 +61,10 @@ func run(ctx context.Context) error {
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "load time per URL")
 	flag.IntVar(&o.connections, "connections", 64, "concurrent connections")
 	flag.StringVar(&o.loadgen, "loadgen", "auto", "wrk, go, or auto (wrk when installed)")
-	flag.StringVar(&o.cache, "cache", "both", "page cache: on, off, or both")
+	flag.StringVar(&o.cache, "cache", "both", "page cache: on (hits), off (misses), or both")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each cache-off load to this file name plus a suffix")
+	flag.StringVar(&o.schema, "schema", "", "benchmark an already seeded schema (see -keep) instead of seeding a fresh one")
+	flag.BoolVar(&o.keep, "keep", false, "keep the seeded schema for later runs (-schema) instead of dropping it")
 	flag.Parse()
 	if !models.IsPostgres(o.dbURL) {
 		return errors.New("-database-url must be a postgres:// URL")
@@ -69,27 +73,36 @@ func run(ctx context.Context) error {
 		o.loadgen = "go"
 		if _, err := exec.LookPath("wrk"); err == nil {
 			o.loadgen = "wrk"
+		} else {
+			fmt.Println("wrk is not installed (Debian: apt-get install -y wrk; `make bench` installs it when run as root):")
+			fmt.Println("using the Go load generator, whose figures do not compare with wrk's")
 		}
 	}
 
-	db, drop, err := freshSchema(ctx, o.dbURL)
+	db, schema, drop, err := benchSchema(ctx, o.dbURL, o.schema)
 	if err != nil {
 		return err
 	}
-	defer drop()
+	if o.keep || o.schema != "" {
+		defer fmt.Printf("\nschema %s kept: rerun with -schema %s\n", schema, schema)
+	} else {
+		defer drop()
+	}
 	store := models.NewStore(db)
 	start := time.Now()
-	if err := demo.Large(ctx, store, o.products); err != nil {
-		return fmt.Errorf("seed %d products: %w", o.products, err)
-	}
-	// A live database is vacuumed and analysed by autovacuum; a freshly
-	// seeded one is not yet, and would be measured with stale statistics.
-	if err := db.WithContext(ctx).Exec("VACUUM ANALYZE").Error; err != nil {
-		return fmt.Errorf("vacuum: %w", err)
+	if o.schema == "" {
+		if err := demo.Large(ctx, store, o.products); err != nil {
+			return fmt.Errorf("seed %d products: %w", o.products, err)
+		}
+		// A live database is vacuumed and analysed by autovacuum; a freshly
+		// seeded one is not yet, and would be measured with stale statistics.
+		if err := db.WithContext(ctx).Exec("VACUUM ANALYZE").Error; err != nil {
+			return fmt.Errorf("vacuum: %w", err)
+		}
 	}
 	n, _ := store.CountProducts(ctx)
-	fmt.Printf("seeded %d products on PostgreSQL in %s; load generator %s, %d connections, %s per URL\n",
-		n, time.Since(start).Round(time.Second), o.loadgen, o.connections, o.duration)
+	fmt.Printf("%d products on PostgreSQL (schema %s, seeded in %s); load generator %s, %d connections, %s per URL\n",
+		n, schema, time.Since(start).Round(time.Second), o.loadgen, o.connections, o.duration)
 
 	page, err := store.ListProducts(ctx, models.ProductFilter{Page: 40, PerPage: 1})
 	if err != nil || len(page.Items) == 0 {
@@ -97,94 +110,13 @@ func run(ctx context.Context) error {
 	}
 	slug := page.Items[0].Slug
 
-	modes := map[string][]bool{"on": {true}, "off": {false}, "both": {true, false}}[o.cache]
-	if modes == nil {
+	if o.cache != "on" && o.cache != "off" && o.cache != "both" {
 		return fmt.Errorf("-cache must be on, off or both")
 	}
-	for _, cached := range modes {
-		if err := benchServer(ctx, store, o, slug, cached); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func benchServer(ctx context.Context, store *models.Store, o options, slug string, cached bool) error {
-	cfg := handlers.Config{BaseURL: "http://localhost", MinimumWage: handlers.MinimumWage{
-		Monthly: 113000, HoursPerWeek: 48, Source: "Decreto Supremo N.° 006-2024-TR", Since: "2025-01-01"}}
-	if cached {
-		cfg.PageCacheEntries = 2000
-	}
-	// Warnings and errors only: request logs would measure the terminal.
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := handlers.New(store, cfg, log)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 5 * time.Second}
-	go hs.Serve(ln)
-	defer hs.Close()
-	base := "http://" + ln.Addr().String()
-
-	css, err := stylesheetURL(base)
-	if err != nil {
-		return err
-	}
-	targets := []struct{ name, path string }{
-		{"static CSS (ceiling)", css},
-		{"/products", "/products"},
-		{"/products?craft=…&sort=price_asc&page=3", "/products?craft=ceramics&sort=price_asc&page=3"},
-		{"/products/{slug}", "/products/" + slug},
-		{"/api/v1/products/{slug}", "/api/v1/products/" + slug},
-	}
-	label := "page cache OFF (every request queries PostgreSQL and renders)"
-	if cached {
-		label = "page cache ON (anonymous visitors)"
-	}
-	fmt.Printf("\n%s\n", label)
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "URL\treq/s\tp50\tp99\tvs static\t")
-	var ceiling float64
-	for i, t := range targets {
-		// wrk cuts its connections mid-request when it stops; give the
-		// server a moment to finish those before the next URL.
-		time.Sleep(time.Second)
-		if err := warm(base + t.path); err != nil {
-			return fmt.Errorf("%s: %w", t.path, err)
-		}
-		r, err := load(ctx, o, base+t.path)
-		if err != nil {
-			return fmt.Errorf("load %s: %w", t.path, err)
-		}
-		if i == 0 {
-			ceiling = r.rps
-		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.2f×\t\n", t.name, r.rps, ms(r.p50), ms(r.p99), r.rps/ceiling)
-	}
-	return tw.Flush()
+	return benchPages(ctx, store, o, slug)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
-
-// stylesheetURL finds the hashed stylesheet URL the pages link to.
-func stylesheetURL(base string) (string, error) {
-	resp, err := http.Get(base + "/")
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	i := strings.Index(string(b), "/static/css/site.")
-	if i < 0 {
-		return "", errors.New("home page links no stylesheet")
-	}
-	j := strings.IndexByte(string(b[i:]), '"')
-	return string(b[i : i+j]), nil
-}
 
 func warm(u string) error {
 	resp, err := http.Get(u)
@@ -285,18 +217,21 @@ func loadWrk(ctx context.Context, o options, u string) (result, error) {
 	return r, nil
 }
 
-// freshSchema creates a schema for this run and returns a migrated handle
-// on it and a function that drops it.
-func freshSchema(ctx context.Context, base string) (*gorm.DB, func(), error) {
+// benchSchema creates a schema for this run (or opens the one named) and
+// returns a migrated handle on it, its name and a function that drops it.
+func benchSchema(ctx context.Context, base, schema string) (*gorm.DB, string, func(), error) {
 	admin, err := models.Open(ctx, models.DBConfig{URL: base})
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	b := make([]byte, 4)
-	rand.Read(b)
-	schema := "bench_" + hex.EncodeToString(b)
-	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
-		return nil, nil, fmt.Errorf("create schema: %w", err)
+	created := schema == ""
+	if created {
+		b := make([]byte, 4)
+		rand.Read(b)
+		schema = "bench_" + hex.EncodeToString(b)
+		if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+			return nil, "", nil, fmt.Errorf("create schema: %w", err)
+		}
 	}
 	u, _ := url.Parse(base)
 	q := u.Query()
@@ -309,18 +244,20 @@ func freshSchema(ctx context.Context, base string) (*gorm.DB, func(), error) {
 				s.Close()
 			}
 		}
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		if created {
+			admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		}
 		if s, err := admin.DB(); err == nil {
 			s.Close()
 		}
 	}
 	if err != nil {
 		drop()
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	if err := models.Migrate(ctx, db); err != nil {
 		drop()
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	return db, drop, nil
+	return db, schema, drop, nil
 }
