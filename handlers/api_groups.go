@@ -39,7 +39,7 @@ func (s *Server) apiGroup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.store.ListProducts(ctx, models.ProductFilter{GroupSlug: g.Slug, Lang: l.Lang(),
+	page, err := s.listProducts(ctx, models.ProductFilter{GroupSlug: g.Slug, Lang: l.Lang(),
 		PerPage: models.MaxPerPage, Sort: models.SortName, WithBreakdowns: true})
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ func (s *Server) apiProducts(c echo.Context) error {
 		return err
 	}
 	f.WithBreakdowns = true
-	page, err := s.store.ListProducts(c.Request().Context(), f)
+	page, err := s.listProducts(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (s *Server) apiProducts(c echo.Context) error {
 func (s *Server) apiProduct(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
 	slug := c.Param("slug")
-	p, err := s.store.ProductBySlug(c.Request().Context(), slug)
+	p, err := s.productBySlug(c.Request().Context(), slug)
 	if err != nil {
 		return err
 	}

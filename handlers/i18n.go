@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	"github.com/bojanz/currency"
@@ -35,10 +36,13 @@ type Translations struct {
 func NewTranslations() (*Translations, error) {
 	b := i18n.NewBundle(language.Spanish)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	files := map[string]*i18n.MessageFile{}
 	for _, lang := range Languages {
-		if _, err := b.LoadMessageFileFS(localeFS, "locales/"+lang+".toml"); err != nil {
+		mf, err := b.LoadMessageFileFS(localeFS, "locales/"+lang+".toml")
+		if err != nil {
 			return nil, fmt.Errorf("load %s messages: %w", lang, err)
 		}
+		files[lang] = mf
 	}
 	tr := &Translations{bundle: b, localizers: map[string]*Localizer{},
 		matcher: language.NewMatcher([]language.Tag{language.Spanish, language.English})}
@@ -46,7 +50,7 @@ func NewTranslations() (*Translations, error) {
 		f := currency.NewFormatter(currency.NewLocale(lang + "-PE"))
 		f.SymbolMap = map[string]string{"PEN": "S/"}
 		tr.localizers[lang] = &Localizer{lang: lang, l: i18n.NewLocalizer(b, lang), money: f,
-			cache: map[string]string{}}
+			cache: map[string]string{}, filled: compileMessages(files[lang])}
 	}
 	return tr, nil
 }
@@ -90,6 +94,14 @@ type Localizer struct {
 
 	mu    sync.RWMutex
 	cache map[string]string // messages without arguments, looked up once
+	// filled are the messages whose arguments are plain {{.Name}}
+	// placeholders, split once so T fills them without a template
+	// (i18n_fast.go).
+	filled map[string][]msgPart
+	// moneyMemo keeps formatted amounts: a catalog shows the same prices
+	// on every page (i18n_fast.go).
+	moneyMemo  sync.Map // models.Money → string
+	moneyCount atomic.Int64
 }
 
 // Lang is "es" or "en".
@@ -106,6 +118,8 @@ func (l *Localizer) T(id string, args ...any) string {
 		if ok {
 			return s
 		}
+	} else if s, ok := l.fill(id, args); ok {
+		return s
 	}
 	data := map[string]any{}
 	for i := 0; i+1 < len(args); i += 2 {
@@ -125,6 +139,19 @@ func (l *Localizer) T(id string, args ...any) string {
 
 // Money formats an amount the way the language writes soles: "S/ 1,234.50".
 func (l *Localizer) Money(m models.Money) string {
+	if s, ok := l.moneyMemo.Load(m); ok {
+		return s.(string)
+	}
+	s := l.formatMoney(m)
+	if l.moneyCount.Load() < maxMoneyMemo {
+		if _, loaded := l.moneyMemo.LoadOrStore(m, s); !loaded {
+			l.moneyCount.Add(1)
+		}
+	}
+	return s
+}
+
+func (l *Localizer) formatMoney(m models.Money) string {
 	cur := string(m.Currency)
 	if cur == "" {
 		cur = string(models.PEN)

@@ -22,7 +22,7 @@ func (s *Server) groupPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.store.ListProducts(ctx, models.ProductFilter{GroupSlug: g.Slug, Lang: l.Lang(),
+	ps, err := s.listProducts(ctx, models.ProductFilter{GroupSlug: g.Slug, Lang: l.Lang(),
 		Sort: models.SortFeatured, PerPage: models.MaxPerPage})
 	if err != nil {
 		return err

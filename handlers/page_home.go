@@ -25,7 +25,7 @@ type homeView struct {
 func (s *Server) homePage(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
 	ctx := c.Request().Context()
-	featured, err := s.store.ListProducts(ctx, models.ProductFilter{Sort: models.SortFeatured,
+	featured, err := s.listProducts(ctx, models.ProductFilter{Sort: models.SortFeatured,
 		PerPage: homeFeatured, Lang: l.Lang()})
 	if err != nil {
 		return err

@@ -106,7 +106,7 @@ type productView struct {
 func (s *Server) productPage(c echo.Context) error {
 	slug := c.Param("slug")
 	l := s.tr.For(s.tr.Pick(c))
-	p, err := s.store.ProductBySlug(c.Request().Context(), slug)
+	p, err := s.productBySlug(c.Request().Context(), slug)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (s *Server) productPage(c echo.Context) error {
 		Chart:     breakdownChart(l, "price-chart", p.RetailBreakdown),
 		MinWage:   s.cfg.MinimumWage, MinMonthly: models.Soles(s.cfg.MinimumWage.Monthly), MinHourly: minHourly,
 	}
-	zones, err := s.store.ShippingZones(c.Request().Context())
+	zones, err := s.shippingZones(c.Request().Context())
 	if err != nil {
 		return err
 	}

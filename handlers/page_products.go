@@ -32,7 +32,7 @@ func (s *Server) productsPage(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	res, err := s.store.ListProducts(ctx, f)
+	res, err := s.listProducts(ctx, f)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ type pageCache struct {
 	bytes    atomic.Int64 // keys and bodies of the entries held
 	// addMu serialises add, so the byte count follows the entries exactly.
 	addMu sync.Mutex
-	stock productClock
+	stock *productClock
 	// hits and misses count the answers of cacheable requests.
 	hits, misses atomic.Int64
 }
@@ -175,13 +175,6 @@ func (p *pageCache) fresh(e *cachedPage) bool {
 	return e.version == p.version.get() && p.stock.fresh(e.tick, e.products)
 }
 
-// stockMoved makes the pages showing these products' stock stale.
-func (p *pageCache) stockMoved(ids []int64) {
-	if p != nil {
-		p.stock.move(ids)
-	}
-}
-
 // stockKey is the echo.Context key of the products a page shows the
 // stock of.
 const stockKey = "qhatu.page.stock"
@@ -220,14 +213,14 @@ func pageSize(key string, p *cachedPage) int64 {
 	return int64(len(key) + 2*len(p.body) + 8*len(p.products) + entryOverhead)
 }
 
-func newPageCache(entries int, maxBytes int64, version *catalogVersion) *pageCache {
+func newPageCache(entries int, maxBytes int64, version *catalogVersion, stock *productClock) *pageCache {
 	if entries <= 0 {
 		return nil
 	}
 	if maxBytes <= 0 {
 		maxBytes = DefaultPageCacheBytes
 	}
-	p := &pageCache{version: version, maxBytes: maxBytes}
+	p := &pageCache{version: version, stock: stock, maxBytes: maxBytes}
 	c, err := lru.NewWithEvict(entries, func(key string, e *cachedPage) { p.bytes.Add(-pageSize(key, e)) })
 	if err != nil {
 		return nil

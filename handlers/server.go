@@ -48,6 +48,10 @@ type Config struct {
 	// PageCacheBytes bounds the same cache in bytes; 0 means
 	// DefaultPageCacheBytes.
 	PageCacheBytes int64
+	// CatalogMemo keeps catalog data (listings, products, shipping zones)
+	// in memory between renders, until the catalog or their stock changes
+	// (catalog_data.go).
+	CatalogMemo bool
 	// CatalogPoll is how often the cache checks the catalog version that
 	// other instances may have changed.
 	CatalogPoll time.Duration
@@ -67,7 +71,11 @@ type Server struct {
 	assets *Assets
 	views  *Views
 	cache  *pageCache
-	// stockFeed reads other instances' stock moves (stock_cache.go).
+	// data keeps catalog data between renders (catalog_data.go).
+	data *catalogData
+	// stock says when each product's stock last moved; stockFeed reads
+	// other instances' moves (stock_cache.go).
+	stock     productClock
 	stockFeed *models.StockFeed
 	// version is the catalog version this instance last saw; the page
 	// cache and the memos below are keyed by it.
@@ -93,7 +101,10 @@ func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	s := &Server{store: store, cfg: cfg, log: log, tr: p.tr, assets: p.assets, views: p.views, rawBodies: map[string]bool{}}
 	s.stripe = newStripeClient(cfg.Payments.Stripe, log)
-	s.cache = newPageCache(cfg.PageCacheEntries, cfg.PageCacheBytes, &s.version)
+	s.cache = newPageCache(cfg.PageCacheEntries, cfg.PageCacheBytes, &s.version, &s.stock)
+	if cfg.CatalogMemo {
+		s.data = newCatalogData(&s.version, &s.stock)
+	}
 	if err := s.initAccounts(); err != nil {
 		return nil, err
 	}

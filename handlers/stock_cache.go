@@ -14,7 +14,7 @@ import (
 
 // watchStock wires the page cache to stock moves.
 func (s *Server) watchStock(ctx context.Context) error {
-	if s.cache == nil {
+	if s.cache == nil && s.data == nil {
 		return nil
 	}
 	feed, err := s.store.StockFeed(ctx)
@@ -27,7 +27,7 @@ func (s *Server) watchStock(ctx context.Context) error {
 		for i, m := range ms {
 			ids[i] = m.ProductID
 		}
-		s.cache.stockMoved(ids)
+		s.stock.move(ids)
 		feed.Applied(ms)
 	})
 	return nil
@@ -45,7 +45,7 @@ func (s *Server) pollCatalog(ctx context.Context) {
 		return
 	}
 	if ids, err := s.stockFeed.Poll(ctx, time.Now()); err == nil {
-		s.cache.stockMoved(ids)
+		s.stock.move(ids)
 	} else if ctx.Err() == nil {
 		s.log.Warn("poll stock movements", "err", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -162,4 +163,119 @@ func TestProductClock_StaleOnlyAfterAMoveOfItsProducts(t *testing.T) {
 	if !k.fresh(tick, nil) {
 		t.Fatal("a page without stock went stale")
 	}
+}
+
+// With the page cache off and the catalog data memo on (how a miss is
+// rendered in production), pages read products and listings from memory
+// but still show a sale's stock: at once on the selling instance, after
+// its poll on another; and a catalog edit at once.
+func TestCatalogData_FollowsSalesAndEdits(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		memo := WithConfig(func(c *Config) { c.CatalogMemo = true })
+		a, b := NewTestServer(t, db, memo), NewTestServer(t, db, memo)
+		var sold models.Product
+		if err := db.Where("published = ? AND stock >= 2 AND retail_breakdown_id IS NOT NULL", true).
+			Order("id").First(&sold).Error; err != nil {
+			t.Fatal(err)
+		}
+		stockIn := func(ts *TestServer, path string) int {
+			t.Helper()
+			res, err := http.Get(ts.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			var page struct {
+				Stock int
+				Slug  string
+				Items []struct {
+					Slug  string
+					Stock int
+				}
+			}
+			if err := json.NewDecoder(res.Body).Decode(&page); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			if page.Slug == sold.Slug {
+				return page.Stock
+			}
+			for _, it := range page.Items {
+				if it.Slug == sold.Slug {
+					return it.Stock
+				}
+			}
+			t.Fatalf("%s does not list %s", path, sold.Slug)
+			return 0
+		}
+		paths := []string{"/api/v1/products/" + sold.Slug, "/api/v1/products?per_page=100"}
+		for _, ts := range []*TestServer{a, b} {
+			for _, p := range paths {
+				if got := stockIn(ts, p); got != sold.Stock {
+					t.Fatalf("%s: stock %d, want %d", p, got, sold.Stock)
+				}
+			}
+		}
+		queries := countQueries(t, db)
+		for _, p := range paths {
+			stockIn(a, p)
+		}
+		if n := queries(); n != 0 {
+			t.Errorf("memoized pages ran %d queries", n)
+		}
+		in := models.OrderInput{Customer: models.Customer{Email: "ana@example.com", Name: "Ana Quispe",
+			Phone: "+51 987 654 321", Address: models.Address{Country: "PE", Region: "lima-metropolitana",
+				City: "Lima", Line: "Jr. Junín 123"}},
+			Method: models.PaymentBankTransfer, ExpiresAt: time.Now().Add(time.Hour),
+			Lines: []models.OrderLineInput{{ProductID: sold.ID, Quantity: 1}}}
+		if _, err := a.Store.PlaceOrder(ctx, in, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			if got := stockIn(a, p); got != sold.Stock-1 {
+				t.Errorf("seller %s: stock %d after the sale", p, got)
+			}
+			if got := stockIn(b, p); got != sold.Stock {
+				t.Errorf("other instance %s before its poll: stock %d", p, got)
+			}
+		}
+		b.pollCatalog(ctx)
+		for _, p := range paths {
+			if got := stockIn(b, p); got != sold.Stock-1 {
+				t.Errorf("other instance %s after its poll: stock %d", p, got)
+			}
+		}
+		// A catalog edit bumps the version: the memo reads again.
+		if err := a.Store.Editor("rosa@ciap.example").SetProductPublished(ctx, sold.ID, sold.LockVersion, false); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.Get(a.URL + paths[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("an unpublished product still answers %d", res.StatusCode)
+		}
+	}, DemoCatalog)
+}
+
+// countQueries counts the queries run on db from now on; each call of the
+// function returned gives the count since the last one.
+func countQueries(t *testing.T, db *gorm.DB) func() int {
+	t.Helper()
+	var n atomic.Int64
+	name := "qhatu:count:" + t.Name()
+	cb := db.Callback()
+	for _, p := range []interface {
+		Register(string, func(*gorm.DB)) error
+		Remove(string) error
+	}{cb.Query(), cb.Row(), cb.Raw()} {
+		if err := p.Register(name, func(*gorm.DB) { n.Add(1) }); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.Remove(name) })
+	}
+	return func() int { return int(n.Swap(0)) }
 }

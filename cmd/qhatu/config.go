@@ -150,7 +150,7 @@ func (c *config) db(log *slog.Logger) models.DBConfig {
 func (c *config) handlers() handlers.Config {
 	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, Contact: c.Contact, Payments: c.Payments, DemoNotice: c.DemoNotice,
 		PageCacheEntries: c.PageCache, PageCacheBytes: int64(c.PageCacheMB) << 20,
-		CatalogPoll: c.CatalogPoll, DataDir: c.DataDir,
+		CatalogMemo: c.PageCache > 0, CatalogPoll: c.CatalogPoll, DataDir: c.DataDir,
 		Accounts: handlers.AccountsConfig{SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedNets,
 			SessionLifetime: c.SessionLifetime, SessionIdle: c.SessionIdle, SessionIdleStaff: c.SessionIdleStaff}}
 }
