@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	"github.com/bojanz/currency"
@@ -50,7 +49,7 @@ func NewTranslations() (*Translations, error) {
 		f := currency.NewFormatter(currency.NewLocale(lang + "-PE"))
 		f.SymbolMap = map[string]string{"PEN": "S/"}
 		tr.localizers[lang] = &Localizer{lang: lang, l: i18n.NewLocalizer(b, lang), money: f,
-			cache: map[string]string{}, filled: compileMessages(files[lang])}
+			cache: map[string]string{}, filled: compileMessages(files[lang]), moneyMemo: map[models.Money]string{}}
 	}
 	return tr, nil
 }
@@ -100,8 +99,8 @@ type Localizer struct {
 	filled map[string][]msgPart
 	// moneyMemo keeps formatted amounts: a catalog shows the same prices
 	// on every page (i18n_fast.go).
-	moneyMemo  sync.Map // models.Money → string
-	moneyCount atomic.Int64
+	moneyMu   sync.RWMutex
+	moneyMemo map[models.Money]string
 }
 
 // Lang is "es" or "en".
@@ -139,15 +138,18 @@ func (l *Localizer) T(id string, args ...any) string {
 
 // Money formats an amount the way the language writes soles: "S/ 1,234.50".
 func (l *Localizer) Money(m models.Money) string {
-	if s, ok := l.moneyMemo.Load(m); ok {
-		return s.(string)
+	l.moneyMu.RLock()
+	s, ok := l.moneyMemo[m]
+	l.moneyMu.RUnlock()
+	if ok {
+		return s
 	}
-	s := l.formatMoney(m)
-	if l.moneyCount.Load() < maxMoneyMemo {
-		if _, loaded := l.moneyMemo.LoadOrStore(m, s); !loaded {
-			l.moneyCount.Add(1)
-		}
+	s = l.formatMoney(m)
+	l.moneyMu.Lock()
+	if len(l.moneyMemo) < maxMoneyMemo {
+		l.moneyMemo[m] = s
 	}
+	l.moneyMu.Unlock()
 	return s
 }
 

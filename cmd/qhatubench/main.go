@@ -101,7 +101,7 @@ func run(ctx context.Context) error {
 		}
 	}
 	n, _ := store.CountProducts(ctx)
-	fmt.Printf("%d products on PostgreSQL (schema %s, seeded in %s); load generator %s, %d connections, %s per URL\n",
+	fmt.Printf("%d products on PostgreSQL (schema %s, ready in %s); load generator %s, %d connections, %s per URL\n",
 		n, schema, time.Since(start).Round(time.Second), o.loadgen, o.connections, o.duration)
 
 	page, err := store.ListProducts(ctx, models.ProductFilter{Page: 40, PerPage: 1})
@@ -134,6 +134,7 @@ func warm(u string) error {
 type result struct {
 	rps      float64
 	p50, p99 time.Duration
+	cpu      time.Duration // this process's CPU time during the load
 }
 
 func load(ctx context.Context, o options, u string) (result, error) {
