@@ -4,6 +4,7 @@
 //	qhatu migrate   apply database migrations and exit
 //	qhatu seed      load the demo catalog into an empty database and exit
 //	qhatu worker    work background jobs (fulfillment, mail) without serving HTTP
+//	qhatu ledger    verify the surplus ledger's chain (or an export of it), or export it
 package main
 
 import (

@@ -28,6 +28,7 @@ commands:
   seed      load the demo catalog into an empty database and exit
   worker    work background jobs (fulfillment, mail) without serving HTTP
   admin     manage accounts: qhatu admin create --email you@example.org [--role admin]
+  ledger    verify the surplus ledger's hash chain, or export it: qhatu ledger verify [--file FILE]
 
 Run "qhatu <command> -h" for the flags; each has a QHATU_* variable too.`
 
@@ -40,6 +41,8 @@ func run(ctx context.Context, args []string) error {
 	case "serve", "migrate", "seed", "worker":
 	case "admin":
 		return adminCommand(ctx, args, os.Stdin, os.Stderr)
+	case "ledger":
+		return ledgerCommand(ctx, args, os.Stdout, os.Stderr)
 	case "help":
 		fmt.Println(usage)
 		return nil
