@@ -61,6 +61,7 @@ type orderView struct {
 	History []orderStatusView
 	Zone    string
 	Region  string // the address's region, by name in Peru
+	Country string // the address's country, by name
 	// Bank is the account to transfer to, for a pending bank transfer.
 	Bank *BankConfig
 	// CanPay offers the card payment (again) for a pending card order.
@@ -86,6 +87,12 @@ func (s *Server) orderPage(c echo.Context) error {
 	v := orderView{Order: o, Status: l.T("order.status." + string(o.Status)),
 		Pending: o.Status == models.StatusPendingPayment, Zone: l.T("zone." + string(o.ShippingZoneCode)),
 		Region: o.Customer.Address.Region}
+	v.Country = o.Customer.Address.Country
+	for _, ct := range countriesFor(l.Lang()) {
+		if ct.Code == v.Country {
+			v.Country = ct.Name
+		}
+	}
 	for _, r := range models.PeruRegions {
 		if o.Customer.Address.Country == models.CountryPeru && r.Code == v.Region {
 			v.Region = r.Name
