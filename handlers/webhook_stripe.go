@@ -312,7 +312,7 @@ func (e chargeRefunded) apply(ctx context.Context, tx *models.Store, eventID str
 	}
 	refunded := models.Money{Amount: ch.AmountRefunded, Currency: models.Currency(strings.ToUpper(ch.Currency))}
 	_, refund, err := tx.RecordChargeRefund(ctx, models.ChargeRefundInput{OrderID: o.ID, Charge: ch.ID,
-		Refunded: refunded, ProviderEventID: eventID, Actor: models.SystemActor, Note: "Stripe charge " + ch.ID})
+		PaymentIntent: ch.PaymentIntent.ID, Refunded: refunded, ProviderEventID: eventID, Actor: models.SystemActor, Note: "Stripe charge " + ch.ID})
 	switch {
 	case errors.Is(err, models.ErrInvalid):
 		res.Outcome = models.EventRefundRefused

@@ -294,6 +294,11 @@ type RefundInput struct {
 	ReceivedAt      time.Time
 	Actor           string
 	Note            string
+	// PaymentReference names the payment given back (Stripe's payment
+	// intent), when known: on an order that took a payment, the refund of
+	// another payment it refused (a second payment) gives back that
+	// payment alone and leaves the order as it is.
+	PaymentReference string
 	// Lines names the pieces refunded and those back in stock (staff). A
 	// partial refund without lines (Stripe's) is flagged for staff to say
 	// them (AssignRefundLines); a whole refund covers every piece left.
@@ -332,13 +337,20 @@ func (s *Store) RecordRefund(ctx context.Context, in RefundInput) (o *Order, rec
 			return err
 		}
 		var ps []Payment
-		if err := tx.Where("order_id = ? AND outcome = ?", o.ID, PaymentApplied).Find(&ps).Error; err != nil {
+		if err := tx.Where("order_id = ?", o.ID).Order("id").Find(&ps).Error; err != nil {
 			return fmt.Errorf("payments of order %s: %w", o.Number, err)
 		}
 		for _, x := range ps {
 			if x.Kind == KindRefund && x.DedupeKey == p.dedupeKey() {
 				return nil // reported again
 			}
+		}
+		// An order that never took a payment (cancelled, pending) has
+		// nothing to refund: such a refund is refused below, for staff.
+		paid := refusedPayment(ps, p.Method, in.PaymentReference)
+		if paid != nil && refundable(ps, in.Amount.Currency) > 0 {
+			recorded = true
+			return refundRefused(tx, o, ps, paid, &p, in.Amount)
 		}
 		amount, balance := in.Amount.Amount, refundable(ps, in.Amount.Currency)
 		if in.All {

@@ -518,3 +518,59 @@ func netOfRefunds(tx *gorm.DB, o *Order) error {
 	o.Lines = lines
 	return nil
 }
+
+// refusedPayment is the order's payment with this method and reference if
+// the order refused it (a second payment, one after expiry or of the wrong
+// amount), nil otherwise.
+func refusedPayment(ps []Payment, method PaymentMethod, reference string) *Payment {
+	reference = strings.TrimSpace(reference)
+	if reference == "" {
+		return nil
+	}
+	for i := range ps {
+		x := &ps[i]
+		if x.Kind == KindPayment && x.Method == method && x.Reference == reference {
+			if x.Outcome == PaymentRefused {
+				return x
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// refundRefused records the refund of a payment a paid order refused: money
+// the order never took goes back, so no piece, ledger entry, stock or
+// status changes. It is kept refused with the payment's reason, which
+// keeps it out of what the order's own payments can still refund. The
+// order's refused payments minus their refunds bound it.
+func refundRefused(tx *gorm.DB, o *Order, ps []Payment, paid *Payment, p *PaymentInput, amount Money) error {
+	var left int64
+	for _, x := range ps {
+		if x.Outcome != PaymentRefused || x.Currency != amount.Currency {
+			continue
+		}
+		if x.Kind == KindPayment {
+			left += x.Amount
+		} else {
+			left -= x.Amount
+		}
+	}
+	if amount.Amount > left {
+		return fmt.Errorf("order %s: refund of %s %s of refused payment %s, %s refundable: %w", o.Number,
+			amount.Decimal(), amount.Currency, paid.Reference, Money{Amount: left, Currency: amount.Currency}.Decimal(),
+			ErrRefundTooLarge)
+	}
+	r := Payment{OrderID: o.ID, Kind: KindRefund, Method: p.Method, Currency: amount.Currency, Amount: amount.Amount,
+		Reference: p.Reference, DedupeKey: p.dedupeKey(), Outcome: PaymentRefused, Refusal: paid.Refusal,
+		ReceivedAt: p.ReceivedAt.UTC(), Actor: p.Actor,
+		Note: clip(strings.TrimSpace("refund of refused payment "+paid.Reference+". "+p.Note), 1000)}
+	if p.ProviderEventID != "" {
+		r.ProviderEventID = &p.ProviderEventID
+	}
+	if err := tx.Create(&r).Error; err != nil {
+		return dbError(err, "record refund of a refused payment of order "+o.Number)
+	}
+	o.Payments = append(ps, r)
+	return nil
+}

@@ -446,3 +446,45 @@ func TestRecordRefund_ConcurrentDoubleRefundRecordsOne(t *testing.T) {
 		}
 	})
 }
+
+// Stripe refunding a payment the order refused (a second payment) gives
+// that money back alone: the order, its ledger and its stock stay as they
+// were, and the order's own payment can still be refunded in full.
+func TestRecordChargeRefund_OfARefusedPaymentLeavesTheOrderAlone(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newFulfilShop(t, db, 10)
+		o := c.fulfilledOrder(t, line(c.prod.ID, 2))
+		second := cardPayment(o, "cs_second")
+		second.Reference = "pi_second"
+		if _, _, err := c.store.PayOrder(ctx, second); !errors.Is(err, models.ErrPaymentRefused) {
+			t.Fatalf("second payment: %v", err)
+		}
+		refund := func(event string, total int64) error {
+			_, _, err := c.store.RecordChargeRefund(ctx, models.ChargeRefundInput{OrderID: o.ID, Charge: "ch_second",
+				PaymentIntent: "pi_second", Refunded: models.Soles(total), ProviderEventID: event, Actor: models.SystemActor})
+			return err
+		}
+		if err := refund("evt_r1", o.TotalAmount); err != nil {
+			t.Fatal(err)
+		}
+		if err := refund("evt_r2", o.TotalAmount+1); !errors.Is(err, models.ErrRefundTooLarge) {
+			t.Errorf("more than the refused payment: %v", err)
+		}
+		got := c.orderByID(t, o.ID)
+		if got.Status != models.StatusInFulfillment || c.stock(t, c.prod.ID) != 8 {
+			t.Errorf("order %s, stock %d", got.Status, c.stock(t, c.prod.ID))
+		}
+		if n := c.count(t, "payments", "order_id = ? AND kind = ? AND outcome = ?", o.ID, models.KindRefund,
+			models.PaymentRefused); n != 1 {
+			t.Errorf("%d refunds of the refused payment", n)
+		}
+		c.verify(t, 1)
+		got, recorded, err := c.store.RecordRefund(ctx, staffRefund(o, "op-1", o.TotalAmount))
+		if err != nil || !recorded || got.Status != models.StatusRefunded {
+			t.Fatalf("the order's own payment refunded: %v %v", recorded, err)
+		}
+		c.verify(t, 2)
+	})
+}

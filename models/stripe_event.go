@@ -177,6 +177,7 @@ func (s *Store) orderHead(ctx context.Context, what, where string, args ...any) 
 type ChargeRefundInput struct {
 	OrderID         int64
 	Charge          string // Stripe's charge id
+	PaymentIntent   string // the charge's payment intent, when known (RefundInput.PaymentReference)
 	Refunded        Money  // cumulative
 	ProviderEventID string
 	Actor           string
@@ -216,7 +217,7 @@ func (s *Store) RecordChargeRefund(ctx context.Context, in ChargeRefundInput) (o
 		refund = Money{Amount: in.Refunded.Amount - recorded, Currency: in.Refunded.Currency}
 		o, _, err = tx.RecordRefund(ctx, RefundInput{OrderID: o.ID, Method: PaymentCard, Amount: refund,
 			Reference: fmt.Sprintf("%s%d", prefix, in.Refunded.Amount), ProviderEventID: in.ProviderEventID,
-			Actor: in.Actor, Note: in.Note})
+			PaymentReference: in.PaymentIntent, Actor: in.Actor, Note: in.Note})
 		return err
 	})
 	if err != nil {
