@@ -69,6 +69,9 @@ func run(ctx context.Context) error {
 	if !models.IsPostgres(o.dbURL) {
 		return errors.New("-database-url must be a postgres:// URL")
 	}
+	if done, err := benchLedgerHook(ctx, o.dbURL); done || err != nil {
+		return err
+	}
 	if o.loadgen == "auto" {
 		o.loadgen = "go"
 		if _, err := exec.LookPath("wrk"); err == nil {
