@@ -11,9 +11,9 @@ import (
 )
 
 // Product pictures: uploaded through the back office, checked by their
-// content (models.CheckImage), stored under <DataDir>/media with a random
-// name, and served from /media/<name> with the content type recorded at
-// upload, never one guessed from the name.
+// content (models.CheckImage), stored in the database named by their hash
+// (models/media.go), and served by media.go with the content type
+// recorded at upload, never one guessed from the name.
 
 // maxUploadBody is the most an upload request may carry: the picture and
 // the form's other fields with their multipart headers.
@@ -67,14 +67,6 @@ func imageTooLarge(body io.Reader) error {
 	return &userError{Status: http.StatusRequestEntityTooLarge, ID: "admin.error.image_too_large"}
 }
 
-// images is where uploads live; without a data directory there is none.
-func (s *Server) images() (*models.Images, error) {
-	if s.cfg.DataDir == "" {
-		return nil, errors.New("uploads need a data directory (Config.DataDir)")
-	}
-	return models.NewImages(s.cfg.DataDir), nil
-}
-
 // adminImageView is the picture upload form.
 type adminImageView struct {
 	adminView
@@ -111,10 +103,6 @@ func (s *Server) adminImageUpload(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	im, err := s.images()
-	if err != nil {
-		return err
-	}
 	var up *models.Upload
 	fh, err := c.FormFile("image")
 	switch {
@@ -134,7 +122,7 @@ func (s *Server) adminImageUpload(c echo.Context) error {
 		f.Close()
 	}
 	if err == nil {
-		_, err = s.editor(c).SetProductImage(ctx, im, id, seen, up)
+		_, err = s.editor(c).SetProductImage(ctx, id, seen, up)
 		if err == nil {
 			return seeOther(c, idPath("/admin/products", id)+"?done=image")
 		}
@@ -154,39 +142,4 @@ func (s *Server) adminImageUpload(c echo.Context) error {
 		v.Errors = newFormReader(l, nil).merge(err)
 	}
 	return s.renderAdmin(c, formStatus(v.Conflict), "admin_image", l.T("admin.image.title")+" · "+p.Name(l.Lang()), l, v)
-}
-
-// media serves an uploaded picture with the content type recorded at
-// upload. The file is never interpreted: nosniff, and a CSP that lets it
-// load nothing and run nothing even if opened on its own.
-func (s *Server) media(c echo.Context) error {
-	name := c.Param("name")
-	if !models.ValidMediaName(name) {
-		return errNotFound
-	}
-	m, err := s.store.MediaByName(c.Request().Context(), name)
-	if err != nil {
-		return err
-	}
-	im, err := s.images()
-	if err != nil {
-		return errNotFound
-	}
-	f, err := im.Open(name)
-	if err != nil {
-		if !errors.Is(err, models.ErrNotFound) {
-			return err
-		}
-		s.log.Warn("uploaded file missing on disk", "name", name)
-		return errNotFound
-	}
-	defer f.Close()
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, m.ContentType)
-	h.Set(echo.HeaderXContentTypeOptions, "nosniff")
-	h.Set(echo.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
-	h.Set(echo.HeaderCacheControl, "public, max-age=31536000, immutable")
-	h.Set(echo.HeaderContentDisposition, `inline; filename="`+name+`"`)
-	http.ServeContent(c.Response(), c.Request(), "", m.CreatedAt, f)
-	return nil
 }

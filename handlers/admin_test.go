@@ -48,8 +48,7 @@ func retailPrices() url.Values {
 
 func newAdminShop(t *testing.T, db *gorm.DB) *adminShop {
 	t.Helper()
-	dataDir := t.TempDir()
-	ts := newTestServer(t, db, withConfig(func(c *handlers.Config) { c.DataDir = dataDir }))
+	ts := newTestServer(t, db)
 	ctx := context.Background()
 	ed := ts.Store.Editor("seed@ciap.example")
 	s := &adminShop{testServer: ts}

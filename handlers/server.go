@@ -57,9 +57,6 @@ type Config struct {
 	CatalogPoll time.Duration
 	// Accounts configures sign-in, sessions, CSRF and mail (accounts.go).
 	Accounts AccountsConfig
-	// DataDir is the folder uploaded pictures are stored under
-	// (<DataDir>/media); empty refuses uploads (admin_images.go).
-	DataDir string
 }
 
 // Server holds the edge's dependencies; handlers are its methods.

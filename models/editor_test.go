@@ -3,7 +3,9 @@ package models_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"hash/crc32"
 	"image"
@@ -671,24 +673,23 @@ func TestEditor_SetProductImage(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		c := newBOCatalog(t, db, 0)
-		dir := t.TempDir()
-		im := models.NewImages(dir)
-		up, err := models.CheckImage(pngBytes(t, 8, 8))
+		data := pngBytes(t, 8, 8)
+		up, err := models.CheckImage(data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := c.ed.SetProductImage(ctx, im, c.prod.ID, c.prod.LockVersion, up)
+		m, err := c.ed.SetProductImage(ctx, c.prod.ID, c.prod.LockVersion, up)
 		if err != nil {
 			t.Fatalf("upload: %v", err)
 		}
-		if !models.ValidMediaName(m.Name) || !strings.HasSuffix(m.Name, ".png") || m.ContentType != "image/png" {
+		if !models.ValidMediaName(m.Name) || !strings.HasSuffix(m.Name, ".png") || m.ContentType != "image/png" ||
+			!strings.HasPrefix(m.SHA256, strings.TrimSuffix(m.Name, ".png")) {
 			t.Errorf("media = %+v", m)
 		}
-		f, err := im.Open(m.Name)
-		if err != nil {
-			t.Fatalf("open stored file: %v", err)
+		f, err := c.store.MediaFileByName(ctx, m.Name)
+		if err != nil || !bytes.Equal(f.Data, data) || f.ContentType != "image/png" || f.ETag() != `"`+m.SHA256+`"` {
+			t.Fatalf("stored picture: %v", err)
 		}
-		f.Close()
 		rec, err := c.store.MediaByName(ctx, m.Name)
 		if err != nil || rec.ContentType != "image/png" || rec.UploadedBy != staffEmail {
 			t.Fatalf("record: %+v, %v", rec, err)
@@ -701,18 +702,78 @@ func TestEditor_SetProductImage(t *testing.T) {
 			t.Errorf("%d image audit entries", len(es))
 		}
 
-		// A stale form stores nothing.
-		_, err = c.ed.SetProductImage(ctx, im, c.prod.ID, c.prod.LockVersion-1, up)
+		// A stale form stores nothing: the picture is written in the
+		// transaction the lock check rolls back.
+		other, err := models.CheckImage(pngBytes(t, 9, 9))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.ed.SetProductImage(ctx, c.prod.ID, c.prod.LockVersion-1, other)
 		if !errors.Is(err, models.ErrStale) {
 			t.Fatalf("stale upload: %v", err)
 		}
-		files, _ := os.ReadDir(filepath.Join(dir, "media"))
-		if len(files) != 1 {
-			t.Errorf("%d files after a refused upload, want 1", len(files))
+		var blobs int64
+		if err := db.Table("media_blobs").Count(&blobs).Error; err != nil || blobs != 1 {
+			t.Errorf("%d pictures stored after a refused upload, want 1 (%v)", blobs, err)
 		}
-		for _, bad := range []string{"../qhatu.db", "x.svg", strings.Repeat("a", 32) + ".html"} {
-			if _, err := im.Open(bad); !errors.Is(err, models.ErrNotFound) {
+		for _, bad := range []string{"../qhatu.db", "x.svg", strings.Repeat("a", 32) + ".html", strings.Repeat("a", 32) + ".png"} {
+			if _, err := c.store.MediaFileByName(ctx, bad); !errors.Is(err, models.ErrNotFound) {
 				t.Errorf("open %q: %v", bad, err)
+			}
+		}
+	})
+}
+
+// Pictures uploaded when they were kept on disk are copied into the
+// database on start: each intact file once, however often it runs; a
+// file that is gone or whose bytes differ from the recorded hash is
+// listed, never stored.
+func TestStore_ImportMediaFiles(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		store := models.NewStore(db)
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, "media"), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string][]byte{}
+		record := func(name string, data []byte, onDisk []byte) {
+			t.Helper()
+			sum := sha256.Sum256(data)
+			m := models.Media{Name: name, ContentType: "image/png", Size: int64(len(data)), Width: 8, Height: 8,
+				SHA256: hex.EncodeToString(sum[:]), UploadedBy: staffEmail}
+			if err := db.Create(&m).Error; err != nil {
+				t.Fatal(err)
+			}
+			if onDisk != nil {
+				if err := os.WriteFile(filepath.Join(dir, "media", name), onDisk, 0o640); err != nil {
+					t.Fatal(err)
+				}
+			}
+			files[name] = data
+		}
+		intact, gone, altered := strings.Repeat("1", 32)+".png", strings.Repeat("2", 32)+".png", strings.Repeat("3", 32)+".png"
+		record(intact, pngBytes(t, 8, 8), pngBytes(t, 8, 8))
+		record(gone, pngBytes(t, 9, 9), nil)
+		record(altered, pngBytes(t, 10, 10), pngBytes(t, 11, 11))
+
+		for run := range 2 {
+			res, err := store.ImportMediaFiles(ctx, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wantN := 1 - run; res.Imported != wantN || strings.Join(res.Missing, " ") != gone+" "+altered {
+				t.Errorf("run %d: %+v, want %d imported and %s %s missing", run, res, wantN, gone, altered)
+			}
+		}
+		f, err := store.MediaFileByName(ctx, intact)
+		if err != nil || !bytes.Equal(f.Data, files[intact]) {
+			t.Fatalf("imported picture: %v", err)
+		}
+		for _, name := range []string{gone, altered} {
+			if _, err := store.MediaFileByName(ctx, name); !errors.Is(err, models.ErrNotFound) {
+				t.Errorf("%s: %v, want not found", name, err)
 			}
 		}
 	})

@@ -3,31 +3,23 @@ package models
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"image/jpeg"
 	"image/png"
 	"io"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Uploaded product pictures. A picture is accepted only when its content
 // (never its name or the browser's claim) is a JPEG, PNG or WebP that
 // decodes, and it is at most MaxImageBytes. SVG is refused: it can carry
-// scripts. Files are stored under <data dir>/media with a random name and
-// served with the content type recorded here at upload.
+// scripts. Pictures are stored in the database (media.go), named by their
+// hash, and served with the content type recorded here at upload.
 
 // MaxImageBytes is the largest picture accepted: 5 MB.
 const MaxImageBytes = 5 << 20
@@ -175,102 +167,6 @@ func ValidMediaName(name string) bool { return mediaNameRE.MatchString(name) }
 func MediaName(image string) (string, bool) {
 	name, ok := strings.CutPrefix(image, MediaPrefix)
 	return name, ok && ValidMediaName(name)
-}
-
-// Images stores uploaded pictures in a folder on disk.
-type Images struct{ dir string }
-
-// NewImages keeps pictures in <dataDir>/media.
-func NewImages(dataDir string) *Images { return &Images{dir: filepath.Join(dataDir, "media")} }
-
-// Open opens a stored file by name; an unknown or malformed name is
-// ErrNotFound.
-func (im *Images) Open(name string) (*os.File, error) {
-	if !ValidMediaName(name) {
-		return nil, fmt.Errorf("media %q: %w", name, ErrNotFound)
-	}
-	f, err := os.Open(filepath.Join(im.dir, name))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("media %q: %w", name, ErrNotFound)
-	}
-	return f, err
-}
-
-// write stores data under name, atomically: a reader never sees half a file.
-func (im *Images) write(name string, data []byte) error {
-	if err := os.MkdirAll(im.dir, 0o750); err != nil {
-		return fmt.Errorf("create media folder: %w", err)
-	}
-	tmp, err := os.CreateTemp(im.dir, ".upload-*")
-	if err != nil {
-		return fmt.Errorf("store upload: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("store upload: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("store upload: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("store upload: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(im.dir, name)); err != nil {
-		return fmt.Errorf("store upload: %w", err)
-	}
-	return nil
-}
-
-func newMediaName(contentType string) (string, error) {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("media name: %w", err)
-	}
-	return hex.EncodeToString(b) + imageExt[contentType], nil
-}
-
-// SetProductImage stores a checked picture and makes it the product's
-// image, recording the change in the audit log. seen is the product's lock
-// version when the form was opened. The previous file is kept: the audit
-// log and cached pages may still refer to it.
-func (e *Editor) SetProductImage(ctx context.Context, im *Images, productID, seen int64, up *Upload) (*Media, error) {
-	if err := e.check(); err != nil {
-		return nil, err
-	}
-	if up == nil || imageExt[up.ContentType] == "" {
-		return nil, imageError(CodeImageType)
-	}
-	name, err := newMediaName(up.ContentType)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(up.Data)
-	m := &Media{Name: name, ContentType: up.ContentType, Size: int64(len(up.Data)), Width: up.Width,
-		Height: up.Height, SHA256: hex.EncodeToString(sum[:]), UploadedBy: e.actor}
-	if err := im.write(name, up.Data); err != nil {
-		return nil, err
-	}
-	err = e.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(m).Error; err != nil {
-			return fmt.Errorf("record media %s: %w", name, err)
-		}
-		before, err := lockedUpdate(tx, EntityProduct, productID, seen,
-			func(x *Product) int64 { return x.LockVersion }, map[string]any{"image": MediaPrefix + name})
-		if err != nil {
-			return err
-		}
-		return writeAudit(tx, e.actor, ActionImage, EntityProduct, productID,
-			fmt.Sprintf("new picture for %s: %s, %d×%d, %d bytes", before.Slug, up.ContentType, up.Width, up.Height, m.Size),
-			map[string]any{"image": before.Image},
-			map[string]any{"image": MediaPrefix + name, "content_type": m.ContentType, "sha256": m.SHA256})
-	})
-	if err != nil {
-		_ = os.Remove(filepath.Join(im.dir, name))
-		return nil, err
-	}
-	return m, nil
 }
 
 // MediaByName loads an uploaded file's record.

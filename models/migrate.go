@@ -42,6 +42,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0011_order_language", Migrate: execAll(schemaOrderLanguage)},
 	{ID: "0012_fulfillment", Migrate: migrateFulfillment},
 	{ID: "0013_payouts", Migrate: migratePayouts},
+	{ID: "0014_media_blobs", Migrate: migrateMediaBlobs},
 }
 
 // migrateJobQueue brings River's tables (river_job, river_leader, …) to

@@ -57,7 +57,7 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 	s := &settings{fs: fs}
 	s.str(&c.Addr, "addr", "QHATU_ADDR", ":8080", "address to listen on")
 	s.url(&c.DatabaseURL, "database-url", "QHATU_DATABASE_URL", "", []string{"postgres", "postgresql"}, true, "PostgreSQL URL; empty uses the embedded SQLite file")
-	s.str(&c.DataDir, "data-dir", "QHATU_DATA_DIR", "data", "folder for the SQLite file and uploads")
+	s.str(&c.DataDir, "data-dir", "QHATU_DATA_DIR", "data", "folder for the SQLite file; pictures once uploaded to <data-dir>/media are copied into the database on start")
 	s.url(&c.BaseURL, "base-url", "QHATU_BASE_URL", "http://localhost:8080", []string{"http", "https"}, false, "public URL of the shop")
 	s.oneOf(&c.LogLevel, "log-level", "QHATU_LOG_LEVEL", "info", []string{"debug", "info", "warn", "error"}, "how much to log")
 	s.oneOf(&c.LogFormat, "log-format", "QHATU_LOG_FORMAT", "text", []string{"text", "json"}, "log line format")
@@ -150,7 +150,7 @@ func (c *config) db(log *slog.Logger) models.DBConfig {
 func (c *config) handlers() handlers.Config {
 	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, Contact: c.Contact, Payments: c.Payments, DemoNotice: c.DemoNotice,
 		PageCacheEntries: c.PageCache, PageCacheBytes: int64(c.PageCacheMB) << 20,
-		CatalogMemo: c.PageCache > 0, CatalogPoll: c.CatalogPoll, DataDir: c.DataDir,
+		CatalogMemo: c.PageCache > 0, CatalogPoll: c.CatalogPoll,
 		Accounts: handlers.AccountsConfig{SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedNets,
 			SessionLifetime: c.SessionLifetime, SessionIdle: c.SessionIdle, SessionIdleStaff: c.SessionIdleStaff}}
 }

@@ -101,12 +101,34 @@ func openMigrated(ctx context.Context, cfg *config, log *slog.Logger) (*gorm.DB,
 		closeDB(db, log)
 		return nil, err
 	}
+	if err := importMedia(ctx, models.NewStore(db), cfg.DataDir, log); err != nil {
+		closeDB(db, log)
+		return nil, err
+	}
 	where := "sqlite:" + cfg.DataDir
 	if cfg.DatabaseURL != "" {
 		where = "postgres"
 	}
 	log.Info("database ready", "database", where)
 	return db, nil
+}
+
+// importMedia copies pictures uploaded when they were kept on disk
+// (<data-dir>/media) into the database, where every instance serves them.
+func importMedia(ctx context.Context, store *models.Store, dataDir string, log *slog.Logger) error {
+	res, err := store.ImportMediaFiles(ctx, dataDir)
+	if err != nil {
+		return fmt.Errorf("copy uploaded pictures into the database: %w", err)
+	}
+	if res.Imported > 0 {
+		log.Info("uploaded pictures copied into the database", "pictures", res.Imported, "from", dataDir+"/media")
+	}
+	if len(res.Missing) > 0 {
+		// Not fatal: another instance may hold the files and copy them.
+		log.Warn("uploaded pictures not in the database and not found intact here", "count", len(res.Missing),
+			"first", res.Missing[0], "folder", dataDir+"/media")
+	}
+	return nil
 }
 
 func closeDB(db *gorm.DB, log *slog.Logger) {
