@@ -12,9 +12,10 @@ import (
 	"github.com/ciap/qhatu/models/dbtest"
 )
 
-// A buyer on a phone, without help from JavaScript, adds a piece from its
-// page, checks out as a guest paying by bank transfer, and lands on the
-// order's page with the account to transfer to and the reference.
+// A buyer on a 390 px phone, without help from JavaScript, adds a piece
+// from its page, opens the cart from the header, checks out as a guest to
+// Lima paying by bank transfer, and lands on the order's page with the
+// account to transfer to and the order number as the reference.
 func TestBrowser_BuyerPaysByBankTransferOnAPhone(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
@@ -34,17 +35,26 @@ func TestBrowser_BuyerPaysByBankTransferOnAPhone(t *testing.T) {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
+	// Headless Chromium keeps its window at least 500 px wide: the phone's
+	// viewport is emulated, as browser_phone_test.go does.
+	run("emulate a phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateMobile))
 	run("open the piece", chromedp.Navigate(web.URL+"/products/"+p.Slug+"?lang=en"))
 	submit("add to cart", `form.add-to-cart button[type=submit]`)
-	run("open the cart", chromedp.Navigate(web.URL+"/cart"))
+	// The cart link sits in the header, outside the folded menu.
+	submit("open the cart from the header", `header a.cart-link`)
+	lines, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.cart-lines`)))
+	if err != nil || !strings.Contains(lines, p.NameEN) {
+		t.Fatalf("the cart lists %q, want %q (%v)", lines, p.NameEN, err)
+	}
+	checkWidth(t, ctx, "the cart")
 	submit("go to checkout", `a[href="/checkout"].button`)
 	run("fill in the form",
 		chromedp.SendKeys(chromedp.ID("checkout-email"), "lucia@example.org"),
 		chromedp.SendKeys(chromedp.ID("checkout-name"), "Lucía Huamán"),
 		chromedp.SendKeys(chromedp.ID("checkout-phone"), "+51 987 654 321"),
-		chromedp.SetValue(chromedp.ID("checkout-region"), "cusco"),
-		chromedp.SendKeys(chromedp.ID("checkout-city"), "Cusco"),
-		chromedp.SendKeys(chromedp.ID("checkout-address"), "Calle Saphi 456"),
+		chromedp.SetValue(chromedp.ID("checkout-region"), "lima-metropolitana"),
+		chromedp.SendKeys(chromedp.ID("checkout-city"), "Barranco"),
+		chromedp.SendKeys(chromedp.ID("checkout-address"), "Jr. Batallón Ayacucho 271"),
 		chromedp.Click(chromedp.ID("checkout-method-bank")),
 	)
 	checkWidth(t, ctx, "the checkout")
@@ -60,8 +70,9 @@ func TestBrowser_BuyerPaysByBankTransferOnAPhone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Status != models.StatusPendingPayment || o.ShippingZoneCode != models.ZonePeru || o.Customer.Name != "Lucía Huamán" {
-		t.Errorf("order %s: %s, zone %s, name %q", o.Number, o.Status, o.ShippingZoneCode, o.Customer.Name)
+	if o.Status != models.StatusPendingPayment || o.Method != models.PaymentBankTransfer || o.Customer.Name != "Lucía Huamán" ||
+		o.Customer.Address.Region != "lima-metropolitana" || len(o.Lines) != 1 || o.Lines[0].ProductID != p.ID {
+		t.Errorf("order %s: %s by %s, %+v, lines %+v", o.Number, o.Status, o.Method, o.Customer, o.Lines)
 	}
 	page, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
 	if err != nil {
@@ -71,6 +82,16 @@ func TestBrowser_BuyerPaysByBankTransferOnAPhone(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("order page lacks %q", want)
 		}
+	}
+	// The reference to write on the transfer is the order's number.
+	ref, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+  for (const row of document.querySelectorAll('dl.order-bank > div')) {
+    if (row.querySelector('dt').textContent.includes('Reference')) return row.querySelector('dd').textContent.trim();
+  }
+  return '';
+})()`))
+	if err != nil || ref != o.Number {
+		t.Errorf("transfer reference %q, want the order number %q (%v)", ref, o.Number, err)
 	}
 	checkWidth(t, ctx, "the order page")
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
@@ -82,13 +103,18 @@ func TestBrowser_BuyerPaysByBankTransferOnAPhone(t *testing.T) {
 	}
 }
 
-// checkWidth fails when the page is wider than the window: on a phone it
-// would scroll sideways. (Headless Chromium keeps its window at least
-// 500 px wide, so the window's own width is the measure.)
+// phoneWidth is the width of the phone the test emulates.
+const phoneWidth = 390
+
+// checkWidth fails when the page is wider than the phone: it would scroll
+// sideways.
 func checkWidth(t *testing.T, ctx context.Context, what string) {
 	t.Helper()
-	over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
-	if err != nil || over > 0 {
-		t.Errorf("%s is %d px wider than the window (%v)", what, over, err)
+	if inner, err := chromedp.Run(ctx, chromedp.Evaluate[int](`innerWidth`)); err != nil || inner != phoneWidth {
+		t.Fatalf("%s: the window is %d px wide, want a %d px phone (%v)", what, inner, phoneWidth, err)
+	}
+	w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil || w > phoneWidth {
+		t.Errorf("%s is %d px wide on a %d px phone (%v)", what, w, phoneWidth, err)
 	}
 }
