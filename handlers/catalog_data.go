@@ -32,6 +32,7 @@ type listingEntry struct {
 	tick    uint64
 	page    models.ProductPage
 	ids     []int64
+	cards   cardFragments // catalog_cards.go
 }
 
 type productEntry struct {
@@ -55,21 +56,30 @@ func newCatalogData(version *catalogVersion, stock *productClock) *catalogData {
 // listProducts is Store.ListProducts through the memo. The page returned
 // is shared: callers read it and never change it.
 func (s *Server) listProducts(ctx context.Context, f models.ProductFilter) (models.ProductPage, error) {
+	page, _, err := s.listProductCards(ctx, f)
+	return page, err
+}
+
+// listProductCards is listProducts with the listing's kept cards (nil
+// without the memo).
+func (s *Server) listProductCards(ctx context.Context, f models.ProductFilter) (models.ProductPage, *cardFragments, error) {
 	d := s.data
 	if d == nil {
-		return s.store.ListProducts(ctx, f)
+		page, err := s.store.ListProducts(ctx, f)
+		return page, nil, err
 	}
 	f.Normalize()
 	version, tick := d.version.get(), d.stock.now()
 	if e, ok := d.listings.Get(f); ok && e.version == version && d.stock.fresh(e.tick, e.ids) {
-		return e.page, nil
+		return e.page, &e.cards, nil
 	}
 	page, err := s.store.ListProducts(ctx, f)
 	if err != nil {
-		return page, err
+		return page, nil, err
 	}
-	d.listings.Add(f, &listingEntry{version: version, tick: tick, page: page, ids: productIDs(page.Items)})
-	return page, nil
+	e := &listingEntry{version: version, tick: tick, page: page, ids: productIDs(page.Items)}
+	d.listings.Add(f, e)
+	return page, &e.cards, nil
 }
 
 // productBySlug is Store.ProductBySlug through the memo; the product is

@@ -13,6 +13,7 @@ import (
 type productsView struct {
 	F        models.ProductFilter
 	Result   models.ProductPage
+	Cards    *cardFragments // the listing's kept cards (catalog_cards.go)
 	Groups   []models.GroupSummary
 	Crafts   []models.Craft
 	Regions  []models.Region
@@ -32,7 +33,7 @@ func (s *Server) productsPage(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	res, err := s.listProducts(ctx, f)
+	res, cards, err := s.listProductCards(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func (s *Server) productsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := productsView{F: f, Result: res, Groups: groups, Crafts: models.Crafts, Regions: models.Regions,
+	v := productsView{F: f, Result: res, Cards: cards, Groups: groups, Crafts: models.Crafts, Regions: models.Regions,
 		Sorts: models.SortOrders,
 		Filtered: f.Craft != "" || f.Region != "" || f.GroupSlug != "" || f.MinPrice > 0 ||
 			f.MaxPrice > 0 || f.Query != "",

@@ -279,3 +279,55 @@ func countQueries(t *testing.T, db *gorm.DB) func() int {
 	}
 	return func() int { return int(n.Swap(0)) }
 }
+
+// The catalog's cards kept by the memo read exactly as freshly rendered
+// ones, in both languages; a visitor's CSRF token is never kept in one.
+func TestCatalogCards_KeptCardsReadAsRenderedOnes(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		memo := NewTestServer(t, db, WithConfig(func(c *Config) { c.CatalogMemo = true }))
+		plain := NewTestServer(t, db)
+		get := func(ts *TestServer, path, lang string) string {
+			t.Helper()
+			req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+			req.Header.Set("Accept-Language", lang)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", path, res.StatusCode)
+			}
+			return string(b)
+		}
+		for _, path := range []string{"/products", "/products?page=2", "/products?sort=price_desc&per_page=6"} {
+			for _, lang := range []string{"es", "en"} {
+				want := get(plain, path, lang)
+				if !strings.Contains(want, `class="card"`) {
+					t.Fatalf("%s: no cards", path)
+				}
+				for i := range 2 { // rendered, then kept
+					if got := get(memo, path, lang); got != want {
+						t.Fatalf("%s %s, visit %d: the memo's page differs from a plain render", path, lang, i+1)
+					}
+				}
+			}
+		}
+		var frags cardFragments
+		tmpl := memo.views.pages["products"]
+		card := cardFunc(&tmpl)
+		p := &models.Product{ID: 1, Slug: "x", NameES: "x", Group: &models.Group{Name: "g"}}
+		l := memo.tr.For("es")
+		if _, err := card(&frags, p, l, "token-of-a-visitor", false); err != nil {
+			t.Fatal(err)
+		}
+		if len(frags.cards) != 0 {
+			t.Fatal("a card with a visitor's token was kept")
+		}
+		if _, err := card(&frags, p, l, "", false); err != nil || len(frags.cards) != 1 {
+			t.Fatalf("an anonymous card was not kept: %v", err)
+		}
+	}, DemoCatalog)
+}

@@ -27,6 +27,8 @@ type Views struct {
 // NewViews parses templates/page_*.html with the layout and partials.
 func NewViews(assets *Assets) (*Views, error) {
 	funcs := templateFuncs(assets)
+	var base *template.Template
+	funcs["card"] = cardFunc(&base) // catalog_cards.go
 	names, err := fs.Glob(templates.FS, "page_*.html")
 	if err != nil || len(names) == 0 {
 		return nil, fmt.Errorf("find page templates: %v", err)
@@ -34,7 +36,7 @@ func NewViews(assets *Assets) (*Views, error) {
 	// The layout and partials are parsed once and cloned for each page:
 	// parsing them per page made every server start (and every test) pay
 	// for them dozens of times.
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templates.FS, "layout.html", "partial_*.html")
+	base, err = template.New("layout.html").Funcs(funcs).ParseFS(templates.FS, "layout.html", "partial_*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout and partials: %w", err)
 	}
