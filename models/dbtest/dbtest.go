@@ -5,7 +5,9 @@
 //
 // Nothing is shared between two tests' databases, so tests using them may
 // run in parallel: Each runs its per-engine subtests in parallel. Tests
-// that only read may share one read-only database instead (Shared).
+// that only read may share one read-only database instead (Shared). Under
+// Main (a package's TestMain) a PostgreSQL schema a test has finished with
+// is reset and handed to the next instead of dropped (pool.go).
 package dbtest
 
 import (
@@ -120,15 +122,16 @@ func Open(t testing.TB, engine string, opts ...Option) *gorm.DB {
 	return db
 }
 
-// sqliteTemplate is the migrated, empty SQLite file, made once per test
-// binary: each test starts from a copy instead of migrating again.
-var sqliteTemplate = NewSeed("", nil)
+// emptySeed is the migrated, empty database: on SQLite a file made once
+// per test binary, each test starting from a copy instead of migrating
+// again; on PostgreSQL the rows a reused schema is reset to (pool.go).
+var emptySeed = NewSeed("", nil)
 
 // openSQLite copies the seed's (or the empty) template file into dir and
 // opens it; the test's temporary folder removes it.
 func openSQLite(dir string, seed *Seed) (*gorm.DB, error) {
 	if seed == nil {
-		seed = sqliteTemplate
+		seed = emptySeed
 	}
 	if err := copySeedFile(dir, seed); err != nil {
 		return nil, err
@@ -185,14 +188,25 @@ const testConns = 8
 
 // openPostgres opens a fresh schema, migrated and filled with the seed.
 // PostgreSQL cannot copy a schema, and copying a template database costs
-// a checkpoint on DROP DATABASE, so each test migrates its own.
+// a checkpoint on DROP DATABASE, so each test migrates its own — or,
+// under Main, resets the rows of one an earlier test left (pool.go).
 func openPostgres(t testing.TB, seed *Seed) (*gorm.DB, error) {
 	ctx := context.Background()
-	u, err := freshSchema(t)
-	if err != nil {
+	if err := openAdmin(); err != nil {
 		return nil, err
 	}
-	db, err := models.Open(ctx, models.DBConfig{URL: u})
+	s, reused := takeSchema()
+	if !reused {
+		u, err := createSchema("t_")
+		if err != nil {
+			return nil, err
+		}
+		s = pgSchema{name: schemaOf(u), url: u}
+	}
+	// Registered before the database's own cleanup, so it runs after it:
+	// the schema is dropped or kept once the test's pool is closed.
+	t.Cleanup(func() { releaseSchema(s) })
+	db, err := models.Open(ctx, models.DBConfig{URL: s.url})
 	if err != nil {
 		return nil, err
 	}
@@ -202,23 +216,25 @@ func openPostgres(t testing.TB, seed *Seed) (*gorm.DB, error) {
 		sqlDB.SetMaxOpenConns(testConns)
 		sqlDB.SetMaxIdleConns(testConns)
 	}
-	if seed != nil && seed.fill != nil {
-		// Filling through the domain code costs seconds a test; copying
-		// rows already filled once costs milliseconds.
-		tmpl, err := seed.pg.acquire(t, seed)
-		if err == nil {
-			err = models.Migrate(ctx, db)
+	if !reused {
+		err = models.Migrate(ctx, db)
+		if err == nil && poolOn() {
+			s.fingerprint, err = fingerprint(s.name)
 		}
-		if err == nil {
-			err = copyRows(ctx, db, tmpl, schemaOf(u))
-		}
-		if err != nil {
-			closeDB(db)
-			return nil, err
-		}
-		return db, nil
 	}
-	if err := migrateAndFill(ctx, db, seed); err != nil {
+	if err == nil && (reused || (seed != nil && seed.fill != nil)) {
+		// Filling through the domain code costs seconds a test; copying
+		// rows already filled once costs milliseconds. A reused schema
+		// takes even an empty seed's rows (those the migrations write).
+		if seed == nil {
+			seed = emptySeed
+		}
+		var tmpl string
+		if tmpl, err = seed.pg.acquire(t, seed); err == nil {
+			err = resetRows(ctx, db, tmpl, s.name, reused)
+		}
+	}
+	if err != nil {
 		closeDB(db)
 		return nil, err
 	}
@@ -231,20 +247,6 @@ var admin struct {
 	once sync.Once
 	db   *gorm.DB
 	err  error
-}
-
-// freshSchema creates a schema named for the test and returns a URL whose
-// connections use it; the schema is dropped when the test ends.
-func freshSchema(t testing.TB) (string, error) {
-	if err := openAdmin(); err != nil {
-		return "", err
-	}
-	u, err := createSchema("t_")
-	if err != nil {
-		return "", err
-	}
-	t.Cleanup(func() { dropSchema(schemaOf(u)) })
-	return u, nil
 }
 
 // openAdmin opens the admin pool once.

@@ -40,17 +40,27 @@ func (p *pgTemplate) acquire(t testing.TB, seed *Seed) (string, error) {
 			return "", fmt.Errorf("fill template for seed %s: %w", seed.name, err)
 		}
 		p.schema = schemaOf(u)
+		registerTemplate(p)
 	}
 	p.users++
 	t.Cleanup(func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		if p.users--; p.users == 0 {
+		// Under Main the template waits for later tests (pool.go).
+		if p.users--; p.users == 0 && !poolOn() {
 			dropSchema(p.schema)
 			p.schema = ""
 		}
 	})
 	return p.schema, nil
+}
+
+// drop drops the template schema if it exists (Main, at the end).
+func (p *pgTemplate) drop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	dropSchema(p.schema)
+	p.schema = ""
 }
 
 // copyRows replaces the rows of every table of the migrated schema dst by

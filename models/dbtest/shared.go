@@ -57,7 +57,7 @@ func (s *sharedDB) acquire(t testing.TB, open func() (*gorm.DB, func(), error)) 
 // openShared returns the seed's shared database on the engine.
 func openShared(t testing.TB, engine string, seed *Seed) (*gorm.DB, error) {
 	if seed == nil {
-		seed = sqliteTemplate
+		seed = emptySeed
 	}
 	switch engine {
 	case "sqlite":
