@@ -46,6 +46,7 @@ func (s *Server) registerAdmin(e *echo.Echo) {
 	g.POST("/admin/products/:id/stock", s.adminStockAdjust)
 
 	s.registerAdminOrders(g)
+	s.registerFulfillment(g)
 
 	g.GET("/admin/audit", s.adminAudit)
 	g.GET("/admin/audit/:id", s.adminAuditEntry)

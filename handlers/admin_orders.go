@@ -178,6 +178,7 @@ type adminOrderView struct {
 	Transfer   []fieldset
 	Resolve    []fieldset
 	Breadcrumb []adminLink
+	Fulfil     *orderFulfilView // admin_fulfillment.go
 }
 
 // Forms of the order page; field names are unique across the three.
@@ -267,7 +268,9 @@ func (s *Server) orderView(c echo.Context, l *Localizer, o *models.Order, forms 
 	v.Cancel = buildForm(l, cancelSpecs, forms.cancel, forms.cancelErr)
 	v.Transfer = buildForm(l, transferSpecs, forms.transfer, forms.transferErr)
 	v.Resolve = buildForm(l, resolveSpecs, forms.resolve, forms.resolveErr)
-	return v, nil
+	var err error
+	v.Fulfil, err = s.fulfilView(c, l, o, fulfilForms{})
+	return v, err
 }
 
 // paymentRow says what a payment was and, when it was refused, why, in

@@ -12,7 +12,8 @@ import (
 )
 
 // The buyer's mails about an order: received (with the bank details and
-// the reference for a bank transfer), paid, cancelled. The job
+// the reference for a bank transfer), paid, cancelled, shipped (with the
+// carrier and tracking number). The job
 // (models.OrderMailArgs) carries only the order's ID and is enqueued in
 // the transaction of the change it tells about; the mail is composed when
 // it is sent, in the language the buyer checked out in, and holds the
@@ -36,7 +37,11 @@ func (w *orderMailWorker) Work(ctx context.Context, job *river.Job[models.OrderM
 	if err != nil {
 		return err
 	}
-	msg, err := s.orderMail(o, job.Args.Mail)
+	sh, err := s.shipmentFor(ctx, o, job.Args.Mail)
+	if err != nil {
+		return err
+	}
+	msg, err := s.orderMail(o, job.Args.Mail, sh)
 	if err != nil {
 		return river.JobCancel(err)
 	}
@@ -50,8 +55,17 @@ func (w *orderMailWorker) Work(ctx context.Context, job *river.Job[models.OrderM
 	return nil
 }
 
-// orderMail composes one of an order's mails in the order's language.
-func (s *Server) orderMail(o *models.Order, kind models.OrderMail) (mailer.Message, error) {
+// shipmentFor reads the order's shipment when the mail tells it.
+func (s *Server) shipmentFor(ctx context.Context, o *models.Order, kind models.OrderMail) (*models.Shipment, error) {
+	if kind != models.OrderMailShipped {
+		return nil, nil
+	}
+	return s.store.ShipmentOfOrder(ctx, o.ID)
+}
+
+// orderMail composes one of an order's mails in the order's language; sh
+// is the order's shipment, for the "shipped" mail.
+func (s *Server) orderMail(o *models.Order, kind models.OrderMail, sh *models.Shipment) (mailer.Message, error) {
 	l := s.tr.For(o.Lang)
 	link := s.absURL(orderPath(o))
 	var b strings.Builder
@@ -90,6 +104,15 @@ func (s *Server) orderMail(o *models.Order, kind models.OrderMail) (mailer.Messa
 	case models.OrderMailCancelled:
 		subject = l.T("order.mail.cancelled_subject", "Number", o.Number)
 		line("order.mail.cancelled_intro", "Number", o.Number)
+	case models.OrderMailShipped:
+		if sh == nil {
+			return mailer.Message{}, fmt.Errorf("order %s: shipped mail without a shipment", o.Number)
+		}
+		subject = l.T("order.mail.shipped_subject", "Number", o.Number)
+		line("order.mail.shipped_intro", "Number", o.Number)
+		line("order.mail.shipped_carrier", "Carrier", sh.Carrier)
+		line("order.mail.shipped_tracking", "Tracking", sh.TrackingNumber)
+		line("order.mail.shipped_days", "Min", o.ShippingMinDays, "Max", o.ShippingMaxDays)
 	default:
 		return mailer.Message{}, fmt.Errorf("order %s: unknown mail %q", o.Number, kind)
 	}

@@ -68,6 +68,8 @@ type orderView struct {
 	CanPay bool
 	// RefreshSeconds makes the page reload itself while payment is pending.
 	RefreshSeconds int
+	// Shipment is the carrier and tracking number, once the order left.
+	Shipment *models.Shipment
 }
 
 // orderRefresh is how often a pending order's page reloads itself.
@@ -105,6 +107,9 @@ func (s *Server) orderPage(c echo.Context) error {
 	}
 	for _, h := range o.History {
 		v.History = append(v.History, orderStatusView{At: h.CreatedAt, Status: l.T("order.status." + string(h.To))})
+	}
+	if v.Shipment, err = s.store.ShipmentOfOrder(c.Request().Context(), o.ID); err != nil {
+		return err
 	}
 	if v.Pending {
 		v.RefreshSeconds = orderRefresh

@@ -43,6 +43,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0012_fulfillment", Migrate: migrateFulfillment},
 	{ID: "0013_payouts", Migrate: migratePayouts},
 	{ID: "0014_media_blobs", Migrate: migrateMediaBlobs},
+	{ID: "0015_shipments", Migrate: migrateShipments},
 }
 
 // migrateJobQueue brings River's tables (river_job, river_leader, …) to

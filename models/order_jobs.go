@@ -22,6 +22,7 @@ const (
 	OrderMailReceived  OrderMail = "received"  // placed; bank details when paying by transfer
 	OrderMailPaid      OrderMail = "paid"      // payment confirmed
 	OrderMailCancelled OrderMail = "cancelled" // cancelled unpaid (expired, by staff, by Stripe)
+	OrderMailShipped   OrderMail = "shipped"   // on its way: carrier and tracking number
 )
 
 // OrderMailArgs asks for one mail about an order (worker: handlers).
