@@ -51,7 +51,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status, msgID = http.StatusNotFound, "error.not_found"
 	case errors.Is(err, models.ErrConflict):
 		status, msgID = http.StatusConflict, "error.conflict"
-	case errors.Is(err, models.ErrBusy), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, models.ErrBusy), errors.Is(err, context.DeadlineExceeded),
+		// The request's work budget (requestWork) ran out: SQLite reports
+		// its cut query as "interrupted", not as the context's error.
+		errors.Is(c.Request().Context().Err(), context.DeadlineExceeded):
 		// Overloaded, not broken: the client may try again shortly.
 		status, msgID = http.StatusServiceUnavailable, "error.busy"
 		c.Response().Header().Set("Retry-After", "5")

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"go/ast"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ciap/qhatu/handlers"
 	"github.com/ciap/qhatu/models"
@@ -127,5 +129,26 @@ func TestErrors_EveryValidationCodeIsTranslated(t *testing.T) {
 				t.Errorf("%s: code %s has no message: %q", lang, c, msg)
 			}
 		}
+	}
+}
+
+// A query cut because the request ran out of its time budget is an
+// overload (503, try again), whatever words the driver used for it —
+// SQLite says "interrupted (9)" — never a 500.
+func TestErrors_ARequestPastItsBudgetIsBusyNotBroken(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, dbtest.Open(t, "sqlite"))
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/checkout", nil).WithContext(ctx)
+	ts.ServeHTTPError(rec, req, errors.New("list products: interrupted (9)"))
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("status %d, Retry-After %q; want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	rec = httptest.NewRecorder()
+	ts.ServeHTTPError(rec, httptest.NewRequest(http.MethodPost, "/checkout", nil), errors.New("disk I/O error"))
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("an error within the budget: status %d, want 500", rec.Code)
 	}
 }
