@@ -81,6 +81,9 @@ func run(ctx context.Context) error {
 			fmt.Println("using the Go load generator, whose figures do not compare with wrk's")
 		}
 	}
+	if done, err := benchCheckoutHook(ctx, o); done || err != nil {
+		return err
+	}
 
 	db, schema, drop, err := benchSchema(ctx, o.dbURL, o.schema)
 	if err != nil {
