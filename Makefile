@@ -23,6 +23,7 @@ fmt-check:
 
 # The read-path benchmark on PostgreSQL (see README).
 bench:
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y wrk >/dev/null || true
 	go run ./cmd/qhatubench
 
 # Regenerate the product and group illustrations in static/img.
