@@ -28,6 +28,8 @@ func (s *Server) apiGroups(c echo.Context) error {
 type apiGroupDetail struct {
 	apiGroup
 	ProductList []apiProduct `json:"product_list"`
+	// Ledger is what real sales paid the group, net of refunds.
+	Ledger *apiLedgerTotals `json:"ledger"`
 }
 
 // apiGroup shows a group with its story and its products.
@@ -45,7 +47,13 @@ func (s *Server) apiGroup(c echo.Context) error {
 		return err
 	}
 	showsStock(c, productIDs(page.Items)...)
-	out := apiGroupDetail{apiGroup: s.toAPIGroup(l, g), ProductList: make([]apiProduct, len(page.Items))}
+	t, err := s.store.LedgerTotals(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	showsLedger(c)
+	out := apiGroupDetail{apiGroup: s.toAPIGroup(l, g), ProductList: make([]apiProduct, len(page.Items)),
+		Ledger: toAPILedger(t)}
 	out.Story = g.Story(l.Lang())
 	n := page.Total
 	out.Products = &n

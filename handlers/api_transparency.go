@@ -38,6 +38,10 @@ type apiTransparencyFigures struct {
 	AtOrAboveMinimum    int                 `json:"products_at_or_above_minimum_wage"`
 	MinimumWage         apiMinimumWage      `json:"minimum_wage"`
 	Components          []apiComponentShare `json:"components"`
+	// Ledger is what real sales paid, shop-wide, net of refunds; LedgerHead
+	// the chain's last entry, for anyone to keep and compare later.
+	Ledger     *apiLedgerTotals `json:"ledger"`
+	LedgerHead apiLedgerHead    `json:"ledger_head"`
 }
 
 // apiTransparency answers the catalog-wide figures reviewers reconcile
@@ -48,8 +52,14 @@ func (s *Server) apiTransparency(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lv, err := s.shopLedger(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	showsLedger(c)
 	w := s.cfg.MinimumWage
 	out := apiTransparencyFigures{
+		Ledger: toAPILedger(lv.Totals), LedgerHead: apiLedgerHead{Seq: lv.Head.Seq, Hash: lv.Head.Hash},
 		Products: f.Products, MedianSharePermille: f.MedianSharePermille,
 		MinSharePermille: f.MinSharePermille, MaxSharePermille: f.MaxSharePermille,
 		TotalPrice: f.TotalPrice, TotalPaidToArtisans: f.TotalPaidToArtisans,

@@ -15,5 +15,5 @@ func (s *Server) RegisterWorkers(w *river.Workers) {
 	river.AddWorker(w, &mailer.Worker{Sender: s.acct.mail})
 	river.AddWorker(w, &orderMailWorker{s: s})
 	river.AddWorker(w, &expireOrderWorker{s: s})
-	fulfillment.Register(w, s.store, s.log.With("part", "fulfillment"))
+	fulfillment.Register(w, fulfillmentStore{s}, s.log.With("part", "fulfillment"))
 }

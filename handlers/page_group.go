@@ -11,6 +11,7 @@ import (
 type groupView struct {
 	G        *models.Group
 	Products models.ProductPage
+	Ledger   groupLedgerView
 }
 
 // groupPage shows a producer group, its story and its products.
@@ -28,7 +29,12 @@ func (s *Server) groupPage(c echo.Context) error {
 		return err
 	}
 	showsStock(c, productIDs(ps.Items)...)
+	lv, err := s.groupLedger(ctx, l, g)
+	if err != nil {
+		return err
+	}
+	showsLedger(c)
 	return s.render(c, http.StatusOK, "group", Page{L: l, Title: g.Name,
 		Description: firstSentence(g.Story(l.Lang())), Section: "groups",
-		Data: groupView{G: g, Products: ps}})
+		Data: groupView{G: g, Products: ps, Ledger: lv}})
 }

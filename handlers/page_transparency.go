@@ -19,6 +19,8 @@ type transparencyView struct {
 	// (23 means 2.3 times).
 	HourlyTenths int64
 	Components   []models.ComponentKey
+	// Ledger is what real sales paid, shop-wide, and the chain head.
+	Ledger shopLedgerView
 }
 
 // transparencyPage explains how prices are set and shows catalog-wide figures.
@@ -28,12 +30,18 @@ func (s *Server) transparencyPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lv, err := s.shopLedger(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	showsLedger(c)
 	minHourly := s.cfg.MinimumWage.Hourly()
 	v := transparencyView{
 		Fig: fig, Chart: sharesChart(l, "catalog-chart", fig.Shares),
 		MinWage: s.cfg.MinimumWage, MinMonthly: models.Soles(s.cfg.MinimumWage.Monthly), MinHourly: minHourly,
 		HourlyTenths: tenthsOf(fig.AverageHourlyPay.Amount, minHourly.Amount),
 		Components:   models.ComponentKeys,
+		Ledger:       lv,
 	}
 	return s.render(c, http.StatusOK, "transparency", Page{L: l, Title: l.T("transparency.title"),
 		Description: l.T("transparency.meta"), Section: "transparency", Data: v})

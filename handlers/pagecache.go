@@ -33,6 +33,8 @@ type pageCache struct {
 	// addMu serialises add, so the byte count follows the entries exactly.
 	addMu sync.Mutex
 	stock *productClock
+	// ledger is the chain head, for pages that show ledger figures.
+	ledger *ledgerClock
 	// hits and misses count the answers of cacheable requests.
 	hits, misses atomic.Int64
 }
@@ -43,6 +45,10 @@ type cachedPage struct {
 	// ones whose stock the page shows.
 	tick     uint64
 	products []int64
+	// ledger marks a page showing ledger figures, rendered at the chain
+	// head ledgerSeq (showsLedger).
+	ledger    bool
+	ledgerSeq int64
 	// header is the answer's headers as the middleware and handler set
 	// them (security headers, Content-Type, Content-Disposition, …), with
 	// Vary and the body's length; body is the page uncompressed.
@@ -172,7 +178,8 @@ func (k *productClock) fresh(tick uint64, products []int64) bool {
 
 // fresh reports whether e still shows the catalog as it is.
 func (p *pageCache) fresh(e *cachedPage) bool {
-	return e.version == p.version.get() && p.stock.fresh(e.tick, e.products)
+	return e.version == p.version.get() && p.stock.fresh(e.tick, e.products) &&
+		(!e.ledger || e.ledgerSeq >= 0 && e.ledgerSeq == p.ledger.current())
 }
 
 // stockKey is the echo.Context key of the products a page shows the
@@ -363,7 +370,7 @@ func (s *Server) cachedBy(key cacheKeyFunc, next echo.HandlerFunc) echo.HandlerF
 			return next(c)
 		}
 		k := s.tr.Pick(c) + " " + page
-		version, tick := p.version.get(), p.stock.now()
+		version, tick, ledgerSeq := p.version.get(), p.stock.now(), p.ledger.current()
 		if e, ok := p.entries.Get(k); ok && p.fresh(e) {
 			// Most hits are answered before Echo (serveCached); this one
 			// goes through the gzip middleware like any answer.
@@ -386,6 +393,8 @@ func (s *Server) cachedBy(key cacheKeyFunc, next echo.HandlerFunc) echo.HandlerF
 			e := newCachedPage(c.Response().Header(), rec.buf.Bytes())
 			e.version, e.tick = version, tick
 			e.products, _ = c.Get(stockKey).([]int64)
+			e.ledger, _ = c.Get(ledgerKey).(bool)
+			e.ledgerSeq = ledgerSeq
 			p.add(k, e)
 		}
 		return err

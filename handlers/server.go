@@ -74,6 +74,8 @@ type Server struct {
 	// other instances' moves (stock_cache.go).
 	stock     productClock
 	stockFeed *models.StockFeed
+	// ledger is the chain head the ledger pages were rendered at (ledger_public.go).
+	ledger ledgerClock
 	// version is the catalog version this instance last saw; the page
 	// cache and the memos below are keyed by it.
 	version catalogVersion
@@ -99,6 +101,10 @@ func New(store *models.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	s := &Server{store: store, cfg: cfg, log: log, tr: p.tr, assets: p.assets, views: p.views, rawBodies: map[string]bool{}}
 	s.stripe = newStripeClient(cfg.Payments.Stripe, log)
 	s.cache = newPageCache(cfg.PageCacheEntries, cfg.PageCacheBytes, &s.version, &s.stock)
+	s.ledger.store = store
+	if s.cache != nil {
+		s.cache.ledger = &s.ledger
+	}
 	if cfg.CatalogMemo {
 		s.data = newCatalogData(&s.version, &s.stock)
 	}
