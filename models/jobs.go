@@ -24,7 +24,7 @@ import (
 
 // JobQueue is what the store needs from the River client.
 type JobQueue interface {
-	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	InsertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
 }
 
@@ -94,24 +94,36 @@ func (s *Store) UseJobs(q JobQueue) { s.hooks.jobs = q }
 // errNoJobQueue: the store was never given a queue (a wiring mistake).
 var errNoJobQueue = errors.New("no job queue configured")
 
-// Enqueue queues a job in the store's transaction, so the job exists if
-// and only if the change that causes it commits; outside a transaction it
-// opens one of its own. (On SQLite's single connection only the
-// transaction may be used while it is open: River's own Insert would wait
-// for it forever.)
-func (s *Store) Enqueue(ctx context.Context, args river.JobArgs) error {
+// Enqueue queues jobs in the store's transaction, so they exist if and
+// only if the change that causes them commits; outside a transaction it
+// opens one of its own. Several jobs go in one statement: a checkout's or
+// a payment's two jobs cost one round trip. (On SQLite's single connection
+// only the transaction may be used while it is open: River's own Insert
+// would wait for it forever.)
+func (s *Store) Enqueue(ctx context.Context, jobs ...river.JobArgs) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	kinds := jobs[0].Kind()
+	for _, a := range jobs[1:] {
+		kinds += ", " + a.Kind()
+	}
 	if s.hooks.jobs == nil {
-		return fmt.Errorf("enqueue %s job: %w", args.Kind(), errNoJobQueue)
+		return fmt.Errorf("enqueue %s job: %w", kinds, errNoJobQueue)
 	}
 	if !s.InTx() {
-		return s.Tx(ctx, func(tx *Store) error { return tx.Enqueue(ctx, args) })
+		return s.Tx(ctx, func(tx *Store) error { return tx.Enqueue(ctx, jobs...) })
 	}
 	tx, err := sqlTx(s.db)
 	if err != nil {
-		return fmt.Errorf("enqueue %s job: %w", args.Kind(), err)
+		return fmt.Errorf("enqueue %s job: %w", kinds, err)
 	}
-	if _, err := s.hooks.jobs.InsertTx(ctx, tx, args, nil); err != nil {
-		return fmt.Errorf("enqueue %s job: %w", args.Kind(), err)
+	params := make([]river.InsertManyParams, len(jobs))
+	for i, a := range jobs {
+		params[i] = river.InsertManyParams{Args: a}
+	}
+	if _, err := s.hooks.jobs.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("enqueue %s job: %w", kinds, err)
 	}
 	return nil
 }

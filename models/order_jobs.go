@@ -83,10 +83,8 @@ func (s *Store) PlaceOrder(ctx context.Context, in OrderInput, cart *CartKey) (*
 		if o, err = tx.CreateOrder(ctx, in); err != nil {
 			return err
 		}
-		if err := tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailReceived}); err != nil {
-			return err
-		}
-		return tx.Enqueue(ctx, ExpireOrderArgs{OrderID: o.ID, At: o.ExpiresAt})
+		return tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailReceived},
+			ExpireOrderArgs{OrderID: o.ID, At: o.ExpiresAt})
 	})
 	if err != nil {
 		return nil, err
@@ -113,10 +111,7 @@ func (s *Store) PayOrder(ctx context.Context, in PaymentInput) (o *Order, change
 		if err != nil || !changed {
 			return err
 		}
-		if err := tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailPaid}); err != nil {
-			return err
-		}
-		return tx.Enqueue(ctx, FulfillOrderArgs{OrderID: o.ID})
+		return tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailPaid}, FulfillOrderArgs{OrderID: o.ID})
 	})
 	if err != nil {
 		return nil, false, err
