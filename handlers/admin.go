@@ -47,6 +47,8 @@ func (s *Server) registerAdmin(e *echo.Echo) {
 
 	s.registerAdminOrders(g)
 	s.registerFulfillment(g)
+	s.registerLedger(g)
+	s.registerBalances(g, form)
 
 	g.GET("/admin/audit", s.adminAudit)
 	g.GET("/admin/audit/:id", s.adminAuditEntry)

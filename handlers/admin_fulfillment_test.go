@@ -319,6 +319,10 @@ func TestAdminFulfillment_ReviewerPostsAreRefusedAndChangeNothing(t *testing.T) 
 			orderPath(o, "/ship"):         {"carrier": {"Serpost"}, "tracking_number": {"X1"}},
 			orderPath(o, "/refund"):       {"qty_" + line: {"1"}, "refund_reference": {"R"}},
 			orderPath(o, "/refund-all"):   {"refund_all_reference": {"R"}},
+			"/admin/balances/payouts": {"payout_group": {strconv.FormatInt(s.group.ID, 10)}, "payout_paid_on": {"2026-01-05"},
+				"payout_amount": {"10.00"}, "bank_reference": {"B1"}, "covers": {"January"}},
+			"/admin/balances/advances": {"advance_group": {strconv.FormatInt(s.group.ID, 10)}, "advance_paid_on": {"2026-01-05"},
+				"advance_amount": {"10.00"}, "advance_reference": {"B2"}},
 		} {
 			if res := reviewer.PostForm(path, form); res.Status != http.StatusForbidden {
 				t.Errorf("reviewer POST %s: %d", path, res.Status)
@@ -333,7 +337,7 @@ func TestAdminFulfillment_ReviewerPostsAreRefusedAndChangeNothing(t *testing.T) 
 		if n := s.audits(t, models.EntityOrder, o.ID); n != audits {
 			t.Errorf("%d audit entries, want %d", n, audits)
 		}
-		if b, _ := s.Store.GroupBalance(ctx, s.group.ID); b.Owed != o.Lines[0].PaidToArtisans().Amount {
+		if b, _ := s.Store.GroupBalance(ctx, s.group.ID); b.Owed != o.Lines[0].PaidToArtisans().Amount || b.Payouts != 0 || b.Advances != 0 {
 			t.Errorf("balance %+v", b)
 		}
 		// The reviewer reads the page, without the forms.
@@ -380,6 +384,137 @@ func TestAdminFulfillment_PickListShowsOnlyTheGroupsLines(t *testing.T) {
 		}
 		if res := reviewer.Get("/admin/work-orders?group=abc"); res.Status != http.StatusBadRequest {
 			t.Errorf("bad group filter: %d", res.Status)
+		}
+	})
+}
+
+func TestAdminBalances_PayoutLowersTheBalanceAndItsReversalRestoresIt(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newFulfilShop(t, db)
+		ctx := context.Background()
+		s.fulfilled(t, "gina@example.org", 2, 0)
+		balance := func() models.GroupBalance {
+			t.Helper()
+			b, err := s.Store.GroupBalance(ctx, s.group.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		start := balance()
+		if start.Owed != 9000 || start.Balance != 9000 {
+			t.Fatalf("start %+v", start)
+		}
+		staff, _ := s.signInAs(t, models.RoleStaff)
+		staff.Header.Set("Accept-Language", "en")
+		gid := strconv.FormatInt(s.group.ID, 10)
+		today := time.Now().In(time.FixedZone("PET", -5*3600)).Format(time.DateOnly)
+		payout := url.Values{"payout_group": {gid}, "payout_paid_on": {today}, "payout_amount": {"20,50"},
+			"bank_reference": {"BCP-0001"}, "covers": {"sales of this month"}}
+
+		// Typos are shown back, nothing is recorded.
+		bad := url.Values{"payout_group": {gid}, "payout_paid_on": {today}, "payout_amount": {"20.5.0"},
+			"bank_reference": {"BCP-0001"}, "covers": {"x"}}
+		if res := staff.PostForm("/admin/balances/payouts", bad); res.Status != http.StatusBadRequest ||
+			fieldError(res.Body, "f-payout-amount") == "" {
+			t.Errorf("bad amount: %d %q", res.Status, fieldError(res.Body, "f-payout-amount"))
+		}
+		res := staff.PostForm("/admin/balances/payouts", payout)
+		if res.Status != http.StatusSeeOther || res.Location() != "/admin/balances?group="+gid {
+			t.Fatalf("payout: %d %q %.500s", res.Status, res.Location(), res.Body)
+		}
+		paid := balance()
+		if paid.Payouts != 2050 || start.Balance-paid.Balance != 2050 {
+			t.Errorf("after the payout %+v", paid)
+		}
+		// The same bank reference twice is refused.
+		if res := staff.PostForm("/admin/balances/payouts", payout); res.Status != http.StatusConflict {
+			t.Errorf("payout twice: %d", res.Status)
+		}
+		ps, err := s.Store.PayoutsOfGroup(ctx, s.group.ID)
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("payouts %v %+v", err, ps)
+		}
+		if n := s.audits(t, models.EntityGroup, s.group.ID); n < 1 {
+			t.Errorf("%d audit entries about the group", n)
+		}
+		rev := "/admin/balances/payouts/" + strconv.FormatInt(ps[0].ID, 10) + "/reverse"
+		if res := staff.PostForm(rev, url.Values{"group": {gid}}); res.Status != http.StatusBadRequest {
+			t.Errorf("reverse without a reason: %d", res.Status)
+		}
+		if res := staff.PostForm(rev, url.Values{"group": {gid}, "reason": {"typed on the wrong group"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("reverse: %d %.300s", res.Status, res.Body)
+		}
+		if back := balance(); back.Balance != start.Balance || back.Payouts != 0 {
+			t.Errorf("after the reversal %+v, want the balance %d back", back, start.Balance)
+		}
+		if res := staff.PostForm(rev, url.Values{"group": {gid}, "reason": {"again"}}); res.Status != http.StatusConflict {
+			t.Errorf("reverse twice: %d", res.Status)
+		}
+		// An advance lowers the balance too.
+		res = staff.PostForm("/admin/balances/advances", url.Values{"advance_group": {gid}, "advance_paid_on": {today},
+			"advance_amount": {"30"}, "advance_reference": {"BCP-0002"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("advance: %d %.500s", res.Status, res.Body)
+		}
+		if b := balance(); b.Advances != 3000 || b.Balance != start.Balance-3000 {
+			t.Errorf("after the advance %+v", b)
+		}
+		page := staff.Get("/admin/balances?group=" + gid)
+		body := text(page)
+		if page.Status != http.StatusOK || !strings.Contains(body, "BCP-0001") || !strings.Contains(body, "Reversed by #") {
+			t.Errorf("staff's balances page: %d", page.Status)
+		}
+		checkPage(t, "balances", page)
+
+		// Reviewers read it all and see no forms.
+		reviewer, _ := s.signInAs(t, models.RoleReviewer)
+		page = reviewer.Get("/admin/balances?group=" + gid)
+		if page.Status != http.StatusOK || !strings.Contains(page.Body, "BCP-0002") ||
+			strings.Contains(page.Body, `action="/admin/balances/`) {
+			t.Errorf("reviewer's balances page: %d", page.Status)
+		}
+	})
+}
+
+func TestAdminLedger_FiltersByGroupAndShowsTheVerifiedChain(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newFulfilShop(t, db)
+		ctx := context.Background()
+		a := s.fulfilled(t, "hilda@example.org", 1, 2)
+		b := s.fulfilled(t, "ines@example.org", 3, 0)
+		check, err := s.Store.VerifyLedger(ctx)
+		if err != nil || check.Entries != 3 {
+			t.Fatalf("verify: %+v %v", check, err)
+		}
+		reviewer, _ := s.signInAs(t, models.RoleReviewer)
+		reviewer.Header.Set("Accept-Language", "en")
+		res := reviewer.Get("/admin/ledger")
+		page := text(res)
+		if res.Status != http.StatusOK || !strings.Contains(page, "The chain verifies: 3 entries checked") ||
+			!strings.Contains(page, check.Head) {
+			t.Fatalf("ledger page: %d %.1500s", res.Status, page)
+		}
+		checkPage(t, "ledger", res)
+		page = text(reviewer.Get("/admin/ledger?group=" + strconv.FormatInt(s.group2.ID, 10)))
+		if !strings.Contains(page, "1 entries") || !strings.Contains(page, a.Number) || strings.Contains(page, b.Number) {
+			t.Errorf("ledger of the retablo group: %.3000s", page)
+		}
+		page = text(reviewer.Get("/admin/ledger?product=" + strconv.FormatInt(s.product.ID, 10)))
+		if !strings.Contains(page, "2 entries") || !strings.Contains(page, b.Number) {
+			t.Errorf("ledger of the first product: %.3000s", page)
+		}
+		future := time.Now().AddDate(0, 0, 3).Format(time.DateOnly)
+		page = text(reviewer.Get("/admin/ledger?from=" + future))
+		if !strings.Contains(page, "0 entries") {
+			t.Errorf("ledger from %s: %.2000s", future, page)
+		}
+		for _, q := range []string{"from=yesterday", "group=x", "page=0"} {
+			if res := reviewer.Get("/admin/ledger?" + q); res.Status != http.StatusBadRequest {
+				t.Errorf("ledger?%s: %d", q, res.Status)
+			}
 		}
 	})
 }

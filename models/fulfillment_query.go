@@ -184,3 +184,25 @@ func (s *Store) ListLedger(ctx context.Context, f LedgerFilter) (LedgerPage, err
 	}
 	return page, nil
 }
+
+// LedgerProduct is a product that has ledger entries, for the filter.
+type LedgerProduct struct {
+	ID     int64
+	Slug   string
+	NameES string
+	NameEN string
+}
+
+// Name is the product's name in lang.
+func (p *LedgerProduct) Name(lang string) string { return pick(lang, p.NameES, p.NameEN) }
+
+// LedgerProducts lists the products the ledger names, by slug.
+func (s *Store) LedgerProducts(ctx context.Context) ([]LedgerProduct, error) {
+	var ps []LedgerProduct
+	err := s.db.WithContext(ctx).Table("products").Select("id, slug, name_es, name_en").
+		Where("id IN (SELECT DISTINCT product_id FROM ledger_entries)").Order("slug").Scan(&ps).Error
+	if err != nil {
+		return nil, fmt.Errorf("products in the ledger: %w", err)
+	}
+	return ps, nil
+}
