@@ -39,6 +39,7 @@ type productEntry struct {
 	version int64
 	tick    uint64
 	p       *models.Product
+	pages   productPages // product_fragments.go
 }
 
 // maxCatalogListings bounds the listings kept: a page of 100 products
@@ -85,9 +86,17 @@ func (s *Server) listProductCards(ctx context.Context, f models.ProductFilter) (
 // productBySlug is Store.ProductBySlug through the memo; the product is
 // shared and read only.
 func (s *Server) productBySlug(ctx context.Context, slug string) (*models.Product, error) {
+	p, _, err := s.productPageBySlug(ctx, slug)
+	return p, err
+}
+
+// productPageBySlug is productBySlug with what the product keeps of its
+// page (nil without the memo).
+func (s *Server) productPageBySlug(ctx context.Context, slug string) (*models.Product, *productPages, error) {
 	d := s.data
 	if d == nil {
-		return s.store.ProductBySlug(ctx, slug)
+		p, err := s.store.ProductBySlug(ctx, slug)
+		return p, nil, err
 	}
 	version, tick := d.version.get(), d.stock.now()
 	d.mu.Lock()
@@ -99,18 +108,19 @@ func (s *Server) productBySlug(ctx context.Context, slug string) (*models.Produc
 	e, ok := d.products[slug]
 	d.mu.Unlock()
 	if ok && e.version == version && d.stock.fresh(e.tick, []int64{e.p.ID}) {
-		return e.p, nil
+		return e.p, &e.pages, nil
 	}
 	p, err := s.store.ProductBySlug(ctx, slug)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	e = &productEntry{version: version, tick: tick, p: p}
 	d.mu.Lock()
 	if d.at == version {
-		d.products[slug] = &productEntry{version: version, tick: tick, p: p}
+		d.products[slug] = e
 	}
 	d.mu.Unlock()
-	return p, nil
+	return p, &e.pages, nil
 }
 
 // shippingZones is Store.ShippingZones, read once per catalog version

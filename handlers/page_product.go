@@ -100,31 +100,41 @@ type productView struct {
 	MinMonthly models.Money
 	MinHourly  models.Money
 	JSONLD     template.JS
+	Frags      *pageFragments // the page's kept parts; nil keeps none
 }
 
 // productPage shows one product, who made it and where its price goes.
+// Its view and visitor-independent parts are kept with the product by the
+// catalog data memo (product_fragments.go).
 func (s *Server) productPage(c echo.Context) error {
 	slug := c.Param("slug")
 	l := s.tr.For(s.tr.Pick(c))
-	p, err := s.productBySlug(c.Request().Context(), slug)
+	ctx := c.Request().Context()
+	p, kept, err := s.productPageBySlug(ctx, slug)
 	if err != nil {
 		return err
 	}
 	showsStock(c, p.ID)
-	minHourly := s.cfg.MinimumWage.Hourly()
-	retail := newBreakdownTable(p.RetailBreakdown, minHourly)
-	v := productView{P: p, Group: p.Group,
-		Retail:    retail,
-		Share:     newArtisanShare(retail),
-		Wholesale: newBreakdownTable(p.WholesaleBreakdown, minHourly),
-		Chart:     breakdownChart(l, "price-chart", p.RetailBreakdown),
-		MinWage:   s.cfg.MinimumWage, MinMonthly: models.Soles(s.cfg.MinimumWage.Monthly), MinHourly: minHourly,
-	}
-	zones, err := s.shippingZones(c.Request().Context())
+	v, err := kept.view(l.Lang(), func() (*productView, error) {
+		minHourly := s.cfg.MinimumWage.Hourly()
+		retail := newBreakdownTable(p.RetailBreakdown, minHourly)
+		v := &productView{P: p, Group: p.Group,
+			Retail:    retail,
+			Share:     newArtisanShare(retail),
+			Wholesale: newBreakdownTable(p.WholesaleBreakdown, minHourly),
+			Chart:     breakdownChart(l, "price-chart", p.RetailBreakdown),
+			MinWage:   s.cfg.MinimumWage, MinMonthly: models.Soles(s.cfg.MinimumWage.Monthly), MinHourly: minHourly,
+		}
+		zones, err := s.shippingZones(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if v.JSONLD, err = s.productJSONLD(l, p, zones); err != nil {
+			return nil, err
+		}
+		return v, nil
+	})
 	if err != nil {
-		return err
-	}
-	if v.JSONLD, err = s.productJSONLD(l, p, zones); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "product", Page{L: l, Title: p.Name(l.Lang()),

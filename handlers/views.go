@@ -29,6 +29,7 @@ func NewViews(assets *Assets) (*Views, error) {
 	funcs := templateFuncs(assets)
 	var base *template.Template
 	funcs["card"] = cardFunc(&base) // catalog_cards.go
+	funcs["frag"] = fragFunc(&base) // product_fragments.go
 	names, err := fs.Glob(templates.FS, "page_*.html")
 	if err != nil || len(names) == 0 {
 		return nil, fmt.Errorf("find page templates: %v", err)
