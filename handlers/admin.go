@@ -50,6 +50,7 @@ func (s *Server) registerAdmin(e *echo.Echo) {
 	s.registerLedger(g)
 	s.registerBalances(g, form)
 
+	g.GET("/admin/reconciliation", s.adminReconcile)
 	g.GET("/admin/audit", s.adminAudit)
 	g.GET("/admin/audit/:id", s.adminAuditEntry)
 
