@@ -166,23 +166,6 @@ func (s *Server) fulfilView(c echo.Context, l *Localizer, o *models.Order, forms
 	return v, nil
 }
 
-// fulfilRefused re-renders the order page with a fulfillment form as typed.
-func (s *Server) fulfilRefused(c echo.Context, l *Localizer, id int64, status int, problem string, forms fulfilForms) error {
-	o, err := s.store.OrderByID(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	v, err := s.orderView(c, l, o, orderForms{})
-	if err != nil {
-		return err
-	}
-	if v.Fulfil, err = s.fulfilView(c, l, o, forms); err != nil {
-		return err
-	}
-	v.Problem = problem
-	return s.renderAdmin(c, status, "admin_order", l.T("admin.order.title", "Number", o.Number), l, v)
-}
-
 // transitionProblem says, in the reader's words, why a status change was
 // refused; "" when err is no TransitionError.
 func transitionProblem(l *Localizer, err error) string {
@@ -207,7 +190,7 @@ func (s *Server) adminWorkOrderReady(c echo.Context) error {
 	}
 	changed, err := s.store.MarkWorkOrderReady(c.Request().Context(), id, wo, s.actor(c))
 	if p := transitionProblem(l, err); p != "" {
-		return s.fulfilRefused(c, l, id, http.StatusConflict, p, fulfilForms{})
+		return s.orderRefused(c, l, id, http.StatusConflict, p, orderForms{fulfil: fulfilForms{}})
 	}
 	if err != nil {
 		return err
@@ -239,12 +222,12 @@ func (s *Server) adminOrderShip(c echo.Context) error {
 		if m, ok := errs["note"]; ok {
 			errs["ship_note"] = m
 		}
-		return s.fulfilRefused(c, l, id, http.StatusBadRequest, l.T("admin.form.fix"),
-			fulfilForms{ship: posted, shipErr: errs})
+		return s.orderRefused(c, l, id, http.StatusBadRequest, l.T("admin.form.fix"),
+			orderForms{fulfil: fulfilForms{ship: posted, shipErr: errs}})
 	case errors.Is(err, models.ErrWorkOrdersOpen):
-		return s.fulfilRefused(c, l, id, http.StatusConflict, l.T("admin.order.ship.not_ready"), fulfilForms{ship: posted})
+		return s.orderRefused(c, l, id, http.StatusConflict, l.T("admin.order.ship.not_ready"), orderForms{fulfil: fulfilForms{ship: posted}})
 	case transitionProblem(l, err) != "":
-		return s.fulfilRefused(c, l, id, http.StatusConflict, transitionProblem(l, err), fulfilForms{ship: posted})
+		return s.orderRefused(c, l, id, http.StatusConflict, transitionProblem(l, err), orderForms{fulfil: fulfilForms{ship: posted}})
 	case err != nil:
 		return err
 	}
@@ -264,12 +247,12 @@ func (s *Server) adminOrderDeliver(c echo.Context) error {
 	note := f.str("deliver_note")
 	if len([]rune(note)) > 500 {
 		f.fail("deliver_note", "admin.error.too_long", "Max", 500)
-		return s.fulfilRefused(c, l, id, http.StatusBadRequest, l.T("admin.form.fix"),
-			fulfilForms{deliver: posted, deliverErr: f.errs})
+		return s.orderRefused(c, l, id, http.StatusBadRequest, l.T("admin.form.fix"),
+			orderForms{fulfil: fulfilForms{deliver: posted, deliverErr: f.errs}})
 	}
 	o, err := s.store.DeliverOrder(c.Request().Context(), id, s.actor(c), note)
 	if p := transitionProblem(l, err); p != "" {
-		return s.fulfilRefused(c, l, id, http.StatusConflict, p, fulfilForms{deliver: posted})
+		return s.orderRefused(c, l, id, http.StatusConflict, p, orderForms{fulfil: fulfilForms{deliver: posted}})
 	}
 	if err != nil {
 		return err
@@ -328,13 +311,13 @@ func (s *Server) adminOrderRefund(c echo.Context) error {
 	}
 	if len(f.errs) > 0 || forms.refundProblem != "" {
 		forms.refundErr = f.errs
-		return s.fulfilRefused(c, l, id, http.StatusBadRequest, l.T("admin.form.fix"), forms)
+		return s.orderRefused(c, l, id, http.StatusBadRequest, l.T("admin.form.fix"), orderForms{fulfil: forms})
 	}
 	o, recorded, err := s.store.RecordRefund(ctx, models.RefundInput{OrderID: o.ID, Method: o.Method, Amount: amount,
 		Reference: reference, ReceivedAt: s.acct.now(), Actor: s.actor(c), Note: note, Lines: lines})
 	if problem := refundProblem(l, err); problem != "" {
 		forms.refundErr, forms.refundProblem = f.merge(err), problem
-		return s.fulfilRefused(c, l, id, http.StatusConflict, problem, forms)
+		return s.orderRefused(c, l, id, http.StatusConflict, problem, orderForms{fulfil: forms})
 	}
 	if err != nil {
 		return err
@@ -381,12 +364,12 @@ func (s *Server) adminOrderRefundAll(c echo.Context) error {
 	}
 	forms := fulfilForms{refundAll: posted, refundAllErr: f.errs}
 	if len(f.errs) > 0 {
-		return s.fulfilRefused(c, l, id, http.StatusBadRequest, l.T("admin.form.fix"), forms)
+		return s.orderRefused(c, l, id, http.StatusBadRequest, l.T("admin.form.fix"), orderForms{fulfil: forms})
 	}
 	o, recorded, err := s.store.RefundOrder(c.Request().Context(), models.RefundOrderInput{OrderID: id,
 		Reference: reference, Actor: s.actor(c), Note: note})
 	if problem := refundProblem(l, err); problem != "" {
-		return s.fulfilRefused(c, l, id, http.StatusConflict, problem, forms)
+		return s.orderRefused(c, l, id, http.StatusConflict, problem, orderForms{fulfil: forms})
 	}
 	if err != nil {
 		return err

@@ -202,6 +202,7 @@ var (
 type orderForms struct {
 	cancel, transfer, resolve          url.Values
 	cancelErr, transferErr, resolveErr map[string]string
+	fulfil                             fulfilForms // the fulfillment section's forms (admin_fulfillment.go)
 }
 
 // adminOrder shows one order: lines with their snapshots, totals, buyer,
@@ -269,7 +270,7 @@ func (s *Server) orderView(c echo.Context, l *Localizer, o *models.Order, forms 
 	v.Transfer = buildForm(l, transferSpecs, forms.transfer, forms.transferErr)
 	v.Resolve = buildForm(l, resolveSpecs, forms.resolve, forms.resolveErr)
 	var err error
-	v.Fulfil, err = s.fulfilView(c, l, o, fulfilForms{})
+	v.Fulfil, err = s.fulfilView(c, l, o, forms.fulfil)
 	return v, err
 }
 
