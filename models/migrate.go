@@ -77,8 +77,15 @@ func migrateRiver(tx *gorm.DB, version int) error {
 
 // Migrate brings the schema up to date. It is safe to run on every start
 // and from several instances: each step runs in a transaction and is
-// recorded in the migrations table.
+// recorded in the migrations table, and on PostgreSQL instances starting
+// together take turns (migrateLock), so the second finds the steps done
+// instead of failing on the tables the first just made.
 func Migrate(ctx context.Context, db *gorm.DB) error {
+	unlock, err := migrateLock(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	m := gormigrate.New(db.WithContext(ctx), &gormigrate.Options{
 		TableName:                 "schema_migrations",
 		IDColumnName:              "id",
@@ -205,4 +212,32 @@ END $$`)
 		}
 	}
 	return execDialect(tx, pg, lite)
+}
+
+// migrateLock holds a PostgreSQL session advisory lock, keyed by the
+// schema, on a connection of its own until unlock: other instances'
+// Migrate wait for it. (SQLite has one writer and one instance.)
+func migrateLock(ctx context.Context, db *gorm.DB) (unlock func(), err error) {
+	if db.Dialector.Name() != "postgres" {
+		return func() {}, nil
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("database handle for the migration lock: %w", err)
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("connection for the migration lock: %w", err)
+	}
+	const key = "hashtext('qhatu-migrate:' || current_schema())"
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock("+key+")"); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("take the migration lock: %w", err)
+	}
+	return func() {
+		// Closing the connection would release the lock too, but a pooled
+		// connection is only returned to the pool, not closed.
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock("+key+")")
+		conn.Close()
+	}, nil
 }
