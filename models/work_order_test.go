@@ -321,3 +321,49 @@ func TestFulfillOrder_LeavesOrdersThatAreNotPaid(t *testing.T) {
 		c.verify(t, 0)
 	})
 }
+
+// Lines of one group share its work order, in the order's line order,
+// and work orders are numbered in group order (both databases write them
+// differently: PostgreSQL in one statement).
+func TestFulfillOrder_SeveralLinesOfAGroupShareItsWorkOrder(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newFulfilShop(t, db, 10)
+		prod3 := c.addProductOf(t, c.group.ID, "retablo-pequeno", 10).ID
+		o := c.paidOrder(t, line(c.prod.ID, 1), line(c.prod2.ID, 2), line(prod3, 3))
+		if changed, err := c.store.FulfillOrder(ctx, o.ID); err != nil || !changed {
+			t.Fatalf("fulfil: changed %v, %v", changed, err)
+		}
+		c.fulfilledOnce(t, o, 2)
+		wos, err := c.store.WorkOrdersOfOrder(ctx, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type want struct{ product, quantity int64 }
+		wantLines := map[int64][]want{
+			c.group.ID:  {{c.prod.ID, 1}, {prod3, 3}},
+			c.group2.ID: {{c.prod2.ID, 2}},
+		}
+		if len(wos) != 2 || (wos[0].GroupID < wos[1].GroupID) != (wos[0].ID < wos[1].ID) {
+			t.Fatalf("work orders %+v", wos)
+		}
+		byProduct := map[int64]int64{}
+		for _, l := range o.Lines {
+			byProduct[l.ProductID] = l.ID
+		}
+		for _, wo := range wos {
+			w := wantLines[wo.GroupID]
+			if len(wo.Lines) != len(w) {
+				t.Fatalf("work order of group %d: %d lines, want %d", wo.GroupID, len(wo.Lines), len(w))
+			}
+			for i, l := range wo.Lines {
+				if l.WorkOrderID != wo.ID || l.ProductID != w[i].product || int64(l.Quantity) != w[i].quantity ||
+					l.OrderLineID != byProduct[l.ProductID] {
+					t.Errorf("work order of group %d, line %d: %+v, want %+v", wo.GroupID, i, l, w[i])
+				}
+			}
+		}
+		c.verify(t, 3)
+	})
+}
