@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"strings"
 	"time"
@@ -112,7 +113,7 @@ type checkoutView struct {
 	CardExpiry     string
 	TransferExpiry string
 	Regions        []models.PeruRegion
-	Countries      []country
+	CountryOptions template.HTML // pre-rendered, see countryOptions
 }
 
 // cardExpiry and transferExpiry are how long an unpaid order keeps its
@@ -217,7 +218,7 @@ func (s *Server) renderCheckoutCart(c echo.Context, status int, v checkoutView, 
 	}
 	v.CardEnabled = s.cfg.Payments.Stripe.CardEnabled()
 	v.CardExpiry, v.TransferExpiry = durationText(l, s.cardExpiry()), durationText(l, s.transferExpiry())
-	v.Regions, v.Countries = models.PeruRegions, countriesFor(l.Lang())
+	v.Regions, v.CountryOptions = models.PeruRegions, countryOptions(l.Lang(), v.Form.Country)
 	c.Set(cartCountKey, v.Count)
 	c.Response().Header().Set(echo.HeaderCacheControl, "private, no-store")
 	return s.render(c, status, "checkout", Page{L: l, Title: l.T("checkout.title"), NoIndex: true, Data: v})
