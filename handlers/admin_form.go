@@ -160,6 +160,18 @@ func (f *formReader) fail(field, id string, args ...any) {
 
 func (f *formReader) str(name string) string { return strings.TrimSpace(f.v.Get(name)) }
 
+// maxNote is the longest note staff may attach to an action.
+const maxNote = 500
+
+// note reads an optional note, refusing one longer than maxNote.
+func (f *formReader) note(name string) string {
+	v := f.str(name)
+	if len([]rune(v)) > maxNote {
+		f.fail(name, "admin.error.too_long", "Max", maxNote)
+	}
+	return v
+}
+
 // integer reads a whole number; empty is 0 when optional.
 func (f *formReader) integer(name string, required bool) int {
 	s := f.str(name)

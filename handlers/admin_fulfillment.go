@@ -75,18 +75,18 @@ var (
 	shipSpecs = []fieldsetSpec{{Legend: "admin.order.ship.legend", Fields: []fieldSpec{
 		{Name: "carrier", Label: "admin.order.ship.carrier", Hint: "admin.order.ship.carrier_hint", Type: "text", Required: true, MaxLength: 100},
 		{Name: "tracking_number", Label: "admin.order.ship.tracking", Type: "text", Required: true, MaxLength: 100},
-		{Name: "ship_note", Label: "admin.field.note", Type: "textarea", Rows: 2, MaxLength: 500},
+		{Name: "ship_note", Label: "admin.field.note", Type: "textarea", Rows: 2, MaxLength: maxNote},
 	}}}
 	deliverSpecs = []fieldsetSpec{{Legend: "admin.order.deliver.legend", Fields: []fieldSpec{
-		{Name: "deliver_note", Label: "admin.field.note", Hint: "admin.order.deliver.note_hint", Type: "textarea", Rows: 2, MaxLength: 500},
+		{Name: "deliver_note", Label: "admin.field.note", Hint: "admin.order.deliver.note_hint", Type: "textarea", Rows: 2, MaxLength: maxNote},
 	}}}
 	refundSpecs = []fieldsetSpec{{Legend: "admin.order.refund.legend", Fields: []fieldSpec{
 		{Name: "refund_reference", Label: "admin.order.refund.reference", Hint: "admin.order.refund.reference_hint", Type: "text", Required: true, MaxLength: 255},
-		{Name: "refund_note", Label: "admin.field.note", Type: "textarea", Rows: 2, MaxLength: 500},
+		{Name: "refund_note", Label: "admin.field.note", Type: "textarea", Rows: 2, MaxLength: maxNote},
 	}}}
 	refundAllSpecs = []fieldsetSpec{{Legend: "admin.order.refund_all.legend", Fields: []fieldSpec{
 		{Name: "refund_all_reference", Label: "admin.order.refund.reference", Hint: "admin.order.refund.reference_hint", Type: "text", Required: true, MaxLength: 255},
-		{Name: "refund_all_note", Label: "admin.field.note", Type: "textarea", Rows: 2, MaxLength: 500},
+		{Name: "refund_all_note", Label: "admin.field.note", Type: "textarea", Rows: 2, MaxLength: maxNote},
 	}}}
 )
 
@@ -244,9 +244,8 @@ func (s *Server) adminOrderDeliver(c echo.Context) error {
 	}
 	posted, _ := c.FormParams()
 	f := newFormReader(l, posted)
-	note := f.str("deliver_note")
-	if len([]rune(note)) > 500 {
-		f.fail("deliver_note", "admin.error.too_long", "Max", 500)
+	note := f.note("deliver_note")
+	if len(f.errs) > 0 {
 		return s.orderRefused(c, l, id, http.StatusBadRequest, l.T("admin.form.fix"),
 			orderForms{fulfil: fulfilForms{deliver: posted, deliverErr: f.errs}})
 	}
@@ -298,12 +297,9 @@ func (s *Server) adminOrderRefund(c echo.Context) error {
 		lines = append(lines, models.RefundLine{OrderLineID: ln.ID, Quantity: qty, Restock: restock})
 		amount.Amount += ln.UnitPrice * int64(qty) // at most the line's total, which fits
 	}
-	reference, note := f.str("refund_reference"), f.str("refund_note")
+	reference, note := f.str("refund_reference"), f.note("refund_note")
 	if reference == "" {
 		f.fail("refund_reference", "admin.error.bank_reference")
-	}
-	if len([]rune(note)) > 500 {
-		f.fail("refund_note", "admin.error.too_long", "Max", 500)
 	}
 	forms := fulfilForms{refund: posted}
 	if len(lines) == 0 && len(f.errs) == 0 {
@@ -355,12 +351,9 @@ func (s *Server) adminOrderRefundAll(c echo.Context) error {
 	}
 	posted, _ := c.FormParams()
 	f := newFormReader(l, posted)
-	reference, note := f.str("refund_all_reference"), f.str("refund_all_note")
+	reference, note := f.str("refund_all_reference"), f.note("refund_all_note")
 	if reference == "" {
 		f.fail("refund_all_reference", "admin.error.bank_reference")
-	}
-	if len([]rune(note)) > 500 {
-		f.fail("refund_all_note", "admin.error.too_long", "Max", 500)
 	}
 	forms := fulfilForms{refundAll: posted, refundAllErr: f.errs}
 	if len(f.errs) > 0 {

@@ -184,16 +184,16 @@ type adminOrderView struct {
 // Forms of the order page; field names are unique across the three.
 var (
 	cancelSpecs = []fieldsetSpec{{Legend: "admin.order.cancel.legend", Fields: []fieldSpec{
-		{Name: "cancel_note", Label: "admin.field.note", Hint: "admin.order.cancel.note_hint", Type: "textarea", Rows: 2, MaxLength: 500},
+		{Name: "cancel_note", Label: "admin.field.note", Hint: "admin.order.cancel.note_hint", Type: "textarea", Rows: 2, MaxLength: maxNote},
 	}}}
 	transferSpecs = []fieldsetSpec{{Legend: "admin.order.transfer.legend", Fields: []fieldSpec{
 		{Name: "amount", Label: "admin.order.transfer.amount", Hint: "admin.order.transfer.amount_hint", Type: "text", Required: true, MaxLength: 30},
 		{Name: "received_on", Label: "admin.order.transfer.date", Hint: "admin.order.transfer.date_hint", Type: "date", Required: true},
 		{Name: "reference", Label: "admin.order.transfer.reference", Hint: "admin.order.transfer.reference_hint", Type: "text", Required: true, MaxLength: 255},
-		{Name: "transfer_note", Label: "admin.field.note", Type: "textarea", Rows: 2, MaxLength: 500},
+		{Name: "transfer_note", Label: "admin.field.note", Type: "textarea", Rows: 2, MaxLength: maxNote},
 	}}}
 	resolveSpecs = []fieldsetSpec{{Legend: "admin.order.resolve.legend", Fields: []fieldSpec{
-		{Name: "resolve_note", Label: "admin.order.resolve.note", Hint: "admin.order.resolve.note_hint", Type: "textarea", Rows: 3, Required: true, MaxLength: 500},
+		{Name: "resolve_note", Label: "admin.order.resolve.note", Hint: "admin.order.resolve.note_hint", Type: "textarea", Rows: 3, Required: true, MaxLength: maxNote},
 	}}}
 )
 

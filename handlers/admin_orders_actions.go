@@ -24,9 +24,8 @@ func (s *Server) adminOrderCancel(c echo.Context) error {
 	}
 	posted, _ := c.FormParams()
 	f := newFormReader(l, posted)
-	note := f.str("cancel_note")
-	if len([]rune(note)) > 500 {
-		f.fail("cancel_note", "admin.error.too_long", "Max", 500)
+	note := f.note("cancel_note")
+	if len(f.errs) > 0 {
 		return s.orderRefused(c, l, id, http.StatusBadRequest, "", orderForms{cancel: posted, cancelErr: f.errs})
 	}
 	o, err := s.store.StaffCancelOrder(c.Request().Context(), id, s.actor(c), note)
@@ -57,12 +56,9 @@ func (s *Server) adminOrderTransfer(c echo.Context) error {
 	amount := f.amount("amount")
 	received := s.transferDate(f)
 	in := models.BankTransfer{OrderID: id, Amount: models.Soles(amount), ReceivedAt: received,
-		Reference: f.str("reference"), Actor: s.actor(c), Note: f.str("transfer_note")}
+		Reference: f.str("reference"), Actor: s.actor(c), Note: f.note("transfer_note")}
 	if in.Reference == "" {
 		f.fail("reference", "admin.error.bank_reference")
-	}
-	if len([]rune(in.Note)) > 500 {
-		f.fail("transfer_note", "admin.error.too_long", "Max", 500)
 	}
 	if len(f.errs) > 0 {
 		return s.orderRefused(c, l, id, http.StatusBadRequest, l.T("admin.form.fix"), orderForms{transfer: posted, transferErr: f.errs})
@@ -121,12 +117,9 @@ func (s *Server) adminOrderResolve(c echo.Context) error {
 	}
 	posted, _ := c.FormParams()
 	f := newFormReader(l, posted)
-	note := f.str("resolve_note")
-	switch {
-	case note == "":
+	note := f.note("resolve_note")
+	if note == "" {
 		f.fail("resolve_note", "admin.error.transition_note")
-	case len([]rune(note)) > 500:
-		f.fail("resolve_note", "admin.error.too_long", "Max", 500)
 	}
 	if len(f.errs) > 0 {
 		return s.orderRefused(c, l, id, http.StatusBadRequest, "", orderForms{resolve: posted, resolveErr: f.errs})

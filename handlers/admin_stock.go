@@ -17,7 +17,7 @@ var stockSpecs = []fieldsetSpec{{Legend: "admin.stock.legend", Fields: []fieldSp
 	{Name: "reason", Label: "admin.field.stock_reason", Type: "select", Required: true, Options: stockReasonOptions},
 	{Name: "delta", Label: "admin.field.delta", Hint: "admin.hint.delta", Type: "number", Required: true,
 		Min: "-100000", Max: "100000", Step: "1"},
-	{Name: "note", Label: "admin.field.note", Hint: "admin.hint.stock_note", Type: "textarea", Rows: 3, MaxLength: 500},
+	{Name: "note", Label: "admin.field.note", Hint: "admin.hint.stock_note", Type: "textarea", Rows: 3, MaxLength: maxNote},
 }}}
 
 func stockReasonOptions(l *Localizer) []formOption {
