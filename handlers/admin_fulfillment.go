@@ -205,13 +205,11 @@ func (s *Server) adminWorkOrderReady(c echo.Context) error {
 
 // adminOrderShip marks the order shipped with carrier and tracking number.
 func (s *Server) adminOrderShip(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
+	l, id, f, err := s.orderForm(c)
 	if err != nil {
 		return err
 	}
-	posted, _ := c.FormParams()
-	f := newFormReader(l, posted)
+	posted := f.v
 	in := models.ShipInput{OrderID: id, Carrier: f.str("carrier"), TrackingNumber: f.str("tracking_number"),
 		Actor: s.actor(c), Note: f.str("ship_note")}
 	o, err := s.store.ShipOrder(c.Request().Context(), in)
@@ -237,13 +235,11 @@ func (s *Server) adminOrderShip(c echo.Context) error {
 
 // adminOrderDeliver marks a shipped order delivered.
 func (s *Server) adminOrderDeliver(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
+	l, id, f, err := s.orderForm(c)
 	if err != nil {
 		return err
 	}
-	posted, _ := c.FormParams()
-	f := newFormReader(l, posted)
+	posted := f.v
 	note := f.note("deliver_note")
 	if len(f.errs) > 0 {
 		return s.orderRefused(c, l, id, http.StatusBadRequest, l.T("admin.form.fix"),
@@ -344,13 +340,11 @@ func refundProblem(l *Localizer, err error) string {
 
 // adminOrderRefundAll cancels a paid order: a whole refund of what is left.
 func (s *Server) adminOrderRefundAll(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
+	l, id, f, err := s.orderForm(c)
 	if err != nil {
 		return err
 	}
-	posted, _ := c.FormParams()
-	f := newFormReader(l, posted)
+	posted := f.v
 	reference, note := f.str("refund_all_reference"), f.note("refund_all_note")
 	if reference == "" {
 		f.fail("refund_all_reference", "admin.error.bank_reference")

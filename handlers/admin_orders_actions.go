@@ -14,16 +14,26 @@ import (
 // page with a message, a refusal re-renders the page with the form as
 // typed and the reason next to it.
 
-// adminOrderCancel cancels an unpaid order: its stock returns and the
-// buyer is told by mail. A paid order is refused (it is refunded).
-func (s *Server) adminOrderCancel(c echo.Context) error {
+// orderForm starts a staff action on an order: the reader's language, the
+// order's id from the path and the posted form.
+func (s *Server) orderForm(c echo.Context) (*Localizer, int64, *formReader, error) {
 	l := s.tr.For(s.tr.Pick(c))
 	id, err := idParam(c, "id")
 	if err != nil {
-		return err
+		return nil, 0, nil, err
 	}
 	posted, _ := c.FormParams()
-	f := newFormReader(l, posted)
+	return l, id, newFormReader(l, posted), nil
+}
+
+// adminOrderCancel cancels an unpaid order: its stock returns and the
+// buyer is told by mail. A paid order is refused (it is refunded).
+func (s *Server) adminOrderCancel(c echo.Context) error {
+	l, id, f, err := s.orderForm(c)
+	if err != nil {
+		return err
+	}
+	posted := f.v
 	note := f.note("cancel_note")
 	if len(f.errs) > 0 {
 		return s.orderRefused(c, l, id, http.StatusBadRequest, "", orderForms{cancel: posted, cancelErr: f.errs})
@@ -110,13 +120,11 @@ func (s *Server) transferDate(f *formReader) time.Time {
 
 // adminOrderResolve clears an order's flag with a note saying what was done.
 func (s *Server) adminOrderResolve(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	id, err := idParam(c, "id")
+	l, id, f, err := s.orderForm(c)
 	if err != nil {
 		return err
 	}
-	posted, _ := c.FormParams()
-	f := newFormReader(l, posted)
+	posted := f.v
 	note := f.note("resolve_note")
 	if note == "" {
 		f.fail("resolve_note", "admin.error.transition_note")
