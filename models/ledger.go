@@ -243,13 +243,20 @@ func insertLedgerSQL(entries []LedgerEntry) (string, []any) {
 // ErrLedgerBroken matches a LedgerBrokenError.
 var ErrLedgerBroken = errors.New("ledger chain broken")
 
-// LedgerBrokenError names the first entry where the chain fails to verify.
+// LedgerBrokenError names the first entry where the chain fails to verify
+// and, when the chain was read from an export, the line it is (or should
+// have been) on.
 type LedgerBrokenError struct {
-	Seq     int64
+	Seq int64
+	// Line is the export's line number, from 1; 0 for the database.
+	Line    int
 	Problem string
 }
 
 func (e *LedgerBrokenError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("ledger export line %d, entry %d: %s", e.Line, e.Seq, e.Problem)
+	}
 	return fmt.Sprintf("ledger entry %d: %s", e.Seq, e.Problem)
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -99,10 +100,18 @@ func (s *Store) ExportLedger(ctx context.Context, w io.Writer) (LedgerCheck, err
 	return c, nil
 }
 
-// LedgerExportEntries reads an export back, entry by entry. A line that is
-// not an entry stops the reading with an error naming the line.
-func LedgerExportEntries(r io.Reader) iter.Seq2[*LedgerEntry, error] {
-	return func(yield func(*LedgerEntry, error) bool) {
+// exportedEntry is an entry read back from an export, with its line.
+type exportedEntry struct {
+	Line  int
+	Entry *LedgerEntry
+}
+
+// readLedgerExport reads an export back, entry by entry, with each one's
+// line number (blank lines are counted, not read). A line that is not an
+// entry stops the reading with an error naming the line. The entry value
+// is reused from one step to the next.
+func readLedgerExport(r io.Reader) iter.Seq2[exportedEntry, error] {
+	return func(yield func(exportedEntry, error) bool) {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 		var (
@@ -121,23 +130,102 @@ func LedgerExportEntries(r io.Reader) iter.Seq2[*LedgerEntry, error] {
 			// A field the format does not have is an edit, not noise.
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&l); err != nil {
-				yield(nil, fmt.Errorf("ledger export line %d: not a ledger entry: %w", no, err))
+				yield(exportedEntry{Line: no}, fmt.Errorf("ledger export line %d: not a ledger entry: %w", no, err))
 				return
 			}
 			l.to(&e)
-			if !yield(&e, nil) {
+			if !yield(exportedEntry{Line: no, Entry: &e}, nil) {
 				return
 			}
 		}
 		if err := sc.Err(); err != nil {
-			yield(nil, fmt.Errorf("read ledger export after line %d: %w", no, err))
+			yield(exportedEntry{Line: no}, fmt.Errorf("read ledger export after line %d: %w", no, err))
+		}
+	}
+}
+
+// LedgerExportEntries reads an export back, entry by entry (see
+// readLedgerExport).
+func LedgerExportEntries(r io.Reader) iter.Seq2[*LedgerEntry, error] {
+	return func(yield func(*LedgerEntry, error) bool) {
+		for x, err := range readLedgerExport(r) {
+			if !yield(x.Entry, err) || err != nil {
+				return
+			}
 		}
 	}
 }
 
 // VerifyLedgerExport verifies an export (ExportLedger) with no database:
-// the same checks as VerifyLedger, which name the first entry changed,
-// removed, inserted or moved. An empty export is an empty chain.
-func VerifyLedgerExport(r io.Reader) (LedgerCheck, error) {
-	return VerifyLedgerEntries(LedgerExportEntries(r))
+// the checks of VerifyLedger, naming the first entry changed, removed,
+// repeated or moved, and its line. A line that holds another entry than
+// the next one (a line removed, or lines reordered) is told apart by
+// reading on: if the missing entry turns up further down, it was moved,
+// and the error says from which line to which. kept are chain heads
+// published earlier (the daily heads): the export must hold each one's
+// entry with that hash, so an export cut short or rewritten past a head
+// someone kept fails too. An empty export is an empty chain.
+func VerifyLedgerExport(r io.Reader, kept ...LedgerHead) (LedgerCheck, error) {
+	var (
+		v       LedgerVerifier
+		missing *LedgerBrokenError // an entry not on its line, while looking for it further down
+	)
+	want := make(map[int64]string, len(kept))
+	for _, h := range kept {
+		want[h.Seq] = h.Hash
+	}
+	for x, err := range readLedgerExport(r) {
+		if err != nil {
+			if missing != nil {
+				return verified(&v), missing
+			}
+			return verified(&v), err
+		}
+		e := x.Entry
+		if missing != nil {
+			if e.Seq == missing.Seq {
+				missing.Problem = fmt.Sprintf("out of order: it is on line %d", x.Line)
+				return verified(&v), missing
+			}
+			continue
+		}
+		if err := v.Check(e); err != nil {
+			var broken *LedgerBrokenError
+			if !errors.As(err, &broken) {
+				return verified(&v), err
+			}
+			broken.Line = x.Line
+			switch {
+			case e.Seq == broken.Seq:
+				return verified(&v), broken // the line itself was changed
+			case e.Seq < broken.Seq:
+				broken.Problem = fmt.Sprintf("missing: the line holds entry %d again (a repeated or moved line)", e.Seq)
+				return verified(&v), broken
+			}
+			broken.Problem = fmt.Sprintf("missing: the line holds entry %d (a removed or moved line)", e.Seq)
+			missing = broken
+			continue
+		}
+		if h, ok := want[e.Seq]; ok {
+			if h != e.Hash {
+				return verified(&v), &LedgerBrokenError{Seq: e.Seq, Line: x.Line,
+					Problem: fmt.Sprintf("its hash is not the kept head %s: the chain was rewritten up to here", h)}
+			}
+			delete(want, e.Seq)
+		}
+	}
+	if missing != nil {
+		return verified(&v), missing
+	}
+	var first int64 // the earliest kept head the export never reached
+	for seq := range want {
+		if seq > 0 && (first == 0 || seq < first) {
+			first = seq
+		}
+	}
+	if first > 0 {
+		return verified(&v), &LedgerBrokenError{Seq: v.seq + 1,
+			Problem: fmt.Sprintf("missing: the export ends at entry %d, before the kept head %d", v.seq, first)}
+	}
+	return verified(&v), nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -164,21 +165,43 @@ func TestLedgerExport_RoundTripAndEditedLines(t *testing.T) {
 				return strings.Replace(l, `"`+field+`":`, `"`+field+`":1`, 1)
 			}
 		}
+		// Each case names the line and the entry, and says what happened.
+		headOf := func(seq int) models.LedgerHead {
+			var l struct {
+				Seq  int64  `json:"seq"`
+				Hash string `json:"hash"`
+			}
+			if err := json.Unmarshal([]byte(lines[seq-1]), &l); err != nil {
+				t.Fatal(err)
+			}
+			return models.LedgerHead{Seq: l.Seq, Hash: l.Hash}
+		}
 		cases := []struct {
 			name  string
 			lines []string
+			kept  []models.LedgerHead
 			named string
 		}{
-			{"amount changed", edited(2, raise("community_fund")), "ledger entry 3:"},
-			{"quantity changed", edited(1, raise("quantity")), "ledger entry 2:"},
-			{"line removed", append(append([]string(nil), lines[:1]...), lines[2:]...), "ledger entry 2:"},
-			{"lines swapped", []string{lines[0], lines[2], lines[1], lines[3]}, "ledger entry 2:"},
-			{"last line removed", lines[:3], ""},
-			{"field added", edited(3, func(l string) string { return strings.Replace(l, "{", `{"note":"x",`, 1) }), "line 4"},
+			{"amount changed", edited(2, raise("community_fund")), nil, "ledger export line 3, entry 3: its hash does not match"},
+			{"quantity changed", edited(1, raise("quantity")), nil, "ledger export line 2, entry 2: its hash does not match"},
+			{"line removed", append(append([]string(nil), lines[:1]...), lines[2:]...), nil,
+				"ledger export line 2, entry 2: missing: the line holds entry 3"},
+			{"lines swapped", []string{lines[0], lines[2], lines[1], lines[3]}, nil,
+				"ledger export line 2, entry 2: out of order: it is on line 3"},
+			{"line moved to the end", []string{lines[0], lines[2], lines[3], lines[1]}, nil,
+				"ledger export line 2, entry 2: out of order: it is on line 4"},
+			{"line repeated", []string{lines[0], lines[1], lines[1], lines[2], lines[3]}, nil,
+				"ledger export line 3, entry 3: missing: the line holds entry 2 again"},
+			{"last line removed", lines[:3], nil, ""},
+			{"last line removed, head kept", lines[:3], []models.LedgerHead{headOf(4)},
+				"entry 4: missing: the export ends at entry 3, before the kept head 4"},
+			{"kept head of another chain", lines, []models.LedgerHead{{Seq: 2, Hash: headOf(3).Hash}},
+				"ledger export line 2, entry 2: its hash is not the kept head"},
+			{"field added", edited(3, func(l string) string { return strings.Replace(l, "{", `{"note":"x",`, 1) }), nil, "line 4"},
 		}
 		for _, c := range cases {
 			out.Reset()
-			err := verifyLedgerFile(write(strings.ReplaceAll(c.name, " ", "-")+".jsonl", c.lines), &out)
+			err := verifyLedgerFile(write(strings.ReplaceAll(c.name, " ", "-")+".jsonl", c.lines), &out, c.kept...)
 			if c.named == "" {
 				// Without a kept head, a cut tail still verifies, to a
 				// different head than the one published.
@@ -190,6 +213,12 @@ func TestLedgerExport_RoundTripAndEditedLines(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), c.named) {
 				t.Errorf("%s: %v, want %q named", c.name, err, c.named)
 			}
+		}
+		// The whole export against heads kept along the way verifies.
+		out.Reset()
+		if err := verifyLedgerFile(write("kept.jsonl", lines), &out, headOf(2), headOf(4)); err != nil ||
+			!strings.Contains(out.String(), "holds the 2 kept chain head(s)") {
+			t.Errorf("export with its own heads kept: %v %q", err, out.String())
 		}
 	}, demoSeed)
 }
@@ -223,6 +252,22 @@ func TestLedgerCommand_ExportVerifyAndFail(t *testing.T) {
 		if err := ledgerCommand(ctx, args, &out, &errOut); err != nil || !strings.Contains(out.String(), "ledger verified: 4 entries, head 4 ") {
 			t.Fatalf("%v: %v, printed %q", args, err, out.String())
 		}
+	}
+	head, err := models.NewStore(db).LedgerHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := fmt.Sprintf("%d:%s", head.Seq, head.Hash)
+	if err := ledgerCommand(ctx, []string{"verify", "-file", file, "-head", kept}, &out, &errOut); err != nil {
+		t.Fatalf("verify with the kept head %s: %v", kept, err)
+	}
+	for _, bad := range []string{"4", "x:" + head.Hash, "4:ABC", "0:" + head.Hash} {
+		if err := ledgerCommand(ctx, []string{"verify", "-file", file, "-head", bad}, &out, &errOut); err == nil {
+			t.Errorf("--head %q accepted", bad)
+		}
+	}
+	if err := ledgerCommand(ctx, append([]string{"verify", "-head", kept}, flags...), &out, &errOut); err == nil {
+		t.Error("--head without --file accepted")
 	}
 	dropLedgerTriggers(t, db)
 	if err := db.Exec("UPDATE ledger_entries SET quantity = 2 WHERE seq = 1").Error; err != nil {
