@@ -44,6 +44,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0013_payouts", Migrate: migratePayouts},
 	{ID: "0014_media_blobs", Migrate: migrateMediaBlobs},
 	{ID: "0015_shipments", Migrate: migrateShipments},
+	{ID: "0016_reseller_applications", Migrate: execAll(schemaResellerApplications)},
 }
 
 // migrateJobQueue brings River's tables (river_job, river_leader, …) to

@@ -34,61 +34,69 @@ func (e *Editor) UpdateUser(ctx context.Context, ch UserChange) (before, after U
 		return before, after, err
 	}
 	err = e.s.Tx(ctx, func(tx *Store) error {
-		db := tx.db
-		// A change that may remove an admin first locks every active
-		// admin, in id order: two such changes then queue on the same rows
-		// in the same order (never a deadlock), and the second one counts
-		// the admins the first one left. Locking only the target row, and
-		// counting the others under READ COMMITTED, let two admins demote
-		// each other and leave none.
-		var admins []int64
-		if ch.Role != RoleAdmin || !ch.Active {
-			if err := forUpdate(db).Model(&User{}).Where("role = ? AND active", RoleAdmin).
-				Order("id").Pluck("id", &admins).Error; err != nil {
-				return fmt.Errorf("lock admins: %w", err)
-			}
-		}
-		if err := forUpdate(db).Take(&before, ch.ID).Error; err != nil {
-			return dbError(err, fmt.Sprintf("user %d", ch.ID))
-		}
-		if before.Version != ch.Version {
-			return staleError(EntityUser, ch.ID, ch.Version, before.Version)
-		}
-		if before.Role == RoleAdmin && before.Active && (ch.Role != RoleAdmin || !ch.Active) && !hasOther(admins, ch.ID) {
-			return ErrLastAdmin
-		}
-		if ch.Role == before.Role && ch.Active == before.Active {
-			return Invalid("role", CodeUserUnchanged)
-		}
-		after = before
-		after.Role, after.Active, after.Version = ch.Role, ch.Active, before.Version+1
-		after.SessionEpoch++
-		res := db.Model(&User{}).Where("id = ? AND version = ?", ch.ID, ch.Version).Updates(map[string]any{
-			"role": after.Role, "active": after.Active, "version": after.Version,
-			"session_epoch": after.SessionEpoch, "updated_at": db.NowFunc(),
-		})
-		if res.Error != nil {
-			return fmt.Errorf("update user %d: %w", ch.ID, res.Error)
-		}
-		if res.RowsAffected != 1 {
-			return staleError(EntityUser, ch.ID, ch.Version, ch.Version+1)
-		}
-		action, summary := ActionRole, fmt.Sprintf("role of %s: %s → %s", before.Email, before.Role, after.Role)
-		switch {
-		case before.Active && !after.Active:
-			action, summary = ActionDeactivate, "deactivated "+before.Email+" (sessions ended)"
-		case !before.Active && after.Active:
-			action, summary = ActionActivate, "reactivated "+before.Email
-		}
-		if before.Active != after.Active && before.Role != after.Role {
-			summary += fmt.Sprintf("; role %s → %s", before.Role, after.Role)
-		}
-		view := func(u User) map[string]any {
-			return map[string]any{"email": u.Email, "role": u.Role, "active": u.Active}
-		}
-		return writeAudit(db, e.actor, action, EntityUser, ch.ID, summary, view(before), view(after))
+		before, after, err = changeUser(tx.db, e.actor, ch)
+		return err
 	})
 	return before, after, err
+}
+
+// changeUser is UpdateUser's change inside the caller's transaction db,
+// made on behalf of actor: the one path that changes an account's role or
+// active flag (the back office's user form, a reseller application's
+// approval), with its checks, session ending and audit entry.
+func changeUser(db *gorm.DB, actor string, ch UserChange) (before, after User, err error) {
+	// A change that may remove an admin first locks every active
+	// admin, in id order: two such changes then queue on the same rows
+	// in the same order (never a deadlock), and the second one counts
+	// the admins the first one left. Locking only the target row, and
+	// counting the others under READ COMMITTED, let two admins demote
+	// each other and leave none.
+	var admins []int64
+	if ch.Role != RoleAdmin || !ch.Active {
+		if err := forUpdate(db).Model(&User{}).Where("role = ? AND active", RoleAdmin).
+			Order("id").Pluck("id", &admins).Error; err != nil {
+			return before, after, fmt.Errorf("lock admins: %w", err)
+		}
+	}
+	if err := forUpdate(db).Take(&before, ch.ID).Error; err != nil {
+		return before, after, dbError(err, fmt.Sprintf("user %d", ch.ID))
+	}
+	if before.Version != ch.Version {
+		return before, after, staleError(EntityUser, ch.ID, ch.Version, before.Version)
+	}
+	if before.Role == RoleAdmin && before.Active && (ch.Role != RoleAdmin || !ch.Active) && !hasOther(admins, ch.ID) {
+		return before, after, ErrLastAdmin
+	}
+	if ch.Role == before.Role && ch.Active == before.Active {
+		return before, after, Invalid("role", CodeUserUnchanged)
+	}
+	after = before
+	after.Role, after.Active, after.Version = ch.Role, ch.Active, before.Version+1
+	after.SessionEpoch++
+	res := db.Model(&User{}).Where("id = ? AND version = ?", ch.ID, ch.Version).Updates(map[string]any{
+		"role": after.Role, "active": after.Active, "version": after.Version,
+		"session_epoch": after.SessionEpoch, "updated_at": db.NowFunc(),
+	})
+	if res.Error != nil {
+		return before, after, fmt.Errorf("update user %d: %w", ch.ID, res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return before, after, staleError(EntityUser, ch.ID, ch.Version, ch.Version+1)
+	}
+	action, summary := ActionRole, fmt.Sprintf("role of %s: %s → %s", before.Email, before.Role, after.Role)
+	switch {
+	case before.Active && !after.Active:
+		action, summary = ActionDeactivate, "deactivated "+before.Email+" (sessions ended)"
+	case !before.Active && after.Active:
+		action, summary = ActionActivate, "reactivated "+before.Email
+	}
+	if before.Active != after.Active && before.Role != after.Role {
+		summary += fmt.Sprintf("; role %s → %s", before.Role, after.Role)
+	}
+	view := func(u User) map[string]any {
+		return map[string]any{"email": u.Email, "role": u.Role, "active": u.Active}
+	}
+	return before, after, writeAudit(db, actor, action, EntityUser, ch.ID, summary, view(before), view(after))
 }
 
 // hasOther reports whether ids holds an id other than id.

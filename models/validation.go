@@ -77,6 +77,9 @@ const (
 	CodeTransitionNote       Code = "transition_note"
 	CodeBankReference        Code = "bank_reference"
 	CodeRefund               Code = "refund"
+	CodeRUCFormat            Code = "ruc_format"
+	CodeRUCPrefix            Code = "ruc_prefix"
+	CodeRUCCheckDigit        Code = "ruc_check_digit"
 )
 
 // FieldError is what is wrong with one field: a code and the values its
