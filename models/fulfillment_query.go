@@ -171,18 +171,38 @@ func (s *Store) ListLedger(ctx context.Context, f LedgerFilter) (LedgerPage, err
 	if err := where(db.Table("ledger_entries")).Count(&page.Total).Error; err != nil {
 		return page, fmt.Errorf("count ledger entries: %w", err)
 	}
-	err = where(db.Table("ledger_entries")).
-		Select(`ledger_entries.*, orders.number AS order_number, producer_groups.name AS group_name,
-			products.slug AS product_slug, products.name_es AS product_name_es, products.name_en AS product_name_en`).
-		Joins("JOIN orders ON orders.id = ledger_entries.order_id").
-		Joins("JOIN producer_groups ON producer_groups.id = ledger_entries.group_id").
-		Joins("JOIN products ON products.id = ledger_entries.product_id").
+	err = ledgerRowsQuery(where(db.Table("ledger_entries"))).
 		Order("ledger_entries.seq DESC").Offset((f.Page - 1) * f.PerPage).Limit(f.PerPage).
 		Scan(&page.Rows).Error
 	if err != nil {
 		return page, fmt.Errorf("list ledger entries: %w", err)
 	}
 	return page, nil
+}
+
+// ledgerRowsQuery selects entries with their order's number, group's and
+// product's names.
+func ledgerRowsQuery(q *gorm.DB) *gorm.DB {
+	return q.Select(`ledger_entries.*, orders.number AS order_number, producer_groups.name AS group_name,
+			products.slug AS product_slug, products.name_es AS product_name_es, products.name_en AS product_name_en`).
+		Joins("JOIN orders ON orders.id = ledger_entries.order_id").
+		Joins("JOIN producer_groups ON producer_groups.id = ledger_entries.group_id").
+		Joins("JOIN products ON products.id = ledger_entries.product_id")
+}
+
+// LedgerRowBySeq reads one entry with the names beside it.
+func (s *Store) LedgerRowBySeq(ctx context.Context, seq int64) (*LedgerRow, error) {
+	var rows []LedgerRow
+	err := ledgerRowsQuery(s.db.WithContext(ctx).Table("ledger_entries")).
+		Where("ledger_entries.seq = ?", seq).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("ledger entry %d: %w", seq, err)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("ledger entry %d: %w", seq, ErrNotFound)
+	}
+	rows[0].CreatedAt = rows[0].CreatedAt.UTC()
+	return &rows[0], nil
 }
 
 // LedgerProduct is a product that has ledger entries, for the filter.

@@ -65,12 +65,22 @@ type LedgerMonth struct {
 // limaZone is Peru's time, UTC−5 all year (no daylight saving since 1994).
 var limaZone = time.FixedZone("PET", -5*3600)
 
+// limaDateSQL is the SQL of a UTC timestamp column's month in Lima
+// (YYYY-MM), or its day (YYYY-MM-DD) when day.
+func (s *Store) limaDateSQL(col string, day bool) string {
+	pg, lite := "YYYY-MM", "%Y-%m"
+	if day {
+		pg, lite = "YYYY-MM-DD", "%Y-%m-%d"
+	}
+	if s.Dialect() == "sqlite" {
+		return "strftime('" + lite + "', " + col + ", '-5 hours')"
+	}
+	return "to_char(" + col + " AT TIME ZONE 'UTC' - INTERVAL '5 hours', '" + pg + "')"
+}
+
 // LedgerMonths sums a group's ledger by month, oldest first, net of refunds.
 func (s *Store) LedgerMonths(ctx context.Context, groupID int64) ([]LedgerMonth, error) {
-	month := "to_char(created_at AT TIME ZONE 'UTC' - INTERVAL '5 hours', 'YYYY-MM')"
-	if s.Dialect() == "sqlite" {
-		month = "strftime('%Y-%m', created_at, '-5 hours')"
-	}
+	month := s.limaDateSQL("created_at", false)
 	var rows []struct {
 		Month          string
 		PaidToArtisans int64
