@@ -435,7 +435,7 @@ func (s *Server) viewer(c echo.Context) Viewer {
 // registerAccounts adds sign-in, sign-up, sign-out, password reset, the
 // account page and the admin's outbox.
 func (s *Server) registerAccounts(e *echo.Echo) {
-	for _, p := range []string{"/signin", "/signup", "/reset", "/reset/:token"} {
+	for _, p := range []string{"/signin", "/signup", "/reset", "/reset/:token", "/invitation/:token"} {
 		s.formPage(p)
 	}
 	e.GET("/signin", s.signInPage)
@@ -447,6 +447,8 @@ func (s *Server) registerAccounts(e *echo.Echo) {
 	e.POST("/reset", s.resetRequest)
 	e.GET("/reset/:token", s.resetPage)
 	e.POST("/reset/:token", s.reset)
+	e.GET("/invitation/:token", s.invitationPage)
+	e.POST("/invitation/:token", s.acceptInvitation)
 
 	g := s.guard(e)
 	g.GET("/account", s.accountPage)

@@ -35,3 +35,15 @@ func (s *Server) ProtectedRoutesForTest() []ProtectedRoute {
 	}
 	return rs
 }
+
+// ShopRoute is one of the public routes a reviewer is refused.
+type ShopRoute struct{ Method, Path string }
+
+// ShopWritesForTest lists the routes noReviewer guards (roles.go).
+func ShopWritesForTest() []ShopRoute {
+	var rs []ShopRoute
+	for _, r := range shopWrites {
+		rs = append(rs, ShopRoute{Method: r.Method, Path: r.Path})
+	}
+	return rs
+}

@@ -56,6 +56,7 @@ func (s *Server) registerAdmin(e *echo.Echo) {
 
 	form("/admin/users", s.adminUsers)
 	g.POST("/admin/users/:id", s.adminUserUpdate)
+	g.POST("/admin/users/invitations", s.adminInvite)
 }
 
 // adminView starts the Data of every back-office page.
@@ -94,6 +95,8 @@ var notices = map[string]string{
 	"activated":   "admin.notice.activated",
 	"deactivated": "admin.notice.deactivated",
 	"user":        "admin.notice.user",
+	"invited":     "admin.notice.invited",
+	"welcome":     "admin.notice.welcome",
 }
 
 // newAdminView fills what every page needs.

@@ -29,7 +29,7 @@ type auditFilterForm struct {
 
 var auditActions = []string{models.ActionCreate, models.ActionUpdate, models.ActionActivate,
 	models.ActionDeactivate, models.ActionPublish, models.ActionUnpublish, models.ActionPrice,
-	models.ActionStock, models.ActionImage, models.ActionRole, models.ActionApprove, models.ActionReject}
+	models.ActionStock, models.ActionImage, models.ActionRole, models.ActionApprove, models.ActionReject, models.ActionInvite}
 
 // parseAuditFilter reads the query; a value that is not what it says is
 // a 400 naming the parameter.

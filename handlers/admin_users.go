@@ -23,6 +23,11 @@ type adminUsersView struct {
 	Rows   []adminUserRow
 	Me     int64
 	Filter bool
+	// The invitation form: the email typed, the mail's language, and the
+	// invitations not used yet.
+	InviteEmail string
+	MailLangs   []formOption
+	Invitations []models.Invitation
 }
 
 // adminUserRow is one user with their change form.
@@ -51,6 +56,12 @@ func (s *Server) usersView(c echo.Context, l *Localizer, rowErr map[int64]string
 	v.Roles = []formOption{{Value: "", Label: l.T("admin.audit.any")}}
 	for _, r := range models.Roles {
 		v.Roles = append(v.Roles, formOption{Value: string(r), Label: l.T("role." + string(r)), Selected: string(r) == role})
+	}
+	for _, lang := range Languages {
+		v.MailLangs = append(v.MailLangs, formOption{Value: lang, Label: langNames[lang], Selected: lang == l.Lang()})
+	}
+	if v.Invitations, err = s.store.PendingInvitations(c.Request().Context(), s.acct.now()); err != nil {
+		return adminUsersView{}, err
 	}
 	for _, u := range page.Items {
 		row := adminUserRow{U: u, Error: rowErr[u.ID]}

@@ -25,11 +25,11 @@ const sessLastOrder = "last_order"
 // registerCheckout adds the checkout, the order's private page and JSON,
 // and the account's list of orders.
 func (s *Server) registerCheckout(e *echo.Echo) {
-	e.GET("/checkout", s.checkoutPage)
-	e.POST("/checkout", s.checkout)
+	s.shopWrite(e, http.MethodGet, "/checkout", s.checkoutPage)
+	s.shopWrite(e, http.MethodPost, "/checkout", s.checkout)
 	s.formPage("/checkout")
 	e.GET("/orders/:token", s.orderPage)
-	e.POST("/orders/:token/pay", s.orderPay)
+	s.shopWrite(e, http.MethodPost, "/orders/:token/pay", s.orderPay)
 	s.formPage("/orders/:token")
 	e.GET("/api/v1/orders/:token", s.apiOrder)
 	s.guard(e).GET("/account/orders", s.accountOrders)

@@ -12,6 +12,7 @@ import (
 // fulfillment, which every instance works.
 func (s *Server) RegisterWorkers(w *river.Workers) {
 	river.AddWorker(w, &resetWorker{s: s})
+	river.AddWorker(w, &invitationWorker{s: s})
 	river.AddWorker(w, &mailer.Worker{Sender: s.acct.mail})
 	river.AddWorker(w, &orderMailWorker{s: s})
 	river.AddWorker(w, &expireOrderWorker{s: s})

@@ -93,6 +93,39 @@ var accessRules = []accessRule{
 	{anyMethod, "/admin/*", backOfficeWriters},
 }
 
+// shopWrites are the public routes that fill a cart or place or pay an
+// order. Guests and every other role use them; a signed-in reviewer, who
+// changes nothing anywhere, is refused them with a page that says why
+// (noReviewer). The list is what the test walks.
+var shopWrites = []struct{ Method, Path string }{
+	{http.MethodPost, "/cart/add"},
+	{http.MethodPost, "/cart/update"},
+	{http.MethodPost, "/cart/remove"},
+	{http.MethodGet, "/checkout"},
+	{http.MethodPost, "/checkout"},
+	{http.MethodPost, "/orders/:token/pay"},
+}
+
+// noReviewer refuses a signed-in reviewer (403 with a message saying a
+// reviewer's account cannot place orders); anyone else passes.
+func (s *Server) noReviewer(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if u := s.currentUser(c); u != nil && u.Role == models.RoleReviewer {
+			return &userError{Status: http.StatusForbidden, ID: "error.reviewer_orders"}
+		}
+		return next(c)
+	}
+}
+
+// shopWrite registers one of shopWrites; a route missing from the list
+// makes New fail, so the list and the routes cannot drift apart.
+func (s *Server) shopWrite(e *echo.Echo, method, path string, h echo.HandlerFunc) {
+	if !slices.Contains(shopWrites, struct{ Method, Path string }{method, path}) {
+		s.access.errs = append(s.access.errs, fmt.Errorf("shop write %s %s is not in shopWrites (handlers/roles.go)", method, path))
+	}
+	e.Add(method, path, h, s.noReviewer)
+}
+
 // protectedPrefixes are where every route must go through protect.
 var protectedPrefixes = []string{"/admin", "/account"}
 

@@ -45,6 +45,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0014_media_blobs", Migrate: migrateMediaBlobs},
 	{ID: "0015_shipments", Migrate: migrateShipments},
 	{ID: "0016_reseller_applications", Migrate: execAll(schemaResellerApplications)},
+	{ID: "0019_invitations", Migrate: execAll(schemaInvitations)},
 }
 
 // migrateJobQueue brings River's tables (river_job, river_leader, …) to

@@ -229,7 +229,17 @@ type passwordReset struct {
 
 func (passwordReset) TableName() string { return "password_resets" }
 
-// hashToken is what the database keeps of a reset token: its SHA-256.
+// newLinkToken makes the secret of an emailed link (password reset,
+// invitation): 256 random bits, URL-safe.
+func newLinkToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// hashToken is what the database keeps of a link's token: its SHA-256.
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
@@ -248,11 +258,10 @@ func (s *Store) CreatePasswordReset(ctx context.Context, email string, at time.T
 	if !u.Active {
 		return "", nil, fmt.Errorf("user %d is inactive: %w", u.ID, ErrNotFound)
 	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
+	token, err := newLinkToken()
+	if err != nil {
 		return "", nil, fmt.Errorf("reset token: %w", err)
 	}
-	token := base64.RawURLEncoding.EncodeToString(b)
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("user_id = ? AND used_at IS NULL", u.ID).Delete(&passwordReset{}).Error; err != nil {
 			return fmt.Errorf("drop older reset tokens: %w", err)

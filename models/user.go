@@ -256,17 +256,23 @@ func (n *NewUser) Validate() error {
 	if !ValidEmail(n.Email) {
 		ve.add("email", CodeEmail)
 	}
-	if len([]rune(n.Name)) > MaxNameLen {
-		ve.add("name", CodeTooLong, "Max", MaxNameLen)
-	}
 	if !n.Role.Valid() {
 		ve.add("role", CodeRole)
 	}
+	validateNameAndPassword(&ve, n.Name, n.Password)
+	return ve.orNil()
+}
+
+// validateNameAndPassword adds what is wrong with a (trimmed) name and a
+// password to ve.
+func validateNameAndPassword(ve *ValidationError, name, password string) {
+	if len([]rune(name)) > MaxNameLen {
+		ve.add("name", CodeTooLong, "Max", MaxNameLen)
+	}
 	var pv *ValidationError
-	if errors.As(ValidatePassword(n.Password), &pv) {
+	if errors.As(ValidatePassword(password), &pv) {
 		ve.addError("password", pv.Fields["password"])
 	}
-	return ve.orNil()
 }
 
 // CreateUser validates and stores a new account with its password hashed
