@@ -34,6 +34,9 @@ func expectedRoles(method, path string) []models.Role {
 		return []models.Role{models.RoleAdmin, models.RoleStaff, models.RoleReviewer}
 	case under("/admin"):
 		return []models.Role{models.RoleAdmin, models.RoleStaff}
+	case under("/review") && method == http.MethodGet:
+		// The reviewers' portal: the back office's readers, reading only.
+		return []models.Role{models.RoleAdmin, models.RoleStaff, models.RoleReviewer}
 	}
 	return nil
 }

@@ -120,10 +120,15 @@ func (s *Server) groupLedger(ctx context.Context, l *Localizer, g *models.Group)
 		v.Months[i] = ledgerMonthRow{Label: monthLabel(l, m.Month), Paid: m.PaidToArtisans, Surplus: m.Surplus}
 	}
 	v.Chart = monthlyLedgerChart(l, "ledger-chart", g.Name, months)
-	esc := template.HTMLEscapeString
-	v.Legend = template.HTML(`<span class="comp">`) + swatch(paidKey) + template.HTML(`<span>`+esc(l.T("ledger.paid"))+
-		`</span></span> <span class="comp">`) + swatch(surplusKey) + template.HTML(`<span>`+esc(l.T("ledger.surplus"))+`</span></span>`)
+	v.Legend = ledgerLegend(l)
 	return v, nil
+}
+
+// ledgerLegend names the two colours of monthlyLedgerChart.
+func ledgerLegend(l *Localizer) template.HTML {
+	esc := template.HTMLEscapeString
+	return template.HTML(`<span class="comp">`) + swatch(paidKey) + template.HTML(`<span>`+esc(l.T("ledger.paid"))+
+		`</span></span> <span class="comp">`) + swatch(surplusKey) + template.HTML(`<span>`+esc(l.T("ledger.surplus"))+`</span></span>`)
 }
 
 // monthLabel names a month in the reader's language ("mar 2026").

@@ -18,7 +18,7 @@ package handlers
 // match wins) and wraps the handler with the check of that rule, so the
 // table IS what is enforced. New fails at start-up when
 //   - a protected route matches no rule,
-//   - any route under a protected prefix (/admin, /account) was registered
+//   - any route under a protected prefix (/admin, /account, /review) was registered
 //     without protect,
 //   - a rule lets a reviewer write.
 //
@@ -91,6 +91,10 @@ var accessRules = []accessRule{
 	// The rest of the back office: reviewers read, staff and admins write.
 	{http.MethodGet, "/admin/*", backOfficeReaders},
 	{anyMethod, "/admin/*", backOfficeWriters},
+
+	// The reviewers' portal only reads: no write route may be added
+	// under /review (a POST there matches no rule and New refuses it).
+	{http.MethodGet, "/review/*", backOfficeReaders},
 }
 
 // shopWrites are the public routes that fill a cart or place or pay an
@@ -127,7 +131,7 @@ func (s *Server) shopWrite(e *echo.Echo, method, path string, h echo.HandlerFunc
 }
 
 // protectedPrefixes are where every route must go through protect.
-var protectedPrefixes = []string{"/admin", "/account"}
+var protectedPrefixes = []string{"/admin", "/account", "/review"}
 
 // accessState is what protect collected while routes were registered.
 type accessState struct {

@@ -207,6 +207,7 @@ func (s *Server) routes() (*echo.Echo, error) {
 	s.registerAPI(e)
 	s.registerAccounts(e)
 	s.registerAdmin(e)
+	s.registerReview(e)
 	s.registerStripeWebhook(e)
 	return e, nil
 }
