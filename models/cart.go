@@ -33,19 +33,28 @@ type CartLine struct {
 	CartID    int64 `gorm:"not null"`
 	ProductID int64 `gorm:"not null"`
 	Quantity  int   `gorm:"not null"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// MadeToOrder (wholesale): the pieces above stock are to be made by
+	// the group, see PlaceOrder.
+	MadeToOrder bool `gorm:"not null"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // TableName is part of the migration history.
 func (CartLine) TableName() string { return "cart_lines" }
 
 // CartKey says whose cart: the signed-in user's when UserID is set, else
-// the visitor's token.
+// the visitor's token. Channel is the channel the cart is priced and
+// checked at, which the caller derives from the signed-in role
+// (ChannelFor), never from the request; empty means retail.
 type CartKey struct {
-	Token  string
-	UserID int64
+	Token   string
+	UserID  int64
+	Channel Channel
 }
+
+// wholesale reports whether the cart is a reseller's.
+func (k CartKey) wholesale() bool { return k.Channel == ChannelWholesale && k.UserID != 0 }
 
 // NewCartToken makes a visitor's cart token (kept in the session; it
 // outlives the session token's renewal at sign-in).
@@ -85,15 +94,33 @@ func (e *QuantityError) Is(target error) bool { return target == ErrQuantity || 
 
 // CartItem is one cart line with its product as the catalog has it now.
 type CartItem struct {
-	Product  *Product // with its current retail breakdown
-	Quantity int
+	Product     *Product // with its current retail (and wholesale) breakdown
+	Quantity    int
+	MadeToOrder bool
+	// Wholesale is the line's check in a reseller's cart: its price at
+	// this quantity (tier applied) and its problems; nil at retail.
+	Wholesale *WholesaleLineCheck
 }
 
-// Price is the catalog's retail price per piece now.
-func (i *CartItem) Price() Money { return i.Product.Price() }
+// Price is the catalog's price per piece now: wholesale (tier applied) in
+// a reseller's cart, retail otherwise.
+func (i *CartItem) Price() Money {
+	if i.Wholesale != nil && i.Wholesale.Terms != nil {
+		return i.Wholesale.UnitPrice
+	}
+	return i.Product.Price()
+}
 
 // Total is price × quantity.
-func (i *CartItem) Total() Money { return i.Product.Price().Mul(int64(i.Quantity)) }
+func (i *CartItem) Total() Money { return i.Price().Mul(int64(i.Quantity)) }
+
+// ToMake is how many pieces of a wholesale line would be made to order.
+func (i *CartItem) ToMake() int {
+	if i.Wholesale == nil {
+		return 0
+	}
+	return i.Wholesale.ToMake()
+}
 
 // PaidToArtisans is what the line pays the artisans (labour, materials
 // and community fund).
@@ -104,12 +131,29 @@ func (i *CartItem) PaidToArtisans() Money {
 // Buyable reports whether the line can be ordered as it is: the product is
 // for sale and has the pieces.
 func (i *CartItem) Buyable() bool {
+	if i.Wholesale != nil {
+		return i.Wholesale.OK()
+	}
 	return forSale(i.Product) && i.Quantity <= i.Product.Stock
 }
 
 // CartView is a cart priced from the catalog.
 type CartView struct {
-	Items []CartItem
+	Channel Channel
+	Items   []CartItem
+}
+
+// Wholesale reports whether the cart is priced at wholesale.
+func (c *CartView) Wholesale() bool { return c.Channel == ChannelWholesale }
+
+// Buyable reports whether every line can be ordered as it is.
+func (c *CartView) Buyable() bool {
+	for i := range c.Items {
+		if !c.Items[i].Buyable() {
+			return false
+		}
+	}
+	return len(c.Items) > 0
 }
 
 // Count is the number of pieces, for the header's cart link.
@@ -143,7 +187,7 @@ func (c *CartView) PaidToArtisans() Money {
 func (c *CartView) OrderLines() []OrderLineInput {
 	out := make([]OrderLineInput, len(c.Items))
 	for i, it := range c.Items {
-		out[i] = OrderLineInput{ProductID: it.Product.ID, Quantity: it.Quantity}
+		out[i] = OrderLineInput{ProductID: it.Product.ID, Quantity: it.Quantity, MadeToOrder: it.MadeToOrder}
 	}
 	return out
 }
@@ -236,6 +280,9 @@ func cartView(tx *gorm.DB, k CartKey) (*CartView, error) {
 	for i, l := range lines {
 		ids[i] = l.ProductID
 	}
+	if k.wholesale() {
+		return wholesaleCartView(tx, lines)
+	}
 	var ps []Product
 	if len(ids) > 0 {
 		if err := tx.Joins("RetailBreakdown").Where("products.id IN ?", ids).Find(&ps).Error; err != nil {
@@ -246,11 +293,34 @@ func cartView(tx *gorm.DB, k CartKey) (*CartView, error) {
 	for i := range ps {
 		byID[ps[i].ID] = &ps[i]
 	}
-	v := &CartView{}
+	v := &CartView{Channel: ChannelRetail}
 	for _, l := range lines {
 		if p := byID[l.ProductID]; p != nil {
 			v.Items = append(v.Items, CartItem{Product: p, Quantity: l.Quantity})
 		}
+	}
+	return v, nil
+}
+
+// wholesaleCartView prices a reseller's cart lines the way the grid
+// checks them: wholesale price or tier, minimum, pack step, stock.
+func wholesaleCartView(tx *gorm.DB, lines []CartLine) (*CartView, error) {
+	in := make([]WholesaleLineInput, len(lines))
+	for i, l := range lines {
+		in[i] = WholesaleLineInput{ProductID: l.ProductID, Quantity: l.Quantity, MadeToOrder: l.MadeToOrder}
+	}
+	checks, err := checkWholesale(tx, in)
+	if err != nil {
+		return nil, err
+	}
+	v := &CartView{Channel: ChannelWholesale}
+	for i := range checks {
+		c := &checks[i]
+		if c.Product == nil {
+			continue // the product is gone
+		}
+		v.Items = append(v.Items, CartItem{Product: c.Product, Quantity: c.Input.Quantity,
+			MadeToOrder: c.Input.MadeToOrder, Wholesale: c})
 	}
 	return v, nil
 }
@@ -301,29 +371,36 @@ func (s *Store) setCartLine(ctx context.Context, k CartKey, productID int64, nex
 		if err := tx.Where("cart_id = ?", cartID).Find(&lines).Error; err != nil {
 			return fmt.Errorf("cart lines: %w", err)
 		}
-		current := 0
+		current, madeToOrder := 0, false
 		for _, l := range lines {
 			if l.ProductID == productID {
-				current = l.Quantity
+				current, madeToOrder = l.Quantity, l.MadeToOrder
 			}
 		}
-		if current == 0 && len(lines) >= MaxCartLines {
+		if current == 0 && len(lines) >= maxLines(k.Channel) {
 			return fmt.Errorf("cart has %d products already: %w", len(lines), ErrCartFull)
 		}
 		qty := next(current)
-		if err := checkQuantity(tx, productID, qty); err != nil {
+		if k.wholesale() {
+			// A reseller's line holds the wholesale rules too: minimum,
+			// pack step, stock unless made to order.
+			if err := checkWholesaleLine(tx, productID, qty, madeToOrder); err != nil {
+				return err
+			}
+		} else if err := checkQuantity(tx, productID, qty); err != nil {
 			return err
 		}
-		return upsertCartLine(tx, cartID, productID, qty)
+		return upsertCartLine(tx, cartID, productID, qty, madeToOrder)
 	})
 }
 
-func upsertCartLine(tx *gorm.DB, cartID, productID int64, qty int) error {
+func upsertCartLine(tx *gorm.DB, cartID, productID int64, qty int, madeToOrder bool) error {
 	now := time.Now().UTC()
-	l := CartLine{CartID: cartID, ProductID: productID, Quantity: qty, CreatedAt: now, UpdatedAt: now}
+	l := CartLine{CartID: cartID, ProductID: productID, Quantity: qty, MadeToOrder: madeToOrder,
+		CreatedAt: now, UpdatedAt: now}
 	err := tx.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "cart_id"}, {Name: "product_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"quantity", "updated_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"quantity", "made_to_order", "updated_at"}),
 	}).Create(&l).Error
 	if err != nil {
 		return fmt.Errorf("save cart line: %w", err)
@@ -393,10 +470,11 @@ func (s *Store) MergeCarts(ctx context.Context, guestToken string, userID int64)
 		if err := tx.Where("cart_id IN ?", []int64{guestID, userCart}).Find(&lines).Error; err != nil {
 			return fmt.Errorf("lines to merge: %w", err)
 		}
-		want, kept := map[int64]int{}, map[int64]bool{}
+		want, kept, mto := map[int64]int{}, map[int64]bool{}, map[int64]bool{}
 		for _, l := range lines {
 			want[l.ProductID] += l.Quantity
 			kept[l.ProductID] = kept[l.ProductID] || l.CartID == userCart
+			mto[l.ProductID] = mto[l.ProductID] || (l.MadeToOrder && l.CartID == userCart)
 		}
 		n := 0
 		for _, k := range kept {
@@ -419,8 +497,12 @@ func (s *Store) MergeCarts(ctx context.Context, guestToken string, userID int64)
 				}
 				n++
 			}
-			if q := min(want[p.ID], p.Stock); q >= 1 {
-				if err := upsertCartLine(tx, userCart, p.ID, q); err != nil {
+			q := want[p.ID]
+			if !mto[p.ID] {
+				q = min(q, p.Stock) // a made-to-order line is meant to pass the stock
+			}
+			if q >= 1 {
+				if err := upsertCartLine(tx, userCart, p.ID, q, mto[p.ID]); err != nil {
 					return err
 				}
 			}

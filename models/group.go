@@ -21,7 +21,8 @@ func groupAudit(g *Group) map[string]any {
 	return map[string]any{"slug": g.Slug, "name": g.Name, "association_id": g.AssociationID,
 		"region": g.Region, "place": g.Place, "craft": g.Craft, "artisans": g.Artisans,
 		"women_percent": g.WomenPercent, "assembly_cadence": g.AssemblyCadence,
-		"story_es": g.StoryES, "story_en": g.StoryEN, "photo": g.Photo, "active": g.Active}
+		"story_es": g.StoryES, "story_en": g.StoryEN, "photo": g.Photo, "active": g.Active,
+		"lead_time_days": g.LeadTimeDays}
 }
 
 // ValidateGroup checks a group's own fields, within the lengths the
@@ -64,6 +65,12 @@ func ValidateGroup(g *Group) error {
 	}
 	if len(g.Photo) > 200 {
 		v.add("photo", CodeTooLong, "Max", 200)
+	}
+	if g.LeadTimeDays == 0 {
+		g.LeadTimeDays = DefaultLeadTimeDays
+	}
+	if g.LeadTimeDays < 1 || g.LeadTimeDays > MaxLeadTimeDays {
+		v.add("lead_time_days", CodeLeadTime, "Max", MaxLeadTimeDays)
 	}
 	return v.orNil()
 }
@@ -114,7 +121,8 @@ func (e *Editor) UpdateGroup(ctx context.Context, g *Group) error {
 			map[string]any{"slug": g.Slug, "name": g.Name, "association_id": g.AssociationID,
 				"region": g.Region, "place": g.Place, "craft": g.Craft, "artisans": g.Artisans,
 				"women_percent": g.WomenPercent, "assembly_cadence": g.AssemblyCadence,
-				"story_es": g.StoryES, "story_en": g.StoryEN, "photo": g.Photo}, func(before *Group) {
+				"story_es": g.StoryES, "story_en": g.StoryEN, "photo": g.Photo,
+				"lead_time_days": g.LeadTimeDays}, func(before *Group) {
 				g.Active, g.LockVersion, g.CreatedAt = before.Active, g.LockVersion+1, before.CreatedAt
 			})
 	})
@@ -182,10 +190,19 @@ type Group struct {
 	StoryEN         string `gorm:"type:text;not null"`
 	Photo           string `gorm:"size:200;not null"` // path under static/
 	Active          bool   `gorm:"not null"`
-	LockVersion     int64  `gorm:"not null;default:1"` // see Association.LockVersion
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// LeadTimeDays is how long the group takes to make a made-to-order
+	// batch: a production order is due that many days after the order.
+	LeadTimeDays int   `gorm:"not null;default:30"`
+	LockVersion  int64 `gorm:"not null;default:1"` // see Association.LockVersion
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
+
+// Lead times a group may declare, in days.
+const (
+	DefaultLeadTimeDays = 30
+	MaxLeadTimeDays     = 365
+)
 
 // Assembly cadences.
 const (

@@ -45,6 +45,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0014_media_blobs", Migrate: migrateMediaBlobs},
 	{ID: "0015_shipments", Migrate: migrateShipments},
 	{ID: "0016_reseller_applications", Migrate: execAll(schemaResellerApplications)},
+	{ID: "0017_wholesale", Migrate: migrateWholesale},
 	{ID: "0019_invitations", Migrate: execAll(schemaInvitations)},
 }
 

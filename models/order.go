@@ -131,9 +131,12 @@ type Order struct {
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 
-	Lines    []OrderLine         `gorm:"foreignKey:OrderID"`
-	Payments []Payment           `gorm:"foreignKey:OrderID"`
-	History  []OrderStatusChange `gorm:"foreignKey:OrderID"`
+	Lines []OrderLine `gorm:"foreignKey:OrderID"`
+	// Production is what placing a wholesale order asked the groups to
+	// make (ProductionOrdersOf reads it back).
+	Production []ProductionOrder   `gorm:"-"`
+	Payments   []Payment           `gorm:"foreignKey:OrderID"`
+	History    []OrderStatusChange `gorm:"foreignKey:OrderID"`
 
 	// stockMoves are the stock movements the change that returned the
 	// order wrote (placing it, releasing its stock), for afterStockMoved.
@@ -246,7 +249,10 @@ func snapshotLine(p *Product, b *Breakdown, qty int) OrderLine {
 // OrderInput is what a checkout asks for. It carries no price: prices,
 // totals and shipping come from the database.
 type OrderInput struct {
-	Channel  Channel // retail (the default); wholesale comes later
+	// Channel is retail (the default) or wholesale: the caller decides it
+	// from the signed-in role (ChannelFor), never from the request. A
+	// wholesale order needs UserID.
+	Channel  Channel
 	UserID   *int64
 	Customer Customer
 	Method   PaymentMethod
@@ -260,12 +266,19 @@ type OrderInput struct {
 	// Actor is named in the status history and stock movements; empty
 	// means the customer's email.
 	Actor string
+	// MinItemsAmount is the wholesale minimum order value (céntimos): a
+	// wholesale order whose lines add up to less is refused. Ignored at
+	// retail.
+	MinItemsAmount int64
 }
 
 // OrderLineInput asks for some pieces of a product.
 type OrderLineInput struct {
 	ProductID int64
 	Quantity  int
+	// MadeToOrder (wholesale): the pieces beyond stock become a
+	// production order for the product's group.
+	MadeToOrder bool
 }
 
 // ErrSoldOut matches a SoldOutError.
@@ -313,7 +326,7 @@ func (in *OrderInput) Validate(now time.Time) error {
 	if in.Channel == "" {
 		in.Channel = ChannelRetail
 	}
-	if in.Channel != ChannelRetail {
+	if !in.Channel.Valid() || (in.Channel == ChannelWholesale && in.UserID == nil) {
 		v.add("channel", CodeRetailOnly)
 	}
 	if !in.Method.Valid() {
@@ -322,23 +335,25 @@ func (in *OrderInput) Validate(now time.Time) error {
 	if !in.ExpiresAt.After(now) {
 		v.add("expires_at", CodeFuture)
 	}
-	merged := map[int64]int{}
+	merged, mto := map[int64]int{}, map[int64]bool{}
 	for _, l := range in.Lines {
 		if l.Quantity < 1 || l.Quantity > MaxStockDelta {
 			v.add("quantity", CodeQuantity, "Max", MaxStockDelta)
 			continue
 		}
 		merged[l.ProductID] += l.Quantity // bounded: cannot overflow
+		// Only a wholesale line may be made to order.
+		mto[l.ProductID] = mto[l.ProductID] || (l.MadeToOrder && in.Channel == ChannelWholesale)
 	}
 	switch {
 	case len(merged) == 0:
 		v.add("lines", CodeCartEmpty)
-	case len(merged) > MaxOrderLines:
-		v.add("lines", CodeTooManyLines, "Max", MaxOrderLines)
+	case len(merged) > maxLines(in.Channel):
+		v.add("lines", CodeTooManyLines, "Max", maxLines(in.Channel))
 	}
 	in.Lines = make([]OrderLineInput, 0, len(merged))
 	for id, q := range merged {
-		in.Lines = append(in.Lines, OrderLineInput{ProductID: id, Quantity: q})
+		in.Lines = append(in.Lines, OrderLineInput{ProductID: id, Quantity: q, MadeToOrder: mto[id]})
 	}
 	// Products in id order: two orders lock their stock rows in the same
 	// order and never deadlock.
@@ -384,7 +399,16 @@ func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines, short, err := priceLines(tx, in.Lines)
+	var (
+		lines []OrderLine
+		short []Shortage
+		plan  map[int64]toMake // wholesale: pieces made to order, by product
+	)
+	if in.Channel == ChannelWholesale {
+		lines, plan, err = priceWholesaleLines(tx, in.Lines)
+	} else {
+		lines, short, err = priceLines(tx, in.Lines)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -402,6 +426,9 @@ func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
 		if o.ItemsAmount, err = addAmounts(o.ItemsAmount, l.LineTotal); err != nil {
 			return nil, err
 		}
+	}
+	if in.Channel == ChannelWholesale && o.ItemsAmount < in.MinItemsAmount {
+		return nil, Invalid("lines", CodeBelowMinOrder, "Min", Money{Amount: in.MinItemsAmount, Currency: o.Currency})
 	}
 	if o.TotalAmount, err = addAmounts(o.ItemsAmount, o.ShippingAmount); err != nil {
 		return nil, err
@@ -423,8 +450,19 @@ func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
 	if err := tx.Create(&lines).Error; err != nil {
 		return nil, fmt.Errorf("create lines of order %s: %w", o.Number, err)
 	}
-	for _, l := range lines {
-		m, err := adjustStock(tx, in.Actor, StockAdjustment{ProductID: l.ProductID, Delta: -l.Quantity,
+	var todo []toMake
+	for i, l := range lines {
+		take := l.Quantity
+		if m := plan[l.ProductID]; m.qty > 0 {
+			// The rows are locked (priceWholesaleLines): what was in
+			// stock then is in stock now.
+			take -= m.qty
+			todo = append(todo, toMake{line: &lines[i], qty: m.qty, leadDays: m.leadDays})
+		}
+		if take == 0 {
+			continue
+		}
+		m, err := adjustStock(tx, in.Actor, StockAdjustment{ProductID: l.ProductID, Delta: -take,
 			Reason: StockSold, Note: "order placed", OrderID: &o.ID})
 		var ne *NotEnoughStockError
 		switch {
@@ -439,6 +477,11 @@ func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
 	}
 	if len(short) > 0 {
 		return nil, &SoldOutError{Shortages: short}
+	}
+	if len(todo) > 0 {
+		if o.Production, err = createProductionOrders(tx, o.ID, todo, now); err != nil {
+			return nil, err
+		}
 	}
 	if err := recordStatus(tx, o.ID, "", StatusPendingPayment, in.Actor, "order placed"); err != nil {
 		return nil, err
@@ -499,6 +542,45 @@ func priceLines(tx *gorm.DB, asked []OrderLineInput) ([]OrderLine, []Shortage, e
 		lines = append(lines, line)
 	}
 	return lines, short, nil
+}
+
+// priceWholesaleLines locks the products' rows (in id order, so what is
+// in stock stays so until commit), checks the lines as the grid does
+// (wholesale price or tier, minimum, pack step, stock unless made to
+// order) and snapshots each from the breakdown it is sold under. Any
+// problem refuses the order with a WholesaleLinesError. plan says, per
+// product, how many pieces are made to order and the group's lead time.
+func priceWholesaleLines(tx *gorm.DB, asked []OrderLineInput) ([]OrderLine, map[int64]toMake, error) {
+	ids := make([]int64, len(asked))
+	in := make([]WholesaleLineInput, len(asked))
+	for i, l := range asked {
+		ids[i] = l.ProductID
+		in[i] = WholesaleLineInput{ProductID: l.ProductID, Quantity: l.Quantity, MadeToOrder: l.MadeToOrder}
+	}
+	var locked []int64
+	if err := forUpdate(tx.Model(&Product{})).Where("id IN ?", ids).Order("id").Pluck("id", &locked).Error; err != nil {
+		return nil, nil, fmt.Errorf("lock products of the order: %w", err)
+	}
+	checks, err := checkWholesale(tx, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	lines := make([]OrderLine, 0, len(checks))
+	plan := map[int64]toMake{}
+	for _, c := range checks {
+		if !c.OK() {
+			return nil, nil, &WholesaleLinesError{Checks: checks}
+		}
+	}
+	for _, c := range checks {
+		line := snapshotLine(c.Product, c.Terms.Breakdown, c.Input.Quantity)
+		line.LineTotal = c.Total.Amount
+		lines = append(lines, line)
+		if n := c.ToMake(); n > 0 {
+			plan[c.Product.ID] = toMake{qty: n, leadDays: c.LeadTimeDays}
+		}
+	}
+	return lines, plan, nil
 }
 
 func addAmounts(a, b int64) (int64, error) {

@@ -168,9 +168,10 @@ func transition(tx *gorm.DB, o *Order, to OrderStatus, actor, note string) error
 	return nil
 }
 
-// releaseStock gives an unpaid order's pieces back, once: the order's
-// stock_released_at is set by a conditional update, and the database
-// refuses a second "released" movement for a line.
+// releaseStock gives an unpaid order's pieces back and cancels its open
+// production orders, once: the order's stock_released_at is set by a
+// conditional update, and the database refuses a second "released"
+// movement for a line.
 func releaseStock(tx *gorm.DB, o *Order, actor string) error {
 	now := time.Now().UTC()
 	res := tx.Model(&Order{}).Where("id = ? AND stock_released_at IS NULL", o.ID).Update("stock_released_at", now)
@@ -180,11 +181,24 @@ func releaseStock(tx *gorm.DB, o *Order, actor string) error {
 	if res.RowsAffected == 0 {
 		return nil
 	}
-	var lines []OrderLine
-	if err := tx.Where("order_id = ?", o.ID).Order("product_id").Find(&lines).Error; err != nil {
-		return fmt.Errorf("lines of order %s: %w", o.Number, err)
+	// What the order took from stock, per product: a made-to-order line
+	// took only the pieces that were in stock (or none).
+	var sold []struct {
+		ProductID int64
+		Quantity  int
 	}
-	for _, l := range lines {
+	err := tx.Model(&StockMovement{}).Select("product_id, -SUM(delta) AS quantity").
+		Where("order_id = ? AND reason = ?", o.ID, StockSold).Group("product_id").Order("product_id").Scan(&sold).Error
+	if err != nil {
+		return fmt.Errorf("stock taken by order %s: %w", o.Number, err)
+	}
+	if err := cancelProductionOrders(tx, o.ID, now); err != nil {
+		return err
+	}
+	for _, l := range sold {
+		if l.Quantity <= 0 {
+			continue
+		}
 		m, err := adjustStock(tx, actor, StockAdjustment{ProductID: l.ProductID, Delta: l.Quantity,
 			Reason: StockReleased, Note: "order " + o.Number + " " + string(o.Status), OrderID: &o.ID})
 		if err != nil {

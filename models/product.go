@@ -23,8 +23,8 @@ func productAudit(p *Product) map[string]any {
 		"description_es": p.DescriptionES, "description_en": p.DescriptionEN, "craft": p.Craft,
 		"technique_es": p.TechniqueES, "technique_en": p.TechniqueEN,
 		"materials_es": p.MaterialsES, "materials_en": p.MaterialsEN, "group_id": p.GroupID,
-		"wholesale_min_qty": p.WholesaleMinQty, "featured": p.Featured, "published": p.Published,
-		"image": p.Image}
+		"wholesale_min_qty": p.WholesaleMinQty, "wholesale_pack_step": p.WholesalePackStep, "sku": p.SKU,
+		"featured": p.Featured, "published": p.Published, "image": p.Image}
 }
 
 // ValidateProduct checks a product's own fields (not its prices), within
@@ -65,6 +65,18 @@ func ValidateProduct(p *Product) error {
 	} else if p.WholesaleMinQty > 10000 {
 		v.add("wholesale_min_qty", CodeMaxQty, "Max", 10000)
 	}
+	if p.WholesalePackStep == 0 {
+		p.WholesalePackStep = 1
+	}
+	if p.WholesalePackStep < 1 {
+		v.add("wholesale_pack_step", CodeMinOne)
+	} else if p.WholesalePackStep > 10000 {
+		v.add("wholesale_pack_step", CodeMaxQty, "Max", 10000)
+	}
+	p.SKU = NormalizeSKU(p.SKU)
+	if p.SKU != "" && !ValidSKU(p.SKU) {
+		v.add("sku", CodeSKU)
+	}
 	return v.orNil()
 }
 
@@ -96,9 +108,15 @@ func (e *Editor) CreateProduct(ctx context.Context, p *Product) error {
 		if err := slugFree(tx, "products", p.Slug, 0); err != nil {
 			return err
 		}
+		if err := skuFree(tx, p.SKU, 0); err != nil {
+			return err
+		}
 		p.SearchText = productSearchText(p)
 		if err := tx.Omit(clause.Associations).Create(p).Error; err != nil {
 			return uniqueSlug(err, "create product "+p.Slug)
+		}
+		if err := giveDefaultSKU(tx, p); err != nil {
+			return err
 		}
 		return writeAudit(tx, e.actor, ActionCreate, EntityProduct, p.ID,
 			"created product "+p.NameES+" (draft)", nil, productAudit(p))
@@ -116,8 +134,19 @@ func (e *Editor) UpdateProduct(ctx context.Context, p *Product) error {
 		if err := slugFree(tx, "products", p.Slug, p.ID); err != nil {
 			return err
 		}
+		if p.SKU == "" {
+			p.SKU = DefaultSKU(p.ID)
+		}
+		if err := skuFree(tx, p.SKU, p.ID); err != nil {
+			return err
+		}
+		if p.Tiers != nil {
+			if err := setVolumeTiers(tx, p.ID, p.Tiers); err != nil {
+				return err
+			}
+		}
 		return productKind.update(tx, e.actor, p, p.ID, p.LockVersion,
-			map[string]any{"slug": p.Slug, "name_es": p.NameES, "name_en": p.NameEN,
+			map[string]any{"slug": p.Slug, "sku": p.SKU, "wholesale_pack_step": p.WholesalePackStep, "name_es": p.NameES, "name_en": p.NameEN,
 				"description_es": p.DescriptionES, "description_en": p.DescriptionEN, "craft": p.Craft,
 				"technique_es": p.TechniqueES, "technique_en": p.TechniqueEN,
 				"materials_es": p.MaterialsES, "materials_en": p.MaterialsEN, "group_id": p.GroupID,
@@ -246,8 +275,14 @@ type Product struct {
 	Image           string `gorm:"size:200;not null"` // path under static/
 	Stock           int    `gorm:"not null"`
 	WholesaleMinQty int    `gorm:"not null"`
-	Published       bool   `gorm:"not null;index"`
-	Featured        bool   `gorm:"not null"`
+	// WholesalePackStep: a reseller orders a multiple of it (pieces
+	// packed by the half dozen, say); 1 means any quantity.
+	WholesalePackStep int `gorm:"not null;default:1"`
+	// SKU is the shop's stock code, unique, upper case: resellers'
+	// spreadsheets name products by it or by slug.
+	SKU       string `gorm:"column:sku;size:40"`
+	Published bool   `gorm:"not null;index"`
+	Featured  bool   `gorm:"not null"`
 
 	Currency             Currency `gorm:"size:3;not null"`
 	PriceAmount          int64    `gorm:"not null;index"` // current retail price
@@ -257,6 +292,10 @@ type Product struct {
 	WholesaleBreakdownID *int64
 	RetailBreakdown      *Breakdown `gorm:"foreignKey:RetailBreakdownID"`
 	WholesaleBreakdown   *Breakdown `gorm:"foreignKey:WholesaleBreakdownID"`
+	// Tiers are the product's volume tiers, lowest quantity first, when
+	// the caller loaded them (VolumeTiers); UpdateProduct replaces them
+	// when not nil.
+	Tiers []VolumeTier `gorm:"-"`
 
 	// LockVersion is bumped by every back-office edit of the product or
 	// its prices (not by stock movements, which are deltas).

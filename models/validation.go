@@ -80,6 +80,20 @@ const (
 	CodeRUCFormat            Code = "ruc_format"
 	CodeRUCPrefix            Code = "ruc_prefix"
 	CodeRUCCheckDigit        Code = "ruc_check_digit"
+	CodeSKU                  Code = "sku"
+	CodeSKUTaken             Code = "sku_taken"
+	CodeLeadTime             Code = "lead_time" // Max
+	CodeTierMinQty           Code = "tier_min_qty"
+	CodeTierPrice            Code = "tier_price"
+	CodeTierArtisans         Code = "tier_artisans"
+	CodeTierNoPrices         Code = "tier_no_prices"
+	CodeTooManyTiers         Code = "too_many_tiers"  // Max
+	CodeBelowMinOrder        Code = "below_min_order" // Min (Money)
+	// Problems of a wholesale line (WholesaleProblem).
+	CodeUnknownProduct  Code = "unknown_product"
+	CodeNotForSale      Code = "not_for_sale"
+	CodeNotPackMultiple Code = "not_pack_multiple" // Step
+	CodeAboveStock      Code = "above_stock"       // Stock
 )
 
 // FieldError is what is wrong with one field: a code and the values its

@@ -46,6 +46,25 @@ type GroupSpec struct {
 // Photo is the group's illustration, a path under static/.
 func (g GroupSpec) Photo() string { return "img/groups/" + g.Slug + ".svg" }
 
+// LeadTimeDays is how long the group takes for a made-to-order batch:
+// its craft's usual time (a retablo or a tapestry takes weeks, a knitted
+// piece days).
+func (g GroupSpec) LeadTimeDays() int { return craftLeadDays[g.Craft] }
+
+var craftLeadDays = map[models.Craft]int{
+	models.CraftRetablo: 45, models.CraftTapestry: 40, models.CraftCeramics: 30, models.CraftStoneCarving: 30,
+	models.CraftGourd: 25, models.CraftKnitwear: 21, models.CraftPucaraBull: 30, models.CraftJewellery: 20,
+	models.CraftNativity: 35, models.CraftWeaving: 30,
+}
+
+// skuPrefix is the first part of a demo product's SKU, by craft.
+var skuPrefix = map[models.Craft]string{
+	models.CraftRetablo: "RET", models.CraftTapestry: "TAP", models.CraftCeramics: "CER",
+	models.CraftStoneCarving: "PIE", models.CraftGourd: "MAT", models.CraftKnitwear: "TEJ",
+	models.CraftPucaraBull: "TOR", models.CraftJewellery: "JOY", models.CraftNativity: "NAC",
+	models.CraftWeaving: "TEL",
+}
+
 // ProductSpec describes one demo product. Its craft is its group's craft.
 type ProductSpec struct {
 	Slug          string
@@ -65,6 +84,11 @@ type ProductSpec struct {
 	Stock    int
 	MinQty   int // wholesale minimum quantity
 	Featured bool
+	// SKU is the stock code ("RET-001": craft and number); Products sets it.
+	SKU string
+	// PackStep is the wholesale pack step; Products sets it: pieces whose
+	// minimum is in dozens go by the half dozen.
+	PackStep int
 
 	picture string // slug whose picture a synthetic variant shows
 }
@@ -96,8 +120,15 @@ func Products() []ProductSpec {
 		craftOf[g.Slug] = g.Craft
 	}
 	out := make([]ProductSpec, len(products))
+	perCraft := map[models.Craft]int{}
 	for i, p := range products {
 		p.Craft = craftOf[p.Group]
+		perCraft[p.Craft]++
+		p.SKU = fmt.Sprintf("%s-%03d", skuPrefix[p.Craft], perCraft[p.Craft])
+		p.PackStep = 1
+		if p.MinQty >= 12 && p.MinQty%6 == 0 {
+			p.PackStep = 6
+		}
 		if d, ok := craftDefaults[p.Craft]; ok {
 			p.TechniqueES = or(p.TechniqueES, d.techniqueES)
 			p.TechniqueEN = or(p.TechniqueEN, d.techniqueEN)
@@ -150,7 +181,8 @@ func load(ctx context.Context, ed *models.Editor) ([]models.Product, error) {
 		}
 		m := &models.Group{Slug: g.Slug, Name: g.Name, AssociationID: aid, Region: g.Region,
 			Place: g.Place, Craft: g.Craft, Artisans: g.Artisans, WomenPercent: g.WomenPercent,
-			AssemblyCadence: g.Cadence, StoryES: g.StoryES, StoryEN: g.StoryEN, Photo: g.Photo()}
+			AssemblyCadence: g.Cadence, StoryES: g.StoryES, StoryEN: g.StoryEN, Photo: g.Photo(),
+			LeadTimeDays: g.LeadTimeDays()}
 		if err := ed.CreateGroup(ctx, m); err != nil {
 			return nil, fmt.Errorf("demo catalog: group %q: %w", g.Slug, err)
 		}
@@ -183,7 +215,8 @@ func createProduct(ctx context.Context, ed *models.Editor, p ProductSpec, groupI
 		DescriptionES: p.DescriptionES, DescriptionEN: p.DescriptionEN, Craft: p.Craft,
 		TechniqueES: p.TechniqueES, TechniqueEN: p.TechniqueEN,
 		MaterialsES: p.MaterialsES, MaterialsEN: p.MaterialsEN,
-		GroupID: groupID, Image: p.Image(), WholesaleMinQty: p.MinQty, Featured: p.Featured}
+		GroupID: groupID, Image: p.Image(), WholesaleMinQty: p.MinQty, Featured: p.Featured,
+		SKU: p.SKU, WholesalePackStep: p.PackStep}
 	if err := ed.CreateProduct(ctx, m); err != nil {
 		return nil, fmt.Errorf("demo catalog: product %q: %w", p.Slug, err)
 	}
@@ -243,6 +276,7 @@ func Large(ctx context.Context, s *models.Store, n int) error {
 func variant(p ProductSpec, k int) ProductSpec {
 	v := p
 	v.Slug = fmt.Sprintf("%s-v%04d", p.Slug, k)
+	v.SKU = fmt.Sprintf("%s-V%04d", p.SKU, k)
 	v.NameES = fmt.Sprintf("%s (variante %d)", p.NameES, k)
 	v.NameEN = fmt.Sprintf("%s (variant %d)", p.NameEN, k)
 	v.Soles = p.Soles * int64(100+(k*7)%25) / 100

@@ -173,6 +173,15 @@ func checkProduct(t *testing.T, p *models.Product) {
 	if p.Group == nil || p.Group.Craft != p.Craft {
 		t.Errorf("%s: craft %s does not match its group", p.Slug, p.Craft)
 	}
+	if !models.ValidSKU(p.SKU) || p.SKU == models.DefaultSKU(p.ID) {
+		t.Errorf("%s: demo SKU %q", p.Slug, p.SKU)
+	}
+	if p.WholesalePackStep < 1 || (p.WholesalePackStep > 1 && p.WholesaleMinQty%p.WholesalePackStep != 0) {
+		t.Errorf("%s: pack step %d with minimum %d", p.Slug, p.WholesalePackStep, p.WholesaleMinQty)
+	}
+	if p.Group != nil && (p.Group.LeadTimeDays < 7 || p.Group.LeadTimeDays > 60) {
+		t.Errorf("%s: group lead time %d days", p.Slug, p.Group.LeadTimeDays)
+	}
 	if p.Stock < 0 || p.Stock > 40 || p.WholesaleMinQty < 3 || p.WholesaleMinQty > 12 {
 		t.Errorf("%s: stock %d, wholesale minimum %d", p.Slug, p.Stock, p.WholesaleMinQty)
 	}
