@@ -454,4 +454,5 @@ func (s *Server) registerAccounts(e *echo.Echo) {
 	g.GET("/account", s.accountPage)
 	g.POST("/account/password", s.changePassword)
 	g.GET("/admin/outbox", s.adminOutbox)
+	s.registerWholesaleApply(e)
 }

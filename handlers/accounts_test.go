@@ -28,6 +28,13 @@ func expectedRoles(method, path string) []models.Role {
 	case under("/account"):
 		// A reviewer changes nothing, not even through their account.
 		return []models.Role{models.RoleAdmin, models.RoleStaff, models.RoleReseller, models.RoleCustomer}
+	case path == "/wholesale/apply" && method == http.MethodGet:
+		// Where the account's application stands, whatever the role.
+		return models.Roles
+	case path == "/wholesale/apply":
+		// Only a customer applies: a reseller already is one, and staff
+		// or reviewers must not lose their role to an approval.
+		return []models.Role{models.RoleCustomer}
 	case under("/admin/users"), under("/admin/outbox"):
 		return []models.Role{models.RoleAdmin}
 	case under("/admin") && method == http.MethodGet:

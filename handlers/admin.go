@@ -53,6 +53,7 @@ func (s *Server) registerAdmin(e *echo.Echo) {
 	g.GET("/admin/reconciliation", s.adminReconcile)
 	g.GET("/admin/audit", s.adminAudit)
 	g.GET("/admin/audit/:id", s.adminAuditEntry)
+	s.registerAdminResellers(g)
 
 	form("/admin/users", s.adminUsers)
 	g.POST("/admin/users/:id", s.adminUserUpdate)

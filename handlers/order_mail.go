@@ -26,32 +26,47 @@ type orderMailWorker struct {
 	s *Server
 }
 
-// Work composes and sends one mail; a failed send is retried by River, a
-// mail that can never be sent (bad address, unknown kind) is given up.
+// Work composes and sends one mail (sendJobMail).
 func (w *orderMailWorker) Work(ctx context.Context, job *river.Job[models.OrderMailArgs]) error {
 	s := w.s
-	o, err := s.store.OrderByID(ctx, job.Args.OrderID)
+	return s.sendJobMail(ctx, fmt.Sprintf("%s mail of order %d", job.Args.Mail, job.Args.OrderID), func() (mailer.Message, error) {
+		o, err := s.store.OrderByID(ctx, job.Args.OrderID)
+		if err != nil {
+			return mailer.Message{}, err
+		}
+		sh, err := s.shipmentFor(ctx, o, job.Args.Mail)
+		if err != nil {
+			return mailer.Message{}, err
+		}
+		msg, err := s.orderMail(o, job.Args.Mail, sh)
+		if err != nil {
+			return msg, river.JobCancel(err)
+		}
+		return msg, nil
+	})
+}
+
+// sendJobMail is the end of every worker that composes its mail from the
+// database when it runs: compose reads the record and writes the mail
+// (a record gone, or an error compose marks with river.JobCancel, gives
+// the mail up; another error is retried), then the mail is sent; a send
+// that failed is retried by River, one that can never succeed (a bad
+// address) is given up.
+func (s *Server) sendJobMail(ctx context.Context, what string, compose func() (mailer.Message, error)) error {
+	msg, err := compose()
 	if errors.Is(err, models.ErrNotFound) {
 		return river.JobCancel(err)
 	}
 	if err != nil {
 		return err
 	}
-	sh, err := s.shipmentFor(ctx, o, job.Args.Mail)
-	if err != nil {
-		return err
-	}
-	msg, err := s.orderMail(o, job.Args.Mail, sh)
-	if err != nil {
-		return river.JobCancel(err)
-	}
 	if err := s.acct.mail.Send(ctx, msg); err != nil {
 		if errors.Is(err, mailer.ErrBadMessage) {
 			return river.JobCancel(err)
 		}
-		return fmt.Errorf("send %s mail of order %s: %w", job.Args.Mail, o.Number, err)
+		return fmt.Errorf("send %s: %w", what, err)
 	}
-	s.log.Info("order mail sent", "order", o.Number, "mail", job.Args.Mail)
+	s.log.Info("mail sent", "mail", what)
 	return nil
 }
 

@@ -75,6 +75,7 @@ var (
 	adminOnly            = []models.Role{models.RoleAdmin}
 	backOfficeReaders    = []models.Role{models.RoleAdmin, models.RoleStaff, models.RoleReviewer}
 	backOfficeWriters    = []models.Role{models.RoleAdmin, models.RoleStaff}
+	customersOnly        = []models.Role{models.RoleCustomer}
 )
 
 // accessRules is the route × role table, first match wins.
@@ -83,6 +84,16 @@ var accessRules = []accessRule{
 	{http.MethodGet, "/account/orders", everyone},
 	{http.MethodGet, "/account/*", everyone},
 	{anyMethod, "/account/*", everyoneButReviewers},
+
+	// Applying for wholesale: every account sees where it stands (an
+	// approved reseller is sent on to /wholesale, staff are told only
+	// customers apply); only a customer account applies.
+	{http.MethodGet, "/wholesale/apply", everyone},
+	{anyMethod, "/wholesale/apply", customersOnly},
+
+	// Staff decide wholesale applications; reviewers read them.
+	{http.MethodGet, "/admin/resellers/*", backOfficeReaders},
+	{anyMethod, "/admin/resellers/*", backOfficeWriters},
 
 	// Users and the mail outbox are the admin's alone, reading included.
 	{anyMethod, "/admin/users/*", adminOnly},
