@@ -23,6 +23,13 @@ import (
 func expectedRoles(method, path string) []models.Role {
 	under := func(p string) bool { return path == p || strings.HasPrefix(path, p+"/") }
 	switch {
+	case under("/account/wholesale/orders") && method == http.MethodGet:
+		// A wholesale order's documents: its reseller, and the back
+		// office reading.
+		return []models.Role{models.RoleReseller, models.RoleAdmin, models.RoleStaff, models.RoleReviewer}
+	case under("/account/wholesale"):
+		// The reseller area is the resellers' alone.
+		return []models.Role{models.RoleReseller}
 	case under("/account") && method == http.MethodGet:
 		return models.Roles
 	case under("/account"):

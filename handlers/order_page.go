@@ -70,6 +70,14 @@ type orderView struct {
 	RefreshSeconds int
 	// Shipment is the carrier and tracking number, once the order left.
 	Shipment *models.Shipment
+	// Documents are a wholesale order's pro-forma and receipt.
+	Documents *orderDocuments
+}
+
+// orderDocuments links a wholesale order's documents (wholesale_docs.go).
+type orderDocuments struct {
+	Proforma string
+	Receipt  string // empty until paid
 }
 
 // orderRefresh is how often a pending order's page reloads itself.
@@ -107,6 +115,12 @@ func (s *Server) orderPage(c echo.Context) error {
 	}
 	for _, h := range o.History {
 		v.History = append(v.History, orderStatusView{At: h.CreatedAt, Status: l.T("order.status." + string(h.To))})
+	}
+	if o.Channel == models.ChannelWholesale {
+		v.Documents = &orderDocuments{Proforma: proformaPath(o.Number)}
+		if o.PaidAt != nil {
+			v.Documents.Receipt = receiptPath(o.Number)
+		}
 	}
 	if v.Shipment, err = s.store.ShipmentOfOrder(c.Request().Context(), o.ID); err != nil {
 		return err

@@ -76,10 +76,18 @@ var (
 	backOfficeReaders    = []models.Role{models.RoleAdmin, models.RoleStaff, models.RoleReviewer}
 	backOfficeWriters    = []models.Role{models.RoleAdmin, models.RoleStaff}
 	customersOnly        = []models.Role{models.RoleCustomer}
+	resellersOnly        = []models.Role{models.RoleReseller}
+	wholesaleDocReaders  = []models.Role{models.RoleReseller, models.RoleAdmin, models.RoleStaff, models.RoleReviewer}
 )
 
 // accessRules is the route × role table, first match wins.
 var accessRules = []accessRule{
+	// The reseller area is the resellers'; a wholesale order's documents
+	// (pro-forma, receipt) are also the back office's to read
+	// (wholesale_area.go, wholesale_docs.go).
+	{http.MethodGet, "/account/wholesale/orders/:number/*", wholesaleDocReaders},
+	{anyMethod, "/account/wholesale/*", resellersOnly},
+
 	// "My orders": every role that has an account has orders to see.
 	{http.MethodGet, "/account/orders", everyone},
 	{http.MethodGet, "/account/*", everyone},

@@ -41,6 +41,8 @@ type Config struct {
 	Contact ContactConfig
 	// Payments is Stripe and the bank account (payments_config.go).
 	Payments PaymentsConfig
+	// Issuer is CIAP as the issuer of wholesale documents (wholesale_docs.go).
+	Issuer IssuerConfig
 	// DemoNotice shows a banner saying the catalog is demo data.
 	DemoNotice bool
 	// PageCacheEntries bounds the rendered-page cache; 0 disables it.
@@ -206,6 +208,7 @@ func (s *Server) routes() (*echo.Echo, error) {
 	s.registerCheckout(e)
 	s.registerAPI(e)
 	s.registerAccounts(e)
+	s.registerWholesaleArea(e)
 	s.registerAdmin(e)
 	s.registerReview(e)
 	s.registerStripeWebhook(e)

@@ -61,7 +61,9 @@ type OrderPage = Page[Order]
 type OrderFilter struct {
 	Status OrderStatus
 	// UserID lists one account's orders ("my orders").
-	UserID         int64
+	UserID int64
+	// Channel keeps one channel's orders (the reseller area's wholesale).
+	Channel        Channel
 	From           time.Time // placed at or after
 	To             time.Time // placed before
 	Query          string    // an order number (or part of one) or part of an email
@@ -93,6 +95,9 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) (OrderPage, error
 	}
 	if f.UserID != 0 {
 		q = q.Where("user_id = ?", f.UserID)
+	}
+	if f.Channel != "" {
+		q = q.Where("channel = ?", f.Channel)
 	}
 	if !f.From.IsZero() {
 		q = q.Where("created_at >= ?", f.From.UTC())

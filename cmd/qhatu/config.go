@@ -32,6 +32,7 @@ type config struct {
 	Wage        handlers.MinimumWage
 	Contact     handlers.ContactConfig
 	Payments    handlers.PaymentsConfig
+	Issuer      handlers.IssuerConfig
 	// Accounts and mail (see admin.go).
 	SMTPURL       string
 	MailFrom      string
@@ -80,6 +81,9 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 	s.str(&c.Payments.Bank.Holder, "bank-holder", "QHATU_BANK_HOLDER", defaultBankHolder, "holder of the account buyers transfer to")
 	s.str(&c.Payments.Bank.Account, "bank-account", "QHATU_BANK_ACCOUNT", defaultBankAccount, "number of the account buyers transfer to")
 	s.str(&c.Payments.Bank.CCI, "bank-cci", "QHATU_BANK_CCI", defaultBankCCI, "interbank account code (CCI, 20 digits) of that account")
+	s.str(&c.Issuer.Name, "ciap-name", "QHATU_CIAP_NAME", defaultIssuerName, "CIAP's legal name on wholesale pro-forma invoices and receipts")
+	add(s, &c.Issuer.RUC, parseRUC, "ciap-ruc", "QHATU_CIAP_RUC", defaultIssuerRUC, "CIAP's RUC on wholesale pro-forma invoices and receipts (the default is a demo value)")
+	s.str(&c.Issuer.Address, "ciap-address", "QHATU_CIAP_ADDRESS", defaultIssuerAddress, "CIAP's fiscal address on wholesale pro-forma invoices and receipts")
 	s.duration(&c.Payments.CardExpiry, "card-expiry", "QHATU_CARD_EXPIRY", "60m", time.Minute, "an order to be paid by card is cancelled, its pieces released, when unpaid this long")
 	s.duration(&c.Payments.TransferExpiry, "transfer-expiry", "QHATU_TRANSFER_EXPIRY", "168h", time.Minute, "an order to be paid by bank transfer is cancelled, its pieces released, when unpaid this long")
 	s.url(&c.SMTPURL, "smtp-url", "QHATU_SMTP_URL", "", []string{"smtp", "smtps"}, true, "smtp://user:pass@host:587 or smtps://…:465 to send email; empty writes it to the outbox admins read")
@@ -98,6 +102,7 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 	c.deriveAccounts()
 	c.Contact.Placeholder = c.Contact.Email == defaultContactEmail || c.Contact.Phone == defaultContactPhone
 	c.Payments.Bank.Placeholder = c.Payments.Bank.Account == defaultBankAccount || c.Payments.Bank.CCI == defaultBankCCI
+	c.Issuer.Placeholder = c.Issuer.RUC == defaultIssuerRUC || c.Issuer.Address == defaultIssuerAddress
 	if c.Payments.Stripe.SecretKey != "" && c.Payments.Stripe.WebhookSecret == "" {
 		return nil, nil, fmt.Errorf("QHATU_STRIPE_WEBHOOK_SECRET (-stripe-webhook-secret) must be set with QHATU_STRIPE_SECRET_KEY: without it no card payment could ever be confirmed")
 	}
@@ -148,7 +153,7 @@ func (c *config) db(log *slog.Logger) models.DBConfig {
 }
 
 func (c *config) handlers() handlers.Config {
-	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, Contact: c.Contact, Payments: c.Payments, DemoNotice: c.DemoNotice,
+	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, Contact: c.Contact, Payments: c.Payments, Issuer: c.Issuer, DemoNotice: c.DemoNotice,
 		PageCacheEntries: c.PageCache, PageCacheBytes: int64(c.PageCacheMB) << 20,
 		CatalogMemo: c.PageCache > 0, CatalogPoll: c.CatalogPoll,
 		Accounts: handlers.AccountsConfig{SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedNets,

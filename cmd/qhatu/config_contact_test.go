@@ -22,3 +22,23 @@ func TestConfig_ContactDefaultsAreLabelledPlaceholders(t *testing.T) {
 		t.Errorf("a real email with the placeholder phone must still be labelled: %+v, %v", c, err)
 	}
 }
+
+func TestConfig_IssuerDefaultsAreLabelledDemoAndTheRUCIsChecked(t *testing.T) {
+	c, err := parse(t, env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is := c.handlers().Issuer; is.RUC != defaultIssuerRUC || is.Name != defaultIssuerName || !is.Placeholder {
+		t.Errorf("default issuer %+v, want the demo values, labelled", is)
+	}
+	c, err = parse(t, env{"QHATU_CIAP_RUC": "20 100 000 009", "QHATU_CIAP_ADDRESS": "Jr. Real 1, Lima"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is := c.handlers().Issuer; is.RUC != "20100000009" || is.Placeholder {
+		t.Errorf("configured issuer %+v", is)
+	}
+	if _, err := parse(t, env{"QHATU_CIAP_RUC": "20100000002"}); err == nil {
+		t.Error("a RUC with a wrong check digit was accepted")
+	}
+}
