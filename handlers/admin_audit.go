@@ -150,6 +150,8 @@ func recordURL(entity string, id int64) string {
 		return idPath("/admin/orders", id)
 	case models.EntityShippingZone:
 		return "/admin/shipping"
+	case models.EntityResellerApplication:
+		return idPath(adminResellersPath, id)
 	}
 	return ""
 }

@@ -13,6 +13,8 @@ type adminDashboardView struct {
 	Recent []models.AuditEntry
 	// Orders waiting for payment and orders flagged for staff.
 	PendingOrders, FlaggedOrders int64
+	// Wholesale applications waiting for a decision.
+	PendingApplications int64
 }
 
 // adminDashboard is the back office's front page: the catalog in figures,
@@ -39,6 +41,9 @@ func (s *Server) adminDashboard(c echo.Context) error {
 			return err
 		}
 		*q.dst = page.Total
+	}
+	if v.PendingApplications, err = s.store.PendingApplications(ctx); err != nil {
+		return err
 	}
 	return s.renderAdmin(c, http.StatusOK, "admin_dashboard", l.T("admin.title"), l, v)
 }

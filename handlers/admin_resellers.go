@@ -144,7 +144,7 @@ func (s *Server) adminResellerDecide(approve bool) echo.HandlerFunc {
 		case isStale(err):
 			v.Problem = l.T("admin.reseller.stale")
 			v.Conflict = s.conflictFor(c, l, models.EntityResellerApplication, id)
-		case errors.Is(err, models.ErrNotApplicant):
+		case errors.Is(err, models.ErrNotApplicant) && v.A.User != nil:
 			v.Problem = l.T("admin.reseller.not_customer", "Role", l.T("role."+string(v.A.User.Role)))
 		default:
 			return err

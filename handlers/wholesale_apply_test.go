@@ -188,6 +188,9 @@ func TestAdminResellers_ApprovalMakesAResellerAuditedAndMailed(t *testing.T) {
 		if res = staff.Get("/admin/resellers?status=nonsense"); res.Status != http.StatusBadRequest {
 			t.Errorf("unknown status filter: %d", res.Status)
 		}
+		if res = staff.Get("/admin"); !strings.Contains(res.Body, `<a href="/admin/resellers?status=pending"><span class="stat-number">1</span>`) {
+			t.Error("the dashboard does not count the pending application")
+		}
 		path := "/admin/resellers/" + strconv.FormatInt(a.ID, 10)
 		if res = staff.Get(path); res.Status != http.StatusOK || !strings.Contains(res.Body, "20131312955") ||
 			!strings.Contains(res.Body, path+"/approve") || !strings.Contains(res.Body, path+"/reject") {
@@ -329,6 +332,18 @@ func TestAdminResellers_ReviewersReadOnlyAndCSRFRequired(t *testing.T) {
 		}
 		if ts.auditCount(t, models.EntityResellerApplication, "", a.ID) != 0 {
 			t.Fatal("a refused request wrote an audit entry")
+		}
+		// An applicant made staff since applying keeps that role.
+		if _, _, err := ts.Store.Editor("admin@example.org").UpdateUser(context.Background(), models.UserChange{ID: u.ID,
+			Version: got.Version, Role: models.RoleStaff, Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		staff.Get(path + "?lang=en")
+		if res = decide(staff, a, "approve", ""); res.Status != http.StatusConflict || !strings.Contains(res.Body, "the applicant&#39;s account is now CIAP staff") {
+			t.Fatalf("approve a staff member: %d", res.Status)
+		}
+		if got, _ = ts.Store.UserByID(context.Background(), u.ID); got.Role != models.RoleStaff || ts.application(t, a.ID).Status != models.ApplicationPending {
+			t.Fatal("the refused approval changed something")
 		}
 	})
 }

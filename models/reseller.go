@@ -237,6 +237,16 @@ func (s *Store) Applications(ctx context.Context, status ApplicationStatus, page
 	return out, nil
 }
 
+// PendingApplications counts the applications waiting for staff, for the
+// back office's front page.
+func (s *Store) PendingApplications(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&ResellerApplication{}).Where("status = ?", ApplicationPending).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count pending reseller applications: %w", err)
+	}
+	return n, nil
+}
+
 // ApplicationsWithRUC lists the other applications giving the same RUC,
 // newest first, so staff see a business applying from several accounts.
 func (s *Store) ApplicationsWithRUC(ctx context.Context, a *ResellerApplication, limit int) ([]ResellerApplication, error) {
