@@ -42,6 +42,9 @@ func expectedRoles(method, path string) []models.Role {
 		// Only a customer applies: a reseller already is one, and staff
 		// or reviewers must not lose their role to an approval.
 		return []models.Role{models.RoleCustomer}
+	case under("/wholesale/csv"):
+		// The spreadsheet upload: approved resellers only.
+		return []models.Role{models.RoleReseller}
 	case under("/admin/users"), under("/admin/outbox"):
 		return []models.Role{models.RoleAdmin}
 	case under("/admin") && method == http.MethodGet:

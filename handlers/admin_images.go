@@ -2,9 +2,7 @@ package handlers
 
 import (
 	"errors"
-	"io"
 	"net/http"
-	"regexp"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
@@ -16,56 +14,8 @@ import (
 // recorded at upload, never one guessed from the name.
 
 // maxUploadBody is the most an upload request may carry: the picture and
-// the form's other fields with their multipart headers.
+// the form's other fields with their multipart headers (upload_limit.go).
 const maxUploadBody = models.MaxImageBytes + 64<<10
-
-var imageUploadRE = regexp.MustCompile(`^/admin/products/[0-9]+/image$`)
-
-// isImageUpload matches the picture upload, which skips the site-wide 1 MB
-// body limit (server.go) for the limit below.
-func isImageUpload(c echo.Context) bool {
-	r := c.Request()
-	return r.Method == http.MethodPost && imageUploadRE.MatchString(r.URL.Path)
-}
-
-// drainLimit is how much of an oversized upload is read and dropped before
-// the answer: a browser sends the whole file before it reads a reply, and
-// a server that stops reading resets the connection, so the editor would
-// see a network error instead of the page saying the limit. A body larger
-// still is not read.
-const drainLimit = 64 << 20
-
-// limitImageUpload runs before the form is parsed (checkInput) and before
-// the CSRF check: a request announcing more than maxUploadBody, or sending
-// more without announcing it (chunked), is answered with a 413 page saying
-// the limit, never a reset connection or a 403 for the token the cut form
-// lost. The answer reveals nothing: it comes before the access table.
-func (s *Server) limitImageUpload(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if !isImageUpload(c) {
-			return next(c)
-		}
-		r := c.Request()
-		body := r.Body
-		if r.ContentLength > maxUploadBody {
-			return imageTooLarge(body)
-		}
-		r.Body = http.MaxBytesReader(c.Response(), body, maxUploadBody)
-		err := next(c)
-		var ue *userError
-		if errors.As(err, &ue) && ue.Status == http.StatusRequestEntityTooLarge {
-			return imageTooLarge(body)
-		}
-		return err
-	}
-}
-
-// imageTooLarge drains what is left of the body, up to drainLimit, and
-// says the limit.
-func imageTooLarge(body io.Reader) error {
-	_, _ = io.CopyN(io.Discard, body, drainLimit)
-	return &userError{Status: http.StatusRequestEntityTooLarge, ID: "admin.error.image_too_large"}
-}
 
 // adminImageView is the picture upload form.
 type adminImageView struct {

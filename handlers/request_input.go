@@ -93,8 +93,11 @@ func formReadError(err error) error {
 // tooLarge is the 413 that says the limit.
 func tooLarge(limit int64) error {
 	return &userError{Status: http.StatusRequestEntityTooLarge, ID: "error.too_large_limit",
-		Args: []any{"Limit", fmt.Sprintf("%.0f MB", float64(limit)/(1<<20))}}
+		Args: []any{"Limit", megabytes(limit)}}
 }
+
+// megabytes writes a limit in bytes for a message ("1 MB").
+func megabytes(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/(1<<20)) }
 
 // checkText refuses a NUL byte or invalid UTF-8 in any name or value.
 func checkText(vs url.Values) error {

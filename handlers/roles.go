@@ -99,6 +99,9 @@ var accessRules = []accessRule{
 	{http.MethodGet, "/wholesale/apply", everyone},
 	{anyMethod, "/wholesale/apply", customersOnly},
 
+	// Wholesale ordering from a spreadsheet: approved resellers only.
+	{anyMethod, "/wholesale/csv/*", resellersOnly},
+
 	// Staff decide wholesale applications; reviewers read them.
 	{http.MethodGet, "/admin/resellers/*", backOfficeReaders},
 	{anyMethod, "/admin/resellers/*", backOfficeWriters},

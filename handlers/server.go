@@ -191,13 +191,13 @@ func (s *Server) routes() (*echo.Echo, error) {
 		ContentSecurityPolicy: csp,
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
 	}))
-	// Picture uploads have their own, larger limit (admin_images.go).
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isImageUpload})) // = maxBody
+	// File uploads have their own limits (upload_limit.go).
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload})) // = maxBody
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 	// The body is read in this order: the upload's limit, then the form is
 	// parsed and its text checked (request_input.go), then the CSRF check
 	// reads its token from the parsed form.
-	e.Use(s.loadSession, s.limitImageUpload, s.checkInput, csrf)
+	e.Use(s.loadSession, s.limitUpload, s.checkInput, csrf)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
@@ -206,6 +206,7 @@ func (s *Server) routes() (*echo.Echo, error) {
 	s.registerPages(e)
 	s.registerCart(e)
 	s.registerCheckout(e)
+	s.registerWholesaleCSV(e)
 	s.registerAPI(e)
 	s.registerAccounts(e)
 	s.registerWholesaleArea(e)

@@ -182,10 +182,11 @@ func (s *WholesaleSheet) parseRows(text string) error {
 			}
 		}
 		row := ParseWholesaleRow(line, cell(rec, refCol), cell(rec, qtyCol), false)
-		if strings.ContainsRune(row.Ref, '\n') || strings.ContainsRune(row.Quantity, '\n') {
+		if strings.ContainsRune(row.Ref, '\n') || (strings.ContainsRune(row.Quantity, '\n') && row.Ref != "" && !isFormula(row.Ref)) {
 			// A quote left open swallows the lines after it (LazyQuotes
 			// reads to the end of the file): no reference or quantity
-			// spans lines.
+			// spans lines. A formula, say =HYPERLINK("a";"b") written
+			// by hand in a ";" file, is still named as the formula.
 			row.Problem, row.Line = FieldError{Code: CodeSheetQuote}, WholesaleLineInput{}
 		}
 		if err := s.add(row); err != nil {

@@ -237,7 +237,7 @@ func TestParseWholesaleSheet_BadRowsSayWhy(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := ParseWholesaleSheet([]byte("slug;cantidad\ntapiz-camino-wari;6\n" + tc.row + "\n"))
+			s, err := ParseWholesaleSheet([]byte("slug;cantidad\ntapiz-camino-wari;6\n" + tc.row + "\n\n"))
 			if err != nil {
 				t.Fatalf("ParseWholesaleSheet: %v", err)
 			}

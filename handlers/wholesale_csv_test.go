@@ -1,0 +1,334 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ciap/qhatu/models"
+	"github.com/ciap/qhatu/models/dbtest"
+	"golang.org/x/text/encoding/charmap"
+	"gorm.io/gorm"
+)
+
+// uploadSheet posts a file to /wholesale/csv as a browser's form does.
+func (c *testClient) uploadSheet(name string, file []byte) *testResponse {
+	c.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if err := w.WriteField("_csrf", c.CSRFToken()); err != nil {
+		c.t.Fatal(err)
+	}
+	fw, err := w.CreateFormFile("file", name)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	fw.Write(file)
+	w.Close()
+	req, err := http.NewRequest(http.MethodPost, c.base+"/wholesale/csv", &body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return c.Do(req)
+}
+
+// previewInputRE reads the preview form's fields back, as a browser
+// would send them unchanged (checkboxes: only the checked ones).
+var previewInputRE = regexp.MustCompile(`<input[^>]*>`)
+var attrRE = regexp.MustCompile(`(\w+)(?:="([^"]*)")?`)
+
+// previewForm is the preview's form as the page shows it.
+func previewForm(t *testing.T, page string) url.Values {
+	t.Helper()
+	i := strings.Index(page, `action="/wholesale/csv/preview"`)
+	if i < 0 {
+		t.Fatalf("no preview form on the page: %.500s", page)
+	}
+	page = page[i:]
+	page = page[:strings.Index(page, "</form>")]
+	form := url.Values{}
+	for _, tag := range previewInputRE.FindAllString(page, -1) {
+		attrs := map[string]string{}
+		for _, m := range attrRE.FindAllStringSubmatch(tag[len("<input"):], -1) {
+			attrs[m[1]] = html.UnescapeString(m[2])
+		}
+		if _, checked := attrs["checked"]; attrs["type"] == "checkbox" && !checked {
+			continue
+		}
+		if attrs["name"] != "" && attrs["name"] != "_csrf" {
+			form.Add(attrs["name"], attrs["value"])
+		}
+	}
+	return form
+}
+
+// resellerCart is the reseller's cart as the store has it.
+func resellerCart(t *testing.T, ts *testServer, u *models.User) *models.CartView {
+	t.Helper()
+	cart, err := ts.Store.Cart(context.Background(), models.CartKey{UserID: u.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cart
+}
+
+func cartQuantities(cart *models.CartView) map[string]int {
+	out := map[string]int{}
+	for _, it := range cart.Items {
+		out[it.Product.Slug] = it.Quantity
+	}
+	return out
+}
+
+// wholesaleProduct is a demo product's wholesale conditions now.
+func wholesaleProduct(t *testing.T, db *gorm.DB, slug string) *models.Product {
+	t.Helper()
+	var p models.Product
+	if err := db.Where("slug = ?", slug).First(&p).Error; err != nil {
+		t.Fatalf("product %s: %v", slug, err)
+	}
+	return &p
+}
+
+func TestWholesaleCSV_FormShowsTheLayoutAndATemplateThatReadsBack(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := newTestServer(t, db)
+		c, u := ts.signInAs(t, models.RoleReseller)
+		c.Header.Set("Accept-Language", "en")
+		res := c.Get("/wholesale/csv")
+		if res.Status != http.StatusOK {
+			t.Fatalf("GET /wholesale/csv: %d", res.Status)
+		}
+		for _, want := range []string{`enctype="multipart/form-data"`, `name="file"`, `name="_csrf"`,
+			`href="/wholesale/csv/template.csv"`, "Example file", "<th scope=\"col\">product</th>"} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("form page lacks %q", want)
+			}
+		}
+		tpl := c.Get("/wholesale/csv/template.csv")
+		if tpl.Status != http.StatusOK || !strings.HasPrefix(tpl.Header.Get("Content-Type"), "text/csv") ||
+			!strings.Contains(tpl.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("template: %d %q %q", tpl.Status, tpl.Header.Get("Content-Type"), tpl.Header.Get("Content-Disposition"))
+		}
+		if !strings.HasPrefix(tpl.Body, "\uFEFFproduct,quantity\r\n") || strings.Count(tpl.Body, "\r\n") != 4 {
+			t.Fatalf("template body = %q", tpl.Body)
+		}
+		// The template, uploaded as it is, is an order every row of which
+		// is fine.
+		prev := c.uploadSheet("template.csv", []byte(tpl.Body))
+		if prev.Status != http.StatusOK || !strings.Contains(prev.Body, "Every row is fine: 3 products") ||
+			!strings.Contains(prev.Body, `name="action" value="add"`) {
+			t.Fatalf("template uploaded: %d %s", prev.Status, pageText(prev.Body))
+		}
+		if n := len(resellerCart(t, ts, u).Items); n != 0 {
+			t.Errorf("the preview put %d lines in the cart", n)
+		}
+	}, demoCatalog)
+}
+
+// pageText is a page's main content, short, for failure messages.
+func pageText(body string) string {
+	if i := strings.Index(body, `<main`); i >= 0 {
+		body = body[i:]
+	}
+	return fmt.Sprintf("%.1500s", body)
+}
+
+func TestWholesaleCSV_BadSheetsSayWhyAndAddNothing(t *testing.T) {
+	t.Parallel()
+	latin1 := func(s string) []byte {
+		b, _ := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
+		return b
+	}
+	cases := []struct {
+		name   string
+		file   []byte
+		status int
+		want   string // in the page (English)
+	}{
+		{"wrong encoding", append([]byte("retablo-herranza;4\n"), 0x81, 0x8D, ';', '2', '\n'), http.StatusUnprocessableEntity, "encoding we cannot read"},
+		{"UTF-16 without a BOM", []byte("r\x00e\x00t\x00;\x004\x00\r\x00\n\x00"), http.StatusUnprocessableEntity, "not text"},
+		{"wrong delimiter", []byte("retablo-herranza|4\ntapiz-camino-wari|6\n"), http.StatusUnprocessableEntity, "only one column"},
+		{"garbage", bytes.Repeat([]byte{0x00, 0x13, 0xFF, 0x7F, 0x02}, 300), http.StatusUnprocessableEntity, "not text"},
+		{"an .xlsx workbook", []byte("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"), http.StatusUnprocessableEntity, "is a workbook"},
+		{"10 MB", bytes.Repeat([]byte("retablo-herranza;4\n"), 10<<20/19), http.StatusRequestEntityTooLarge, "larger than 1 MB"},
+		{"just over the limit", bytes.Repeat([]byte("x"), models.MaxSheetBytes+1), http.StatusRequestEntityTooLarge, "larger than 1 MB"},
+		{"100,000 rows", bytes.Repeat([]byte("a;1\n"), 100_000), http.StatusUnprocessableEntity, "more than 2000 rows"},
+		{"empty", nil, http.StatusUnprocessableEntity, "no order rows"},
+		{"=HYPERLINK formula", []byte("producto;cantidad\n=HYPERLINK(\"http://evil.example\";\"retablo\");4\nretablo-herranza;4\n"), http.StatusOK, "is a formula, which we never calculate"},
+		{"=HYPERLINK formula, quoted", []byte("producto,cantidad\n\"=HYPERLINK(\"\"http://evil.example\"\",\"\"retablo\"\")\",4\n"), http.StatusOK, "is a formula, which we never calculate"},
+		{"negative quantity", []byte("retablo-herranza,-4\ntapiz-camino-wari,6\n"), http.StatusOK, "is negative"},
+		{"fractional quantity, point", []byte("retablo-herranza,4.5\n"), http.StatusOK, "not a whole number of pieces"},
+		{"fractional quantity, comma", latin1("Código;Cantidad\nretablo-herranza;1,5\n"), http.StatusOK, "not a whole number of pieces"},
+		{"zero quantity", []byte("retablo-herranza,0\n"), http.StatusOK, "quantity is zero"},
+		{"words for a quantity", []byte("retablo-herranza,cuatro\n"), http.StatusOK, "not a number of pieces"},
+	}
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := newTestServer(t, db)
+		c, u := ts.signInAs(t, models.RoleReseller)
+		c.Header.Set("Accept-Language", "en")
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				res := c.uploadSheet("order.csv", tc.file)
+				if res.Status != tc.status || !strings.Contains(html.UnescapeString(res.Body), tc.want) {
+					t.Fatalf("status %d, want %d with %q: %s", res.Status, tc.status, tc.want, pageText(res.Body))
+				}
+				if res.Status == http.StatusOK {
+					if strings.Contains(res.Body, `value="add"`) {
+						t.Errorf("a sheet with a bad row is offered to the cart")
+					}
+					// Asking to add the preview as it is adds nothing.
+					form := previewForm(t, res.Body)
+					form.Set("action", "add")
+					if add := c.PostForm("/wholesale/csv/preview", form); add.Status != http.StatusUnprocessableEntity ||
+						!strings.Contains(add.Body, "Nothing was added") {
+						t.Errorf("add with bad rows: %d %s", add.Status, pageText(add.Body))
+					}
+				}
+				if n := len(resellerCart(t, ts, u).Items); n != 0 {
+					t.Errorf("cart has %d lines after a bad sheet", n)
+				}
+			})
+		}
+	}, demoCatalog)
+}
+
+func TestWholesaleCSV_OversizedUploadIsRefusedBeforeItIsRead(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := newTestServer(t, db)
+		c, _ := ts.signInAs(t, models.RoleReseller)
+		c.Header.Set("Accept-Language", "en")
+		big := bytes.Repeat([]byte("retablo-herranza;4\n"), 10<<20/19)
+		for _, chunked := range []bool{false, true} {
+			var body bytes.Buffer
+			w := multipart.NewWriter(&body)
+			w.WriteField("_csrf", c.CSRFToken())
+			fw, _ := w.CreateFormFile("file", "big.csv")
+			fw.Write(big)
+			w.Close()
+			req, _ := http.NewRequest(http.MethodPost, c.base+"/wholesale/csv", bytes.NewReader(body.Bytes()))
+			if chunked {
+				req.ContentLength = -1 // sent chunked, without announcing its size
+				req.Body = io.NopCloser(struct{ io.Reader }{bytes.NewReader(body.Bytes())})
+			}
+			req.Header.Set("Content-Type", w.FormDataContentType())
+			res := c.Do(req)
+			if res.Status != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "larger than 1 MB") {
+				t.Errorf("chunked %v: %d %s", chunked, res.Status, pageText(res.Body))
+			}
+		}
+	})
+}
+
+func TestWholesaleCSV_PreviewFixedThenAddedAllAtOnce(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := newTestServer(t, db)
+		c, u := ts.signInAs(t, models.RoleReseller)
+		c.Header.Set("Accept-Language", "en")
+		herranza := wholesaleProduct(t, db, "retablo-herranza")
+		wari := wholesaleProduct(t, db, "tapiz-camino-wari")
+		// A sheet as resellers keep it: Latin-1, ";", a header, a name
+		// column, a blank row, a duplicate, an unknown code, a quantity
+		// below the minimum and one above the stock.
+		below := herranza.WholesaleMinQty - 1
+		sheet := fmt.Sprintf("Código;Descripción;Cantidad\r\n"+
+			"tapiz-camino-wari;Tapiz «Camino wari»;%d\r\n"+
+			"\r\n"+
+			"retablo-herranza;Retablo ayacuchano de la herranza;%d\r\n"+
+			"no-existe;Artículo que no es nuestro;6\r\n"+
+			"tapiz-camino-wari;otra vez el tapiz;%d\r\n",
+			wari.WholesaleMinQty, below, wari.WholesaleMinQty)
+		file, err := charmap.Windows1252.NewEncoder().Bytes([]byte(sheet))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := c.uploadSheet("pedido.csv", file)
+		body := html.UnescapeString(res.Body)
+		if res.Status != http.StatusOK {
+			t.Fatalf("upload: %d %s", res.Status, pageText(res.Body))
+		}
+		for _, want := range []string{"Windows-1252", "semicolons", "Rows 2, 6, merged", "no-existe",
+			"We have no product with this code", fmt.Sprintf("Below the wholesale minimum of %d", herranza.WholesaleMinQty)} {
+			if !strings.Contains(body, want) {
+				t.Errorf("preview lacks %q", want)
+			}
+		}
+		if strings.Contains(res.Body, `value="add"`) {
+			t.Fatal("add offered with bad rows")
+		}
+		// The reseller fixes the preview: the minimum for the retablo, the
+		// unknown row removed.
+		form := previewForm(t, res.Body)
+		for i := 0; i < 3; i++ {
+			k := fmt.Sprint(i)
+			switch form.Get("ref_" + k) {
+			case "retablo-herranza":
+				form.Set("qty_"+k, fmt.Sprint(herranza.WholesaleMinQty))
+			case "no-existe":
+				form.Set("remove_"+k, "1")
+			}
+		}
+		form.Set("action", "check")
+		res = c.PostForm("/wholesale/csv/preview", form)
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, "Every row is fine: 2 products") {
+			t.Fatalf("re-check: %d %s", res.Status, pageText(res.Body))
+		}
+		if n := len(resellerCart(t, ts, u).Items); n != 0 {
+			t.Fatalf("re-check put %d lines in the cart", n)
+		}
+		form = previewForm(t, res.Body)
+		form.Set("action", "add")
+		form.Set("price_0", "1") // nothing price-like is read
+		res = c.PostForm("/wholesale/csv/preview", form)
+		if res.Status != http.StatusSeeOther || res.Location() != "/cart" {
+			t.Fatalf("add: %d %s", res.Status, pageText(res.Body))
+		}
+		got := cartQuantities(resellerCart(t, ts, u))
+		want := map[string]int{"tapiz-camino-wari": 2 * wari.WholesaleMinQty, "retablo-herranza": herranza.WholesaleMinQty}
+		if len(got) != len(want) || got["tapiz-camino-wari"] != want["tapiz-camino-wari"] || got["retablo-herranza"] != want["retablo-herranza"] {
+			t.Errorf("cart = %v, want %v", got, want)
+		}
+	}, demoCatalog)
+}
+
+var untranslatedWholesale = regexp.MustCompile(`\bwholesale\.[a-z_]+(\.[a-z_]+)*\b`)
+
+func TestWholesaleCSV_PagesRenderValidMarkupInBothLanguages(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := newTestServer(t, db)
+		c, _ := ts.signInAs(t, models.RoleReseller)
+		for _, lang := range []string{"es", "en"} {
+			c.Header.Set("Accept-Language", lang)
+			check := func(what string, res *testResponse, status int) {
+				t.Helper()
+				if res.Status != status {
+					t.Errorf("%s %s: status %d, want %d", lang, what, res.Status, status)
+				}
+				checkPage(t, lang+" "+what, res)
+				if m := untranslatedWholesale.FindString(res.Body); m != "" {
+					t.Errorf("%s %s: untranslated %q", lang, what, m)
+				}
+			}
+			check("form", c.Get("/wholesale/csv"), http.StatusOK)
+			check("refused file", c.uploadSheet("x.xlsx", []byte("PK\x03\x04rest")), http.StatusUnprocessableEntity)
+			bad := c.uploadSheet("x.csv", []byte("slug;qty\nno-such-piece;3\nretablo-herranza;1,5\n=1+1;2\n;4\nretablo-herranza;-2\ntapiz-camino-wari;999\ntapiz-camino-wari;1\n"))
+			check("preview with problems", bad, http.StatusOK)
+			form := previewForm(t, bad.Body)
+			form.Set("action", "add")
+			check("refused add", c.PostForm("/wholesale/csv/preview", form), http.StatusUnprocessableEntity)
+		}
+	}, demoCatalog)
+}
