@@ -116,6 +116,22 @@ func checkPage(t *testing.T, what string, res *testResponse) {
 	}
 }
 
+// pageChecker checks pages rendered in one language: the status, valid
+// markup, and no message ID the untranslated expression matches left
+// untranslated on the page.
+func pageChecker(t *testing.T, lang string, untranslated *regexp.Regexp) func(what string, res *testResponse, status int) {
+	return func(what string, res *testResponse, status int) {
+		t.Helper()
+		if res.Status != status {
+			t.Errorf("%s %s: status %d, want %d", lang, what, res.Status, status)
+		}
+		checkPage(t, lang+" "+what, res)
+		if m := untranslated.FindString(res.Body); m != "" {
+			t.Errorf("%s %s: untranslated %q", lang, what, m)
+		}
+	}
+}
+
 // fieldError is the message shown next to a field, or "".
 func fieldError(body, id string) string {
 	re := regexp.MustCompile(`<p class="field-error" id="` + regexp.QuoteMeta(id) + `-error">([^<]*)</p>`)

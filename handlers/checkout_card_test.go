@@ -227,16 +227,7 @@ func TestCheckout_EveryPageRendersValidMarkupInBothLanguages(t *testing.T) {
 		for _, lang := range []string{"es", "en"} {
 			c, _ := ts.signInAs(t, models.RoleCustomer)
 			c.Header.Set("Accept-Language", lang)
-			check := func(what string, res *testResponse, status int) {
-				t.Helper()
-				if res.Status != status {
-					t.Errorf("%s %s: status %d, want %d", lang, what, res.Status, status)
-				}
-				checkPage(t, lang+" "+what, res)
-				if m := untranslatedCheckout.FindString(res.Body); m != "" {
-					t.Errorf("%s %s: untranslated %q", lang, what, m)
-				}
-			}
+			check := pageChecker(t, lang, untranslatedCheckout)
 			check("empty checkout", c.Get("/checkout"), http.StatusOK)
 			check("no orders", c.Get("/account/orders"), http.StatusOK)
 			addToCart(t, c, id, 1)

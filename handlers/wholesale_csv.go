@@ -172,7 +172,10 @@ func (s *Server) wholesaleCSVPreview(c echo.Context) error {
 		p.Message = l.T("wholesale.csv.fix_first", "Count", p.Bad)
 		return s.renderWholesaleCSV(c, http.StatusUnprocessableEntity, wholesaleCSVView{Preview: p})
 	}
-	k, _ := s.cartKey(c)
+	// The channel comes from the signed-in role, never from the form
+	// (behind the access table the user is a reseller).
+	u := s.currentUser(c)
+	k := models.CartKey{UserID: u.ID, Channel: models.ChannelFor(u.Role)}
 	err = s.store.AddWholesaleLines(c.Request().Context(), k, sheetLines(rows))
 	var le *models.WholesaleLinesError
 	var ve *models.ValidationError
@@ -345,16 +348,25 @@ func (s *Server) renderWholesaleCSV(c echo.Context, status int, v wholesaleCSVVi
 	return s.render(c, status, "wholesale_csv", Page{L: l, Title: l.T("wholesale.csv.title"), NoIndex: true, Data: v})
 }
 
-// sheetExample is a few products of the catalog with a quantity each
-// would be accepted at: the example on the page and the template's rows.
+// sheetExample is a few products of the catalog, each with the smallest
+// quantity it is sold at wholesale that is in stock: the example on the
+// page and the template's rows, so the template uploads as it is.
 func (s *Server) sheetExample(c echo.Context) ([][2]string, error) {
-	page, err := s.store.ListProducts(c.Request().Context(), models.ProductFilter{PerPage: 3})
+	const examples = 3
+	page, err := s.store.ListProducts(c.Request().Context(), models.ProductFilter{PerPage: 30})
 	if err != nil {
 		return nil, fmt.Errorf("example products: %w", err)
 	}
-	out := make([][2]string, 0, len(page.Items))
+	out := make([][2]string, 0, examples)
 	for _, p := range page.Items {
-		out = append(out, [2]string{p.Slug, strconv.Itoa(max(p.WholesaleMinQty, 1))})
+		step := max(p.WholesalePackStep, 1)
+		q := (max(p.WholesaleMinQty, 1) + step - 1) / step * step
+		if p.WholesaleBreakdownID == nil || p.WholesalePriceAmount <= 0 || q > p.Stock {
+			continue
+		}
+		if out = append(out, [2]string{p.Slug, strconv.Itoa(q)}); len(out) == examples {
+			break
+		}
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -74,7 +75,7 @@ func previewForm(t *testing.T, page string) url.Values {
 // resellerCart is the reseller's cart as the store has it.
 func resellerCart(t *testing.T, ts *testServer, u *models.User) *models.CartView {
 	t.Helper()
-	cart, err := ts.Store.Cart(context.Background(), models.CartKey{UserID: u.ID})
+	cart, err := ts.Store.Cart(context.Background(), models.CartKey{UserID: u.ID, Channel: models.ChannelWholesale})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +88,15 @@ func cartQuantities(cart *models.CartView) map[string]int {
 		out[it.Product.Slug] = it.Quantity
 	}
 	return out
+}
+
+// resellerShop is a shop with a reseller signed in, reading English.
+func resellerShop(t *testing.T, db *gorm.DB) (*testServer, *testClient, *models.User) {
+	t.Helper()
+	ts := newTestServer(t, db)
+	c, u := ts.signInAs(t, models.RoleReseller)
+	c.Header.Set("Accept-Language", "en")
+	return ts, c, u
 }
 
 // wholesaleProduct is a demo product's wholesale conditions now.
@@ -102,9 +112,7 @@ func wholesaleProduct(t *testing.T, db *gorm.DB, slug string) *models.Product {
 func TestWholesaleCSV_FormShowsTheLayoutAndATemplateThatReadsBack(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db)
-		c, u := ts.signInAs(t, models.RoleReseller)
-		c.Header.Set("Accept-Language", "en")
+		ts, c, u := resellerShop(t, db)
 		res := c.Get("/wholesale/csv")
 		if res.Status != http.StatusOK {
 			t.Fatalf("GET /wholesale/csv: %d", res.Status)
@@ -174,9 +182,7 @@ func TestWholesaleCSV_BadSheetsSayWhyAndAddNothing(t *testing.T) {
 		{"words for a quantity", []byte("retablo-herranza,cuatro\n"), http.StatusOK, "not a number of pieces"},
 	}
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db)
-		c, u := ts.signInAs(t, models.RoleReseller)
-		c.Header.Set("Accept-Language", "en")
+		ts, c, u := resellerShop(t, db)
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				res := c.uploadSheet("order.csv", tc.file)
@@ -206,9 +212,7 @@ func TestWholesaleCSV_BadSheetsSayWhyAndAddNothing(t *testing.T) {
 func TestWholesaleCSV_OversizedUploadIsRefusedBeforeItIsRead(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db)
-		c, _ := ts.signInAs(t, models.RoleReseller)
-		c.Header.Set("Accept-Language", "en")
+		_, c, _ := resellerShop(t, db)
 		big := bytes.Repeat([]byte("retablo-herranza;4\n"), 10<<20/19)
 		for _, chunked := range []bool{false, true} {
 			var body bytes.Buffer
@@ -231,25 +235,34 @@ func TestWholesaleCSV_OversizedUploadIsRefusedBeforeItIsRead(t *testing.T) {
 	})
 }
 
+// firstQty is the smallest quantity a product is sold at wholesale: its
+// minimum, rounded up to its pack step.
+func firstQty(p *models.Product) int {
+	step := max(p.WholesalePackStep, 1)
+	return (max(p.WholesaleMinQty, 1) + step - 1) / step * step
+}
+
 func TestWholesaleCSV_PreviewFixedThenAddedAllAtOnce(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		ts := newTestServer(t, db)
-		c, u := ts.signInAs(t, models.RoleReseller)
-		c.Header.Set("Accept-Language", "en")
-		herranza := wholesaleProduct(t, db, "retablo-herranza")
-		wari := wholesaleProduct(t, db, "tapiz-camino-wari")
+		ts, c, u := resellerShop(t, db)
+		mini := wholesaleProduct(t, db, "retablo-miniatura")    // plenty in stock: asked twice
+		herranza := wholesaleProduct(t, db, "retablo-herranza") // asked below its minimum
+		wari := wholesaleProduct(t, db, "tapiz-camino-wari")    // minimum above its stock
+		if 2*firstQty(mini) > mini.Stock || firstQty(herranza) > herranza.Stock || firstQty(wari) <= wari.Stock {
+			t.Fatalf("demo catalog changed: %+v %+v %+v", mini, herranza, wari)
+		}
 		// A sheet as resellers keep it: Latin-1, ";", a header, a name
 		// column, a blank row, a duplicate, an unknown code, a quantity
 		// below the minimum and one above the stock.
-		below := herranza.WholesaleMinQty - 1
 		sheet := fmt.Sprintf("Código;Descripción;Cantidad\r\n"+
-			"tapiz-camino-wari;Tapiz «Camino wari»;%d\r\n"+
+			"retablo-miniatura;Retablo ayacuchano miniatura;%d\r\n"+
 			"\r\n"+
-			"retablo-herranza;Retablo ayacuchano de la herranza;%d\r\n"+
+			"RETABLO-HERRANZA;Retablo de la herranza, niño;%d\r\n"+
 			"no-existe;Artículo que no es nuestro;6\r\n"+
-			"tapiz-camino-wari;otra vez el tapiz;%d\r\n",
-			wari.WholesaleMinQty, below, wari.WholesaleMinQty)
+			"tapiz-camino-wari;Tapiz «Camino wari»;%d\r\n"+
+			"retablo-miniatura;otra vez el retablo;%d\r\n",
+			firstQty(mini), herranza.WholesaleMinQty-1, firstQty(wari), firstQty(mini))
 		file, err := charmap.Windows1252.NewEncoder().Bytes([]byte(sheet))
 		if err != nil {
 			t.Fatal(err)
@@ -259,8 +272,9 @@ func TestWholesaleCSV_PreviewFixedThenAddedAllAtOnce(t *testing.T) {
 		if res.Status != http.StatusOK {
 			t.Fatalf("upload: %d %s", res.Status, pageText(res.Body))
 		}
-		for _, want := range []string{"Windows-1252", "semicolons", "Rows 2, 6, merged", "no-existe",
-			"We have no product with this code", fmt.Sprintf("Below the wholesale minimum of %d", herranza.WholesaleMinQty)} {
+		for _, want := range []string{"Windows-1252", "semicolons", "Rows 2, 7, merged", "no-existe",
+			"We have no product with this code", fmt.Sprintf("Below the wholesale minimum of %d", herranza.WholesaleMinQty),
+			fmt.Sprintf("More than the %d in stock", wari.Stock), "Make the pieces above the"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("preview lacks %q", want)
 			}
@@ -268,21 +282,23 @@ func TestWholesaleCSV_PreviewFixedThenAddedAllAtOnce(t *testing.T) {
 		if strings.Contains(res.Body, `value="add"`) {
 			t.Fatal("add offered with bad rows")
 		}
-		// The reseller fixes the preview: the minimum for the retablo, the
-		// unknown row removed.
+		// The reseller fixes the preview: the retablo's quantity, the
+		// tapestry made to order, the unknown row removed.
 		form := previewForm(t, res.Body)
-		for i := 0; i < 3; i++ {
+		for i := range 4 {
 			k := fmt.Sprint(i)
-			switch form.Get("ref_" + k) {
+			switch strings.ToLower(form.Get("ref_" + k)) {
 			case "retablo-herranza":
-				form.Set("qty_"+k, fmt.Sprint(herranza.WholesaleMinQty))
+				form.Set("qty_"+k, fmt.Sprint(firstQty(herranza)))
+			case "tapiz-camino-wari":
+				form.Set("mto_"+k, "1")
 			case "no-existe":
 				form.Set("remove_"+k, "1")
 			}
 		}
 		form.Set("action", "check")
 		res = c.PostForm("/wholesale/csv/preview", form)
-		if res.Status != http.StatusOK || !strings.Contains(res.Body, "Every row is fine: 2 products") {
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, "Every row is fine: 3 products") {
 			t.Fatalf("re-check: %d %s", res.Status, pageText(res.Body))
 		}
 		if n := len(resellerCart(t, ts, u).Items); n != 0 {
@@ -291,14 +307,25 @@ func TestWholesaleCSV_PreviewFixedThenAddedAllAtOnce(t *testing.T) {
 		form = previewForm(t, res.Body)
 		form.Set("action", "add")
 		form.Set("price_0", "1") // nothing price-like is read
+		form.Set("channel", "retail")
 		res = c.PostForm("/wholesale/csv/preview", form)
 		if res.Status != http.StatusSeeOther || res.Location() != "/cart" {
 			t.Fatalf("add: %d %s", res.Status, pageText(res.Body))
 		}
-		got := cartQuantities(resellerCart(t, ts, u))
-		want := map[string]int{"tapiz-camino-wari": 2 * wari.WholesaleMinQty, "retablo-herranza": herranza.WholesaleMinQty}
-		if len(got) != len(want) || got["tapiz-camino-wari"] != want["tapiz-camino-wari"] || got["retablo-herranza"] != want["retablo-herranza"] {
+		cart := resellerCart(t, ts, u)
+		got := cartQuantities(cart)
+		want := map[string]int{"retablo-miniatura": 2 * firstQty(mini), "retablo-herranza": firstQty(herranza),
+			"tapiz-camino-wari": firstQty(wari)}
+		if !maps.Equal(got, want) {
 			t.Errorf("cart = %v, want %v", got, want)
+		}
+		for _, it := range cart.Items {
+			if it.MadeToOrder != (it.Product.Slug == "tapiz-camino-wari") {
+				t.Errorf("%s made to order = %v", it.Product.Slug, it.MadeToOrder)
+			}
+			if it.Wholesale == nil || it.Wholesale.UnitPrice.Amount != it.Product.WholesalePriceAmount && it.Wholesale.UnitPrice.Amount >= it.Product.PriceAmount {
+				t.Errorf("%s not priced at wholesale: %+v", it.Product.Slug, it.Wholesale)
+			}
 		}
 	}, demoCatalog)
 }
@@ -312,16 +339,7 @@ func TestWholesaleCSV_PagesRenderValidMarkupInBothLanguages(t *testing.T) {
 		c, _ := ts.signInAs(t, models.RoleReseller)
 		for _, lang := range []string{"es", "en"} {
 			c.Header.Set("Accept-Language", lang)
-			check := func(what string, res *testResponse, status int) {
-				t.Helper()
-				if res.Status != status {
-					t.Errorf("%s %s: status %d, want %d", lang, what, res.Status, status)
-				}
-				checkPage(t, lang+" "+what, res)
-				if m := untranslatedWholesale.FindString(res.Body); m != "" {
-					t.Errorf("%s %s: untranslated %q", lang, what, m)
-				}
-			}
+			check := pageChecker(t, lang, untranslatedWholesale)
 			check("form", c.Get("/wholesale/csv"), http.StatusOK)
 			check("refused file", c.uploadSheet("x.xlsx", []byte("PK\x03\x04rest")), http.StatusUnprocessableEntity)
 			bad := c.uploadSheet("x.csv", []byte("slug;qty\nno-such-piece;3\nretablo-herranza;1,5\n=1+1;2\n;4\nretablo-herranza;-2\ntapiz-camino-wari;999\ntapiz-camino-wari;1\n"))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -83,7 +84,7 @@ func TestParseWholesaleSheet_RealExportsReadTheSame(t *testing.T) {
 					t.Errorf("row %d (%q, %q) refused: %s", r.Row, r.Ref, r.Quantity, r.Problem.Code)
 				}
 			}
-			if got := sheetLines(s); !equalLines(got, want) {
+			if got := sheetLines(s); !slices.Equal(got, want) {
 				t.Errorf("lines = %v, want %v", got, want)
 			}
 			if s.Encoding != tc.encoding || s.Delimiter != tc.delimiter || s.Header != tc.header {
@@ -92,18 +93,6 @@ func TestParseWholesaleSheet_RealExportsReadTheSame(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equalLines(a, b []sheetLine) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestParseWholesaleSheet_RowsAreNumberedAsTheSpreadsheetShowsThem(t *testing.T) {
