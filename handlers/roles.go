@@ -95,7 +95,8 @@ var accessRules = []accessRule{
 
 	// Applying for wholesale: every account sees where it stands (an
 	// approved reseller is sent on to /wholesale, staff are told only
-	// customers apply); only a customer account applies.
+	// customers apply); only a customer account applies. These stay
+	// above any "/wholesale/*" rule (first match wins).
 	{http.MethodGet, "/wholesale/apply", everyone},
 	{anyMethod, "/wholesale/apply", customersOnly},
 

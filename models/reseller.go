@@ -329,8 +329,12 @@ func (e *Editor) DecideApplication(ctx context.Context, d Decision) (*ResellerAp
 		if res.RowsAffected != 1 {
 			return staleError(EntityResellerApplication, d.ID, d.Version, d.Version+1)
 		}
+		// Read, not locked: changeUser takes its locks in its own order
+		// (active admins, then the user) and refuses a user changed since
+		// this read, so a concurrent edit of the applicant cannot deadlock
+		// with this decision.
 		var u User
-		if err := forUpdate(db).Take(&u, before.UserID).Error; err != nil {
+		if err := db.Take(&u, before.UserID).Error; err != nil {
 			return dbError(err, fmt.Sprintf("applicant %d", before.UserID))
 		}
 		if d.Approve {

@@ -312,3 +312,41 @@ func TestDecideApplication_ConcurrentDecisionsOneWins(t *testing.T) {
 		}
 	})
 }
+
+// An admin changing the applicant's role while staff approve: one of the
+// two wins, never both, and they never deadlock (the approval takes its
+// locks in the order the user change does).
+func TestDecideApplication_RacingARoleChangeIsConsistent(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		sh := newApplicationShop(t, db)
+		var wg sync.WaitGroup
+		var approveErr, roleErr error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, approveErr = sh.s.Editor("staff@example.org").DecideApplication(ctx,
+				models.Decision{ID: sh.pending.ID, Version: 1, Approve: true})
+		}()
+		go func() {
+			defer wg.Done()
+			_, _, roleErr = sh.s.Editor("admin@example.org").UpdateUser(ctx, models.UserChange{ID: sh.user.ID,
+				Version: sh.user.Version, Role: models.RoleStaff, Active: true})
+		}()
+		wg.Wait()
+		for _, err := range []error{approveErr, roleErr} {
+			if err != nil && !errors.Is(err, models.ErrConflict) && !errors.Is(err, models.ErrNotApplicant) {
+				t.Fatalf("unexpected error: %v", err)
+			}
+		}
+		if (approveErr == nil) == (roleErr == nil) {
+			t.Fatalf("approval %v, role change %v: want exactly one to win", approveErr, roleErr)
+		}
+		a, _ := sh.s.ApplicationByID(ctx, sh.pending.ID)
+		u, _ := sh.s.UserByID(ctx, sh.user.ID)
+		if (a.Status == models.ApplicationApproved) != (u.Role == models.RoleReseller) || (roleErr == nil) != (u.Role == models.RoleStaff) {
+			t.Fatalf("application %s, role %s", a.Status, u.Role)
+		}
+	})
+}
