@@ -50,6 +50,8 @@ func (s *Server) registerAdmin(e *echo.Echo) {
 	s.registerLedger(g)
 	s.registerBalances(g, form)
 
+	form("/admin/living-wage", s.adminLivingWage)
+	g.POST("/admin/living-wage", s.adminLivingWageSave)
 	g.GET("/admin/reconciliation", s.adminReconcile)
 	g.GET("/admin/audit", s.adminAudit)
 	g.GET("/admin/audit/:id", s.adminAuditEntry)

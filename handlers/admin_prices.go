@@ -4,7 +4,9 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
@@ -53,6 +55,7 @@ type adminPricesView struct {
 	Retail, Wholesale priceColumn
 	Columns           []priceColumn // retail, wholesale
 	LocalMarket       priceInput
+	LocalMarketInfo   []localMarketField // source, date, method (admin_prices_local.go)
 	LabourMinutes     priceInput
 	Reason            priceInput
 	FormError         string
@@ -76,6 +79,7 @@ func breakdownValues(p *models.Product) url.Values {
 		}
 		v.Set("local_market_price", models.Soles(b.LocalMarketPrice).Decimal())
 		v.Set("labour_minutes", strconv.Itoa(b.LabourMinutes))
+		localMarketValues(v, b)
 	}
 	return v
 }
@@ -93,7 +97,9 @@ func parseBreakdowns(f *formReader) (retail, wholesale *models.Breakdown) {
 		}
 		return b
 	}
-	return read(models.ChannelRetail), read(models.ChannelWholesale)
+	retail, wholesale = read(models.ChannelRetail), read(models.ChannelWholesale)
+	readLocalMarket(f, retail, wholesale)
+	return retail, wholesale
 }
 
 // priceErrorField maps the store's field names to the form's: the local
@@ -104,6 +110,9 @@ func priceErrorField(field string) string {
 		return "local_market_price"
 	case "retail.labour_minutes", "wholesale.labour_minutes":
 		return "labour_minutes"
+	}
+	if _, name, ok := strings.Cut(field, "."); ok && slices.Contains(localMarketNames, name) {
+		return name
 	}
 	return field
 }
@@ -160,6 +169,7 @@ func (s *Server) pricesView(c echo.Context, l *Localizer, p *models.Product, val
 	}
 	v.Columns = []priceColumn{v.Retail, v.Wholesale}
 	v.LocalMarket = input("local_market_price", l.T("admin.prices.local_market"))
+	v.LocalMarketInfo = localMarketFields(l, values, errs)
 	v.LabourMinutes = input("labour_minutes", l.T("admin.prices.labour_minutes"))
 	v.Reason = input("reason", l.T("admin.prices.reason"))
 	v.FormError = errs["breakdown"]
@@ -261,7 +271,11 @@ func (s *Server) adminPricesSave(c echo.Context) error {
 				}
 			}
 		}
-		for _, in := range []priceInput{v.LocalMarket, v.LabourMinutes} {
+		shared := []priceInput{v.LocalMarket, v.LabourMinutes}
+		for _, in := range v.LocalMarketInfo {
+			shared = append(shared, in.priceInput)
+		}
+		for _, in := range shared {
 			if a, b := saved.Get(in.Name), typed.Get(in.Name); a != b {
 				v.Conflict.Diffs = append(v.Conflict.Diffs, fieldDiff{Label: in.Label, Saved: a, Yours: b})
 			}

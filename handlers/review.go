@@ -20,6 +20,7 @@ import (
 func (s *Server) registerReview(e *echo.Echo) {
 	g := s.guard(e)
 	g.GET("/review", s.reviewDashboard)
+	g.GET("/review/fair-pay", s.reviewFairPay)
 	g.GET("/review/exports", s.reviewExports)
 	g.GET("/review/exports/:table", s.reviewExport)
 }

@@ -234,6 +234,15 @@ func (s *Server) reviewExport(c echo.Context) error {
 					return figureCells([]any{g.GroupID, g.GroupName}, &g.ReviewFigures)
 				})}
 		}
+	case "fair-pay":
+		var extra map[string]any
+		var err error
+		if t, extra, err = s.fairPayTable(c, l, rv.GroupID); err != nil {
+			return err
+		}
+		for k, v := range extra {
+			meta[k] = v
+		}
 	default:
 		return errNotFound
 	}
@@ -257,6 +266,7 @@ type reviewExportLink struct {
 var reviewExportTables = []struct{ Table, Label, Hint string }{
 	{"months", "review.export.months", "review.export.months_hint"},
 	{"groups", "review.export.groups", "review.export.groups_hint"},
+	{"fair-pay", "review.export.fair_pay", "review.export.fair_pay_hint"},
 }
 
 // reviewExports is /review/exports: the list of downloads.

@@ -21,7 +21,7 @@ import (
 
 // reviewPages are the portal's pages, for the markup check.
 var reviewPages = []string{"/review?period=year&year=2026", "/review?period=month&month=2026-02&group=1",
-	"/review/exports?period=quarter&quarter=2026-Q1"}
+	"/review/exports?period=quarter&quarter=2026-Q1", "/review/fair-pay?period=custom&from=2026-01-01&to=2026-01-31"}
 
 // demoProduct is a published demo product with stock for a few orders.
 func demoProduct(t *testing.T, db *gorm.DB) (id, groupID int64) {
@@ -316,4 +316,101 @@ func TestReview_ExportsReconcileWithTheLedgerAndTheOrders(t *testing.T) {
 			}
 		}
 	}, demoCatalog)
+}
+
+// Staff record the living-wage reference (refused input explained, the
+// reviewer reads it and cannot post); the price form keeps where the
+// local market price comes from, the product page and the fair pay page
+// and export show it, and a product under the living wage is flagged.
+func TestReview_FairPayWithTheLivingWageAndTheLocalMarketSource(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newAdminShop(t, db)
+		staff, _ := s.signInAs(t, models.RoleStaff)
+		staff.Header.Set("Accept-Language", "en")
+		reviewer, _ := s.signInAs(t, models.RoleReviewer)
+		reviewer.Header.Set("Accept-Language", "en")
+		today := time.Now().In(time.FixedZone("PET", -5*3600)).Format(time.DateOnly)
+		lw := url.Values{"monthly": {"1,850.00"}, "hours_per_week": {"48"}, "source": {"WFTO living wage method, Huancayo"}, "as_of": {today}}
+		for field, bad := range map[string]string{"monthly": "mil", "hours_per_week": "90", "source": "", "as_of": "2999-01-01"} {
+			in := url.Values{}
+			for k, v := range lw {
+				in[k] = v
+			}
+			in.Set(field, bad)
+			res := staff.PostForm("/admin/living-wage", in)
+			if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "not recorded") || !strings.Contains(res.Body, `aria-invalid="true"`) {
+				t.Errorf("living wage with %s=%q: %d", field, bad, res.Status)
+			}
+		}
+		if res := staff.PostForm("/admin/living-wage", lw); res.Status != http.StatusSeeOther {
+			t.Fatalf("record the living wage: %d %.300s", res.Status, res.Body)
+		}
+		res := reviewer.Get("/admin/living-wage")
+		if res.Status != http.StatusOK || strings.Contains(res.Body, `action="/admin/living-wage"`) || !strings.Contains(res.Body, "8.89") {
+			t.Errorf("reviewer reads the living wage: %d, form shown %v", res.Status, strings.Contains(res.Body, `method="post" action="/admin/living-wage"`))
+		}
+		checkPage(t, "living wage, reviewer", res)
+		checkPage(t, "living wage, staff", staff.Get("/admin/living-wage"))
+		if res := reviewer.PostForm("/admin/living-wage", lw); res.Status != http.StatusForbidden {
+			t.Errorf("reviewer posts a living wage: %d", res.Status)
+		}
+
+		prices := retailPrices()
+		prices.Set("reason", "Local market price documented")
+		prices.Set("lock_version", strconv.FormatInt(s.product.LockVersion, 10))
+		prices.Set("local_market_source", "Feria de Quinua")
+		prices.Set("local_market_date", "2026-13-01")
+		prices.Set("local_market_method", "=HYPERLINK(\"http://evil\")")
+		if res := staff.PostForm(s.path("/prices"), prices); res.Status != http.StatusBadRequest || !strings.Contains(res.Body, `id="f-local-market-date-error"`) {
+			t.Errorf("bad local market date: %d", res.Status)
+		}
+		prices.Set("local_market_date", "2026-02-14")
+		if res := staff.PostForm(s.path("/prices"), prices); res.Status != http.StatusSeeOther {
+			t.Fatalf("save prices: %d %.500s", res.Status, res.Body)
+		}
+		if res := staff.Get(s.path("/prices")); !strings.Contains(res.Body, `value="Feria de Quinua"`) || !strings.Contains(res.Body, `value="2026-02-14"`) {
+			t.Error("the price form does not show the saved source and date")
+		}
+		if res := reviewer.Get("/products/" + s.product.Slug); !strings.Contains(res.Body, "Local market price from Feria de Quinua, as of 2026-02-14.") {
+			t.Error("the product page does not say where the local market price comes from")
+		}
+
+		// 35.00 of labour for 6 hours is 5.83 an hour: above the RMV
+		// (5.43), under the living wage (8.89).
+		res = reviewer.Get("/review/fair-pay")
+		checkPage(t, "fair pay", res)
+		for _, want := range []string{"Under the living wage", "Feria de Quinua", "Quinua church", "1 products pay under a line"} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("fair pay page lacks %q", want)
+			}
+		}
+		if strings.Contains(res.Body, "Under the RMV") {
+			t.Error("a product above the RMV is marked under it")
+		}
+		csvRes := reviewer.Get("/review/exports/fair-pay?format=csv")
+		recs, err := csv.NewReader(strings.NewReader(csvRes.Body)).ReadAll()
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("fair pay CSV: %v %d rows", err, len(recs))
+		}
+		row := map[string]string{}
+		for i, h := range recs[0] {
+			row[h] = recs[1][i]
+		}
+		for col, want := range map[string]string{"Pay per hour": "5.83", "Under the legal minimum wage (RMV)": "no",
+			"Under the living-wage reference": "yes", "Local market price: source": "Feria de Quinua",
+			"Local market price: as of": "2026-02-14", "Local market price: method": `'=HYPERLINK("http://evil")`} {
+			if row[col] != want {
+				t.Errorf("fair pay CSV %s = %q, want %q", col, row[col], want)
+			}
+		}
+		var doc struct {
+			LivingWageHourly string           `json:"living_wage_hourly"`
+			Rows             []map[string]any `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(reviewer.Get("/review/exports/fair-pay?format=json").Body), &doc); err != nil ||
+			doc.LivingWageHourly != "8.89" || len(doc.Rows) != 1 || doc.Rows[0]["local_market_source"] != "Feria de Quinua" {
+			t.Errorf("fair pay JSON: %v %+v", err, doc)
+		}
+	})
 }

@@ -26,12 +26,7 @@ type MinimumWage struct {
 
 // Hourly converts the monthly wage to an hourly figure: 12 months of pay
 // over 52 weeks of HoursPerWeek hours, rounded down.
-func (w MinimumWage) Hourly() models.Money {
-	if w.HoursPerWeek <= 0 {
-		return models.Soles(0)
-	}
-	return models.Soles(w.Monthly * 12 / int64(52*w.HoursPerWeek))
-}
+func (w MinimumWage) Hourly() models.Money { return models.HourlyWage(w.Monthly, w.HoursPerWeek) }
 
 // Config is what the edge needs to know about its deployment.
 type Config struct {

@@ -25,7 +25,17 @@ func sameTerms(a, b *Breakdown) bool {
 		a.ArtisanLabour == b.ArtisanLabour && a.ArtisanMaterials == b.ArtisanMaterials &&
 		a.CommunityFund == b.CommunityFund && a.CIAPOperations == b.CIAPOperations &&
 		a.Logistics == b.Logistics && a.PaymentFees == b.PaymentFees && a.Taxes == b.Taxes &&
-		a.Margin == b.Margin && a.LocalMarketPrice == b.LocalMarketPrice && a.LabourMinutes == b.LabourMinutes
+		a.Margin == b.Margin && a.LocalMarketPrice == b.LocalMarketPrice && a.LabourMinutes == b.LabourMinutes &&
+		a.LocalMarketSource == b.LocalMarketSource && a.LocalMarketMethod == b.LocalMarketMethod &&
+		sameDay(a.LocalMarketDate, b.LocalMarketDate)
+}
+
+// sameDay compares two optional dates by their day.
+func sameDay(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Format(time.DateOnly) == b.Format(time.DateOnly)
 }
 
 func breakdownAudit(b *Breakdown) map[string]any {
@@ -34,6 +44,12 @@ func breakdownAudit(b *Breakdown) map[string]any {
 	}
 	m := map[string]any{"version": b.Version, "price": b.Price, "local_market_price": b.LocalMarketPrice,
 		"labour_minutes": b.LabourMinutes}
+	if b.LocalMarketSource != "" || b.LocalMarketMethod != "" || b.LocalMarketDate != nil {
+		m["local_market_source"], m["local_market_method"] = b.LocalMarketSource, b.LocalMarketMethod
+		if b.LocalMarketDate != nil {
+			m["local_market_date"] = b.LocalMarketDate.Format(time.DateOnly)
+		}
+	}
 	for _, c := range b.Components() {
 		m[string(c.Key)] = c.Amount.Amount
 	}
@@ -223,6 +239,12 @@ type Breakdown struct {
 	// LabourMinutes is the work one piece takes, kept with the version so
 	// an old version's hourly pay stays what it was.
 	LabourMinutes int `gorm:"not null"`
+	// Where the local market price comes from (migration 0020): who or
+	// what was asked, the day it is of, and how it was found. Empty on
+	// versions recorded before they were asked for.
+	LocalMarketSource string     `gorm:"size:300;not null"`
+	LocalMarketDate   *time.Time `gorm:"type:date"`
+	LocalMarketMethod string     `gorm:"size:300;not null"`
 
 	CreatedBy string    `gorm:"size:200;not null"`
 	Reason    string    `gorm:"size:500;not null"`
@@ -338,6 +360,7 @@ func (b *Breakdown) Validate() error {
 	if b.LabourMinutes <= 0 {
 		v.add("labour_minutes", CodePositive)
 	}
+	validateLocalMarket(&v, b)
 	if strings.TrimSpace(b.Reason) == "" {
 		v.add("reason", CodeReason)
 	}
@@ -348,6 +371,30 @@ func (b *Breakdown) Validate() error {
 		v.add("components", CodeComponents, "Sum", Soles(sum), "Price", Soles(b.Price), "Difference", Soles(b.Price-sum))
 	}
 	return v.orNil()
+}
+
+// maxLocalMarketText bounds the local market price's source and method.
+const maxLocalMarketText = 300
+
+// validateLocalMarket checks where the local market price comes from:
+// optional (older versions have none), but not too long, and a day that
+// has come.
+func validateLocalMarket(v *ValidationError, b *Breakdown) {
+	if len([]rune(b.LocalMarketSource)) > maxLocalMarketText {
+		v.add("local_market_source", CodeTooLong, "Max", maxLocalMarketText)
+	}
+	if len([]rune(b.LocalMarketMethod)) > maxLocalMarketText {
+		v.add("local_market_method", CodeTooLong, "Max", maxLocalMarketText)
+	}
+	if d := b.LocalMarketDate; d != nil && d.After(time.Now().Add(24*time.Hour)) {
+		v.add("local_market_date", CodeDateFuture)
+	}
+}
+
+// LocalMarketDocumented reports whether the local market price says where
+// it comes from (source and date at least).
+func (b *Breakdown) LocalMarketDocumented() bool {
+	return strings.TrimSpace(b.LocalMarketSource) != "" && b.LocalMarketDate != nil
 }
 
 // SameArtisanPay reports whether two breakdowns pay the artisans the same:

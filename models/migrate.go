@@ -47,6 +47,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0016_reseller_applications", Migrate: execAll(schemaResellerApplications)},
 	{ID: "0017_wholesale", Migrate: migrateWholesale},
 	{ID: "0019_invitations", Migrate: execAll(schemaInvitations)},
+	{ID: "0020_fair_pay", Migrate: migrateFairPay},
 }
 
 // migrateJobQueue brings River's tables (river_job, river_leader, …) to

@@ -90,10 +90,13 @@ const (
 	CodeTooManyTiers         Code = "too_many_tiers"  // Max
 	CodeBelowMinOrder        Code = "below_min_order" // Min (Money)
 	// Problems of a wholesale line (WholesaleProblem).
-	CodeUnknownProduct  Code = "unknown_product"
-	CodeNotForSale      Code = "not_for_sale"
-	CodeNotPackMultiple Code = "not_pack_multiple" // Step
-	CodeAboveStock      Code = "above_stock"       // Stock
+	CodeUnknownProduct     Code = "unknown_product"
+	CodeNotForSale         Code = "not_for_sale"
+	CodeNotPackMultiple    Code = "not_pack_multiple" // Step
+	CodeAboveStock         Code = "above_stock"       // Stock
+	CodeDateFuture         Code = "date_future"
+	CodeHoursPerWeek       Code = "hours_per_week" // Max
+	CodeReferenceUnchanged Code = "reference_unchanged"
 )
 
 // FieldError is what is wrong with one field: a code and the values its
