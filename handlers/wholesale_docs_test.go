@@ -41,28 +41,59 @@ func approveReseller(t *testing.T, db *gorm.DB, u *models.User, business, rucNum
 	}
 }
 
-// wholesaleOrder places an order by bank transfer for the user and makes
-// it a wholesale one. (The order's prices do not matter to its documents:
-// they show what the order's lines say.)
-func wholesaleOrder(t *testing.T, ts *testServer, db *gorm.DB, u *models.User, qty int) *models.Order {
+// wholesaleLine is a demo product a reseller can order now, with the
+// smallest quantity its minimum and pack step allow, in stock twice over
+// (so the same lines can be ordered again).
+type wholesaleLine struct {
+	ID  int64
+	Qty int
+}
+
+// wholesaleLines picks n such products, without volume tiers (so the
+// price at any quantity is the product's wholesale price).
+func wholesaleLines(t *testing.T, db *gorm.DB, n int) []wholesaleLine {
 	t.Helper()
-	var productID int64
-	if err := db.Raw(`SELECT id FROM products WHERE published AND stock >= ? ORDER BY id LIMIT 1`, qty).Scan(&productID).Error; err != nil || productID == 0 {
-		t.Fatalf("a product with %d in stock: %v", qty, err)
+	var rows []struct {
+		ID                                 int64
+		WholesaleMinQty, WholesalePackStep int
+		Stock                              int
 	}
-	o, err := ts.Store.CreateOrder(context.Background(), models.OrderInput{UserID: &u.ID,
-		Customer: models.Customer{Email: u.Email, Name: u.Name, Phone: "+51 987 654 321",
-			Address: models.Address{Country: "PE", Region: "lima-metropolitana", City: "Lima", Line: "Jr. Junín 123", PostalCode: "15001"}},
-		Method: models.PaymentBankTransfer, ExpiresAt: time.Now().Add(7 * 24 * time.Hour),
-		Lines: []models.OrderLineInput{{ProductID: productID, Quantity: qty}}})
-	if err != nil {
-		t.Fatalf("order: %v", err)
-	}
-	if err := db.Model(&models.Order{}).Where("id = ?", o.ID).Update("channel", models.ChannelWholesale).Error; err != nil {
+	if err := db.Raw(`SELECT id, wholesale_min_qty, wholesale_pack_step, stock FROM products
+		WHERE published AND wholesale_breakdown_id IS NOT NULL AND wholesale_price_amount > 0
+		AND id NOT IN (SELECT product_id FROM volume_tiers) ORDER BY id`).Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
-	o, err = ts.Store.OrderByID(context.Background(), o.ID)
+	var out []wholesaleLine
+	for _, r := range rows {
+		step := max(r.WholesalePackStep, 1)
+		q := max(r.WholesaleMinQty, 1)
+		q = (q + step - 1) / step * step
+		if 2*q <= r.Stock && len(out) < n {
+			out = append(out, wholesaleLine{ID: r.ID, Qty: q})
+		}
+	}
+	if len(out) < n {
+		t.Fatalf("only %d demo products can be ordered at wholesale, want %d", len(out), n)
+	}
+	return out
+}
+
+// wholesaleOrder places a wholesale order by bank transfer for the
+// reseller u, through the store's wholesale path.
+func wholesaleOrder(t *testing.T, ts *testServer, u *models.User, lines ...wholesaleLine) *models.Order {
+	t.Helper()
+	in := models.OrderInput{Channel: models.ChannelWholesale, UserID: &u.ID,
+		Customer: models.Customer{Email: u.Email, Name: u.Name, Phone: "+51 987 654 321",
+			Address: models.Address{Country: "PE", Region: "lima-metropolitana", City: "Lima", Line: "Jr. Junín 123", PostalCode: "15001"}},
+		Method: models.PaymentBankTransfer, ExpiresAt: time.Now().Add(7 * 24 * time.Hour)}
+	for _, l := range lines {
+		in.Lines = append(in.Lines, models.OrderLineInput{ProductID: l.ID, Quantity: l.Qty})
+	}
+	o, err := ts.Store.CreateOrder(context.Background(), in)
 	if err != nil {
+		t.Fatalf("wholesale order: %v", err)
+	}
+	if o, err = ts.Store.OrderByID(context.Background(), o.ID); err != nil {
 		t.Fatal(err)
 	}
 	return o
@@ -97,7 +128,7 @@ func TestWholesaleDocs_ProformaThenReceiptOncePaid(t *testing.T) {
 		c, u := ts.signInAs(t, models.RoleReseller)
 		resellerRUC := ruc("2051234567")
 		approveReseller(t, db, u, "Artesanías Ñañez E.I.R.L.", resellerRUC)
-		o := wholesaleOrder(t, ts, db, u, 3)
+		o := wholesaleOrder(t, ts, u, wholesaleLines(t, db, 1)...)
 		l := mustTranslations(t).For("es")
 		base, igv := models.SplitIGV(o.Total())
 		if base.Add(igv) != o.Total() || igv.Amount == 0 {
@@ -139,7 +170,9 @@ func TestWholesaleDocs_ProformaThenReceiptOncePaid(t *testing.T) {
 
 		// Both are linked from the order's page and the reseller area.
 		for _, page := range []string{"/orders/" + o.Token, "/account/wholesale"} {
-			body := c.Get(page).Body
+			res := c.Get(page)
+			checkPage(t, page, res)
+			body := res.Body
 			for _, link := range []string{"/account/wholesale/orders/" + o.Number + "/proforma.pdf", "/account/wholesale/orders/" + o.Number + "/receipt.pdf"} {
 				if !strings.Contains(body, `href="`+link+`"`) {
 					t.Errorf("%s does not link %s", page, link)
@@ -154,9 +187,12 @@ func TestWholesaleDocs_OnlyTheResellerAndTheBackOfficeGetThem(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ts := docsServer(t, db)
 		owner, u := ts.signInAs(t, models.RoleReseller)
-		o := wholesaleOrder(t, ts, db, u, 1)
-		retail := wholesaleOrder(t, ts, db, u, 1)
-		if err := db.Model(&models.Order{}).Where("id = ?", retail.ID).Update("channel", models.ChannelRetail).Error; err != nil {
+		lines := wholesaleLines(t, db, 2)
+		o := wholesaleOrder(t, ts, u, lines[0])
+		retail, err := ts.Store.CreateOrder(context.Background(), models.OrderInput{UserID: &u.ID, Customer: o.Customer,
+			Method: models.PaymentBankTransfer, ExpiresAt: time.Now().Add(time.Hour),
+			Lines: []models.OrderLineInput{{ProductID: lines[1].ID, Quantity: 1}}})
+		if err != nil {
 			t.Fatal(err)
 		}
 		path := "/account/wholesale/orders/" + o.Number + "/proforma.pdf"

@@ -25,3 +25,19 @@ func (s *Store) UserWholesaleOrders(ctx context.Context, userID int64, page, per
 	}
 	return s.ListOrders(ctx, OrderFilter{UserID: userID, Channel: ChannelWholesale, Page: page, PerPage: perPage})
 }
+
+// WholesalePriceList is every product a reseller can order now, with its
+// group, by slug: published, priced at retail and wholesale, its group
+// active (the rule CheckWholesaleLines applies to a line).
+func (s *Store) WholesalePriceList(ctx context.Context) ([]Product, error) {
+	var ps []Product
+	err := s.db.WithContext(ctx).Joins("Group").
+		Where("products.published = ? AND products.retail_breakdown_id IS NOT NULL AND products.price_amount > 0", true).
+		Where("products.wholesale_breakdown_id IS NOT NULL AND products.wholesale_price_amount > 0").
+		Where(`"Group".active = ?`, true).
+		Order("products.slug").Find(&ps).Error
+	if err != nil {
+		return nil, fmt.Errorf("wholesale price list: %w", err)
+	}
+	return ps, nil
+}
