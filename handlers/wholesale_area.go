@@ -150,8 +150,11 @@ func (s *Server) wholesaleReorder(c echo.Context) error {
 	switch err := s.store.AddWholesaleLines(ctx, k, keep); {
 	case errors.As(err, &refused):
 		for _, ch := range refused.Bad() {
-			v.Refused = append(v.Refused, reorderRefusal{Name: orderLineOf(o, ch.Input.ProductID).Name(l.Lang()),
-				Problems: wholesaleProblems(l, &ch)})
+			r := reorderRefusal{Name: orderLineOf(o, ch.Input.ProductID).Name(l.Lang())}
+			for _, p := range ch.Problems {
+				r.Problems = append(r.Problems, wholesaleProblemText(l, p))
+			}
+			v.Refused = append(v.Refused, r)
 		}
 		return s.renderReorder(c, l, http.StatusConflict, v)
 	case errors.Is(err, models.ErrInvalid):
