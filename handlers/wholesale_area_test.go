@@ -43,15 +43,12 @@ func cheaperWholesale(t *testing.T, ts *testServer, productID, delta int64) mode
 	return models.Soles(w.Price)
 }
 
-// resellerCart is the reseller's cart: quantity and today's unit price by product.
-func resellerCart(t *testing.T, ts *testServer, u *models.User) map[int64]models.CartItem {
+// cartByProduct is the reseller's cart lines by product (resellerCart
+// in wholesale_csv_test.go).
+func cartByProduct(t *testing.T, ts *testServer, u *models.User) map[int64]models.CartItem {
 	t.Helper()
-	v, err := ts.Store.Cart(context.Background(), models.CartKey{UserID: u.ID, Channel: models.ChannelWholesale})
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[int64]models.CartItem{}
-	for _, it := range v.Items {
+	for _, it := range resellerCart(t, ts, u).Items {
 		out[it.Product.ID] = it
 	}
 	return out
@@ -94,7 +91,7 @@ func TestWholesaleReorder_ChangedPriceAndGoneProductAreNoticedTheRestAddedAtToda
 		if strings.Contains(body, byProduct[lines[2].ID].Name("en")) {
 			t.Error("an unchanged line got a notice")
 		}
-		cart := resellerCart(t, ts, u)
+		cart := cartByProduct(t, ts, u)
 		if len(cart) != 2 {
 			t.Fatalf("cart has %d lines, want 2", len(cart))
 		}
@@ -112,7 +109,7 @@ func TestWholesaleReorder_ChangedPriceAndGoneProductAreNoticedTheRestAddedAtToda
 		if res := c.PostForm("/account/wholesale/orders/"+o.Number+"/reorder", url.Values{}); res.Status != http.StatusOK {
 			t.Fatalf("second reorder: %d", res.Status)
 		}
-		if again := resellerCart(t, ts, u); again[lines[0].ID].Quantity != lines[0].Qty || len(again) != 2 {
+		if again := cartByProduct(t, ts, u); again[lines[0].ID].Quantity != lines[0].Qty || len(again) != 2 {
 			t.Errorf("a second reorder changed the cart: %+v", again)
 		}
 	}, demoCatalog)
@@ -129,7 +126,7 @@ func TestWholesaleReorder_UnchangedOrderGoesStraightToTheCart(t *testing.T) {
 		if res.Status != http.StatusSeeOther || res.Location() != "/cart" {
 			t.Fatalf("reorder: %d %q", res.Status, res.Location())
 		}
-		if cart := resellerCart(t, ts, u); len(cart) != 2 || cart[lines[1].ID].Quantity != lines[1].Qty {
+		if cart := cartByProduct(t, ts, u); len(cart) != 2 || cart[lines[1].ID].Quantity != lines[1].Qty {
 			t.Errorf("cart after reorder: %+v", cart)
 		}
 	}, demoCatalog)
@@ -158,7 +155,7 @@ func TestWholesaleReorder_ALineThatNoLongerFitsAddsNothing(t *testing.T) {
 				t.Errorf("the refusal lacks %q:\n%s", want, body)
 			}
 		}
-		if cart := resellerCart(t, ts, u); len(cart) != 0 {
+		if cart := cartByProduct(t, ts, u); len(cart) != 0 {
 			t.Errorf("a refused reorder left %d lines in the cart", len(cart))
 		}
 	}, demoCatalog)
@@ -188,7 +185,7 @@ func TestWholesaleReorder_OnlyTheOrdersReseller(t *testing.T) {
 				t.Errorf("%s: sent to %q, want /signin", tc.who, res.Location())
 			}
 		}
-		if cart := resellerCart(t, ts, otherUser); len(cart) != 0 {
+		if cart := cartByProduct(t, ts, otherUser); len(cart) != 0 {
 			t.Error("another reseller's reorder filled their cart")
 		}
 	}, demoCatalog)
