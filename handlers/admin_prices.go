@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -42,6 +43,23 @@ type priceColumn struct {
 	Current        *models.Breakdown
 }
 
+// hourlyPay is the resulting hourly pay, as staff type.
+type hourlyPay struct {
+	Pay, Minimum models.Money
+	Known, Below bool
+	Text         string
+	// Texts for the script, with {pay} and {min} in them.
+	TextOK, TextBelow, TextUnknown string
+}
+
+// priceConfirm asks to confirm a save: each warning, and the token the
+// confirm checkbox posts back. The token names the figures confirmed, so
+// a form changed after the warning is asked about again.
+type priceConfirm struct {
+	Warnings []string
+	Token    string
+}
+
 type priceVersionRow struct {
 	B   models.Breakdown
 	URL string
@@ -56,9 +74,17 @@ type adminPricesView struct {
 	Columns           []priceColumn // retail, wholesale
 	LocalMarket       priceInput
 	LocalMarketInfo   []localMarketField // source, date, method (admin_prices_local.go)
-	LabourMinutes     priceInput
-	Reason            priceInput
-	FormError         string
+	// Labour time per piece, typed as hours and minutes.
+	LabourHours, LabourMins priceInput
+	// Reason and ReasonEn are why, in Spanish and in English.
+	Reason, ReasonEn priceInput
+	// Hourly is the effective hourly pay the typed breakdown gives, and
+	// how it compares with the RMV; the script updates it while typing.
+	Hourly hourlyPay
+	// Confirm lists what must be confirmed before saving (pay under the
+	// RMV, a thin wholesale margin); nil when nothing needs it.
+	Confirm   *priceConfirm
+	FormError string
 	// Sum texts for the script, with {sum}, {price} and {diff} in them.
 	SumTextOK, SumTextShort, SumTextOver string
 	Versions                             []priceVersionRow
@@ -78,7 +104,8 @@ func breakdownValues(p *models.Product) url.Values {
 			v.Set(ch+"."+string(c.Key), c.Amount.Decimal())
 		}
 		v.Set("local_market_price", models.Soles(b.LocalMarketPrice).Decimal())
-		v.Set("labour_minutes", strconv.Itoa(b.LabourMinutes))
+		v.Set("labour_hours", strconv.Itoa(b.LabourMinutes/60))
+		v.Set("labour_mins", strconv.Itoa(b.LabourMinutes%60))
 		localMarketValues(v, b)
 	}
 	return v
@@ -88,7 +115,7 @@ func breakdownValues(p *models.Product) url.Values {
 // reported by the reader and count as zero in the sums.
 func parseBreakdowns(f *formReader) (retail, wholesale *models.Breakdown) {
 	local := f.amount("local_market_price")
-	minutes := f.integer("labour_minutes", true)
+	minutes := labourMinutes(f)
 	read := func(ch models.Channel) *models.Breakdown {
 		b := &models.Breakdown{Channel: ch, Currency: models.PEN, LocalMarketPrice: local, LabourMinutes: minutes}
 		b.Price = f.amount(string(ch) + ".price")
@@ -102,19 +129,104 @@ func parseBreakdowns(f *formReader) (retail, wholesale *models.Breakdown) {
 	return retail, wholesale
 }
 
+// maxLabourHours bounds the labour time typed for one piece (a year).
+const maxLabourHours = 24 * 366
+
+// labourMinutes reads the labour time as hours and minutes
+// (labour_hours, labour_mins); a form that sends minutes alone
+// (labour_minutes, as before) is read too.
+func labourMinutes(f *formReader) int {
+	if !f.v.Has("labour_hours") && !f.v.Has("labour_mins") {
+		if f.v.Has("labour_minutes") {
+			return f.integer("labour_minutes", true)
+		}
+		f.fail("labour_hours", "admin.prices.labour_required")
+		return 0
+	}
+	h, m := f.integer("labour_hours", false), f.integer("labour_mins", false)
+	if h < 0 || h > maxLabourHours {
+		f.fail("labour_hours", "admin.error.at_most", "Max", maxLabourHours)
+	}
+	if m < 0 || m > 59 {
+		f.fail("labour_mins", "admin.prices.minutes_range")
+	}
+	if h*60+m <= 0 {
+		f.fail("labour_hours", "admin.prices.labour_required")
+	}
+	return h*60 + m
+}
+
 // priceErrorField maps the store's field names to the form's: the local
 // market price and labour time are typed once for both channels.
 func priceErrorField(field string) string {
 	switch field {
 	case "retail.local_market_price", "wholesale.local_market_price":
 		return "local_market_price"
-	case "retail.labour_minutes", "wholesale.labour_minutes":
-		return "labour_minutes"
+	case "retail.labour_minutes", "wholesale.labour_minutes", "labour_minutes":
+		return "labour_hours"
 	}
 	if _, name, ok := strings.Cut(field, "."); ok && slices.Contains(localMarketNames, name) {
 		return name
 	}
 	return field
+}
+
+// typedMinutes is the labour time in values, 0 when it does not parse.
+func typedMinutes(values url.Values) int {
+	if !values.Has("labour_hours") && !values.Has("labour_mins") {
+		n, _ := strconv.Atoi(values.Get("labour_minutes"))
+		return n
+	}
+	h, _ := strconv.Atoi(strings.TrimSpace(values.Get("labour_hours")))
+	m, _ := strconv.Atoi(strings.TrimSpace(values.Get("labour_mins")))
+	if h < 0 || m < 0 || m > 59 {
+		return 0
+	}
+	return h*60 + m
+}
+
+// newHourlyPay is the hourly pay of labour (céntimos) over minutes,
+// against the minimum wage's hourly figure.
+func newHourlyPay(l *Localizer, labour int64, minutes int, minimum models.Money) hourlyPay {
+	h := hourlyPay{Minimum: minimum,
+		TextOK:      l.T("admin.prices.hourly_ok", "Pay", "{pay}", "Min", "{min}"),
+		TextBelow:   l.T("admin.prices.hourly_below", "Pay", "{pay}", "Min", "{min}"),
+		TextUnknown: l.T("admin.prices.hourly_unknown")}
+	if labour < 0 || minutes <= 0 {
+		h.Text = h.TextUnknown
+		return h
+	}
+	b := models.Breakdown{Currency: models.PEN, ArtisanLabour: labour, LabourMinutes: minutes}
+	h.Pay, h.Known = b.EffectiveHourlyPay(), true
+	h.Below = h.Pay.Amount < minimum.Amount
+	id := "admin.prices.hourly_ok"
+	if h.Below {
+		id = "admin.prices.hourly_below"
+	}
+	h.Text = l.T(id, "Pay", l.Money(h.Pay), "Min", l.Money(minimum))
+	return h
+}
+
+// priceWarnings are what a save must confirm: retail pay under the RMV,
+// a wholesale margin under the floor. The token names those figures.
+func (s *Server) priceWarnings(l *Localizer, retail, wholesale *models.Breakdown) *priceConfirm {
+	var c priceConfirm
+	minimum := s.cfg.MinimumWage.Hourly()
+	pay := retail.EffectiveHourlyPay()
+	if pay.Amount < minimum.Amount {
+		c.Warnings = append(c.Warnings, l.T("admin.prices.warn_rmv", "Pay", l.Money(pay), "Min", l.Money(minimum),
+			"Source", s.cfg.MinimumWage.Source))
+	}
+	margin := wholesale.SharePermille(wholesale.Margin)
+	if floor := s.cfg.WholesaleMarginFloor; floor > 0 && margin < floor {
+		c.Warnings = append(c.Warnings, l.T("admin.prices.warn_margin", "Margin", l.Money(models.Soles(wholesale.Margin)),
+			"Share", l.Permille(margin), "Floor", l.Permille(floor)))
+	}
+	if len(c.Warnings) == 0 {
+		return nil
+	}
+	c.Token = fmt.Sprintf("pay:%d;margin:%d;price:%d", pay.Amount, margin, wholesale.Price)
+	return &c
 }
 
 // scriptArgs leave the sum messages' figures as placeholders the script fills.
@@ -170,8 +282,22 @@ func (s *Server) pricesView(c echo.Context, l *Localizer, p *models.Product, val
 	v.Columns = []priceColumn{v.Retail, v.Wholesale}
 	v.LocalMarket = input("local_market_price", l.T("admin.prices.local_market"))
 	v.LocalMarketInfo = localMarketFields(l, values, errs)
-	v.LabourMinutes = input("labour_minutes", l.T("admin.prices.labour_minutes"))
-	v.Reason = input("reason", l.T("admin.prices.reason"))
+	if !values.Has("labour_hours") && values.Has("labour_minutes") {
+		// A form posted with minutes alone is shown back as hours and minutes.
+		if n := typedMinutes(values); n > 0 {
+			values.Set("labour_hours", strconv.Itoa(n/60))
+			values.Set("labour_mins", strconv.Itoa(n%60))
+		}
+	}
+	v.LabourHours = input("labour_hours", l.T("admin.prices.labour_hours"))
+	v.LabourMins = input("labour_mins", l.T("admin.prices.labour_mins"))
+	v.Reason = input("reason", l.T("admin.prices.reason_es"))
+	v.ReasonEn = input("reason_en", l.T("admin.prices.reason_en"))
+	labour, err := models.ParseAmount(values.Get("retail." + string(models.ArtisanLabour)))
+	if err != nil {
+		labour = -1
+	}
+	v.Hourly = newHourlyPay(l, labour, typedMinutes(values), s.cfg.MinimumWage.Hourly())
 	v.FormError = errs["breakdown"]
 
 	ctx := c.Request().Context()
@@ -224,14 +350,25 @@ func (s *Server) adminPricesSave(c echo.Context) error {
 	posted, _ := c.FormParams()
 	f := newFormReader(l, posted)
 	retail, wholesale := parseBreakdowns(f)
-	reason := f.str("reason")
-	if reason == "" {
+	reasons := models.PriceReasons{ES: f.str("reason"), EN: f.str("reason_en")}
+	if reasons.ES == "" && reasons.EN == "" {
 		f.fail("reason", "admin.error.reason")
-	} else if len([]rune(reason)) > 500 {
-		f.fail("reason", "admin.error.too_long")
 	}
+	for name, text := range map[string]string{"reason": reasons.ES, "reason_en": reasons.EN} {
+		if len([]rune(text)) > models.MaxReasonLen {
+			f.fail(name, "admin.error.too_long", "Max", models.MaxReasonLen)
+		}
+	}
+	var confirm *priceConfirm
 	if len(f.errs) == 0 {
-		_, err = s.editor(c).SaveBreakdowns(ctx, id, seen, retail, wholesale, reason)
+		// Pay under the RMV or a thin wholesale margin is saved only once
+		// confirmed for these very figures.
+		if confirm = s.priceWarnings(l, retail, wholesale); confirm != nil && f.str("confirm") == confirm.Token {
+			confirm = nil
+		}
+	}
+	if len(f.errs) == 0 && confirm == nil {
+		_, err = s.editor(c).SaveBreakdownsWithReasons(ctx, id, seen, retail, wholesale, reasons)
 		if err == nil {
 			return seeOther(c, idPath("/admin/products", id)+"/prices?done=prices")
 		}
@@ -253,7 +390,7 @@ func (s *Server) adminPricesSave(c echo.Context) error {
 	}
 	typed := url.Values{}
 	for k := range posted {
-		if k != "_csrf" && k != "lock_version" {
+		if k != "_csrf" && k != "lock_version" && k != "confirm" {
 			typed.Set(k, posted.Get(k))
 		}
 	}
@@ -271,7 +408,7 @@ func (s *Server) adminPricesSave(c echo.Context) error {
 				}
 			}
 		}
-		shared := []priceInput{v.LocalMarket, v.LabourMinutes}
+		shared := []priceInput{v.LocalMarket, v.LabourHours, v.LabourMins}
 		for _, in := range v.LocalMarketInfo {
 			shared = append(shared, in.priceInput)
 		}
@@ -280,6 +417,12 @@ func (s *Server) adminPricesSave(c echo.Context) error {
 				v.Conflict.Diffs = append(v.Conflict.Diffs, fieldDiff{Label: in.Label, Saved: a, Yours: b})
 			}
 		}
+	} else if confirm != nil && len(f.errs) == 0 {
+		// Nothing wrong, but a figure to confirm: the same form again with
+		// the warnings and the confirm checkbox.
+		v.LockVersion, v.Confirm = seen, confirm
+		v.Problem = l.T("admin.prices.confirm_needed")
+		return s.renderAdmin(c, http.StatusUnprocessableEntity, "admin_prices", s.priceTitle(l, p), l, v)
 	} else {
 		v.LockVersion = seen
 		v.Problem = l.T("admin.prices.not_saved")

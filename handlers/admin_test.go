@@ -46,9 +46,9 @@ func retailPrices() url.Values {
 	}
 }
 
-func newAdminShop(t *testing.T, db *gorm.DB) *adminShop {
+func newAdminShop(t *testing.T, db *gorm.DB, opts ...testOption) *adminShop {
 	t.Helper()
-	ts := newTestServer(t, db)
+	ts := newTestServer(t, db, opts...)
 	ctx := context.Background()
 	ed := ts.Store.Editor("seed@ciap.example")
 	s := &adminShop{testServer: ts}

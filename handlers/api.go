@@ -48,6 +48,7 @@ type apiBreakdown struct {
 	Channel            models.Channel `json:"channel"`
 	EffectiveFrom      time.Time      `json:"effective_from"`
 	Reason             string         `json:"reason"`
+	ReasonEn           string         `json:"reason_en,omitempty"`
 	Price              models.Money   `json:"price"`
 	Components         []apiComponent `json:"components"`
 	LocalMarketPrice   models.Money   `json:"local_market_price"`
@@ -102,7 +103,7 @@ func (s *Server) toAPIBreakdown(l *Localizer, b *models.Breakdown) *apiBreakdown
 	}
 	comps := b.Components()
 	out := &apiBreakdown{
-		Version: b.Version, Channel: b.Channel, EffectiveFrom: b.CreatedAt.UTC(), Reason: b.Reason,
+		Version: b.Version, Channel: b.Channel, EffectiveFrom: b.CreatedAt.UTC(), Reason: b.Reason, ReasonEn: b.ReasonEn,
 		Price: b.PriceMoney(), Components: make([]apiComponent, len(comps)),
 		LocalMarketPrice: b.LocalMarket(), PaidToArtisans: b.PaidToArtisans(), Surplus: b.Surplus(),
 		LabourMinutes: b.LabourMinutes, EffectiveHourlyPay: b.EffectiveHourlyPay(),

@@ -32,6 +32,10 @@ func (w MinimumWage) Hourly() models.Money { return models.HourlyWage(w.Monthly,
 type Config struct {
 	BaseURL     string // absolute URL of the shop, for links in JSON-LD and exports
 	MinimumWage MinimumWage
+	// WholesaleMarginFloor is the least margin, in thousandths of the
+	// wholesale price, the price editor saves without asking to confirm
+	// (QHATU_WHOLESALE_MARGIN_FLOOR); 0 asks never.
+	WholesaleMarginFloor int64
 	// Contact is how buyers reach CIAP (page_info.go).
 	Contact ContactConfig
 	// Payments is Stripe and the bank account (payments_config.go).

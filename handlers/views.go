@@ -157,6 +157,8 @@ func templateFuncs(assets *Assets) template.FuncMap {
 		"dict":           dict,
 		"componentColor": componentColor,
 		"hours":          formatHours,
+		"hm":             formatHoursMinutes,
+		"list":           func(xs ...any) []any { return xs },
 		"date":           func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"isoTime":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"shopTime":       shopDateTime,
@@ -174,6 +176,19 @@ func templateFuncs(assets *Assets) template.FuncMap {
 			return out
 		},
 	}
+}
+
+// formatHoursMinutes writes a labour time as hours and minutes: 9000 →
+// "150 h", 1230 → "20 h 30 min" (the same in Spanish and English).
+func formatHoursMinutes(minutes int) string {
+	h, m := minutes/60, minutes%60
+	switch {
+	case m == 0:
+		return strconv.Itoa(h) + " h"
+	case h == 0:
+		return strconv.Itoa(m) + " min"
+	}
+	return strconv.Itoa(h) + " h " + strconv.Itoa(m) + " min"
 }
 
 // langURL links to the same page in another language, keeping the query.

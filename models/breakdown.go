@@ -70,15 +70,49 @@ func pricesAudit(retail, wholesale *Breakdown) map[string]any {
 	return m
 }
 
-// SaveBreakdowns records the product's retail and wholesale breakdowns as
+// MaxReasonLen is the longest reason for a price change, in each language.
+const MaxReasonLen = 500
+
+// PriceReasons is why prices change, in Spanish and in English; one may
+// be empty.
+type PriceReasons struct{ ES, EN string }
+
+// LocalText is a text and the language it is written in.
+type LocalText struct{ Text, Lang string }
+
+// ReasonIn is the version's reason in lang ("es" or "en"), or the other
+// language's when that one is empty; Lang says which it is, so a page
+// can mark a fallback with a lang attribute.
+func (b *Breakdown) ReasonIn(lang string) LocalText {
+	return Bilingual(b.Reason, b.ReasonEn, lang)
+}
+
+// Bilingual picks the Spanish or English text for lang, falling back to
+// the other when it is empty.
+func Bilingual(es, en, lang string) LocalText {
+	es, en = strings.TrimSpace(es), strings.TrimSpace(en)
+	if lang == "en" && en != "" || es == "" {
+		return LocalText{Text: en, Lang: "en"}
+	}
+	return LocalText{Text: es, Lang: "es"}
+}
+
+// SaveBreakdowns is SaveBreakdownsWithReasons with the reason in Spanish
+// only.
+func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, retail, wholesale *Breakdown, reason string) (*PriceChange, error) {
+	return e.SaveBreakdownsWithReasons(ctx, productID, seen, retail, wholesale, PriceReasons{ES: reason})
+}
+
+// SaveBreakdownsWithReasons records the product's retail and wholesale breakdowns as
 // the editor submitted them, with the reason for the change. seen is the
 // product's lock version when the form was opened. A channel whose
 // breakdown is unchanged keeps its current version; the other gets a new
 // one (old versions are kept, unchanged). Both are checked together: they
 // must add up, and the wholesale one must pay artisans exactly what the
-// retail one does. The audit entry records both before and after.
-func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, retail, wholesale *Breakdown, reason string) (*PriceChange, error) {
-	reason = strings.TrimSpace(reason)
+// retail one does. The audit entry records both before and after, and
+// the reasons.
+func (e *Editor) SaveBreakdownsWithReasons(ctx context.Context, productID, seen int64, retail, wholesale *Breakdown, reasons PriceReasons) (*PriceChange, error) {
+	reasons.ES, reasons.EN = strings.TrimSpace(reasons.ES), strings.TrimSpace(reasons.EN)
 	if retail == nil || wholesale == nil {
 		return nil, Invalid("breakdown", CodeBothBreakdowns)
 	}
@@ -100,7 +134,8 @@ func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, reta
 				return cur, false
 			}
 			nb := *sub
-			nb.ID, nb.ProductID, nb.Version, nb.CreatedBy, nb.Reason = 0, productID, 0, e.actor, reason
+			nb.ID, nb.ProductID, nb.Version, nb.CreatedBy = 0, productID, 0, e.actor
+			nb.Reason, nb.ReasonEn = reasons.ES, reasons.EN
 			nb.CreatedAt = time.Time{}
 			return &nb, true
 		}
@@ -117,8 +152,14 @@ func (e *Editor) SaveBreakdowns(ctx context.Context, productID, seen int64, reta
 			return err
 		}
 		out.Retail, out.Wholesale, out.NewRetail, out.NewWholesale = r, w, newR, newW
+		after := pricesAudit(r, w)
+		after["reason"] = map[string]any{"es": reasons.ES, "en": reasons.EN}
+		reason := reasons.ES
+		if reasons.EN != "" {
+			reason = strings.TrimSpace(reason + " / " + reasons.EN)
+		}
 		return writeAudit(tx, e.actor, ActionPrice, EntityProduct, productID,
-			priceSummary(&p, oldR, oldW, r, w, reason), pricesAudit(oldR, oldW), pricesAudit(r, w))
+			priceSummary(&p, oldR, oldW, r, w, strings.TrimPrefix(reason, "/ ")), pricesAudit(oldR, oldW), after)
 	})
 	if err != nil {
 		return nil, err
@@ -135,6 +176,8 @@ func priceFieldErrors(ve *ValidationError) error {
 		switch f {
 		case "retail.reason", "wholesale.reason":
 			v.addError("reason", fe)
+		case "retail.reason_en", "wholesale.reason_en":
+			v.addError("reason_en", fe)
 		case "retail.created_by", "wholesale.created_by":
 			// the actor is checked before any change is made
 		default:
@@ -246,8 +289,11 @@ type Breakdown struct {
 	LocalMarketDate   *time.Time `gorm:"type:date"`
 	LocalMarketMethod string     `gorm:"size:300;not null"`
 
-	CreatedBy string    `gorm:"size:200;not null"`
+	CreatedBy string `gorm:"size:200;not null"`
+	// Reason is why the version was made, in Spanish (older versions:
+	// as written); ReasonEn the same in English. One may be empty.
 	Reason    string    `gorm:"size:500;not null"`
+	ReasonEn  string    `gorm:"column:reason_en;size:500;not null"`
 	CreatedAt time.Time `gorm:"not null"` // effective from
 }
 
@@ -361,8 +407,14 @@ func (b *Breakdown) Validate() error {
 		v.add("labour_minutes", CodePositive)
 	}
 	validateLocalMarket(&v, b)
-	if strings.TrimSpace(b.Reason) == "" {
+	if strings.TrimSpace(b.Reason) == "" && strings.TrimSpace(b.ReasonEn) == "" {
 		v.add("reason", CodeReason)
+	}
+	if len([]rune(b.Reason)) > MaxReasonLen {
+		v.add("reason", CodeTooLong, "Max", MaxReasonLen)
+	}
+	if len([]rune(b.ReasonEn)) > MaxReasonLen {
+		v.add("reason_en", CodeTooLong, "Max", MaxReasonLen)
 	}
 	if strings.TrimSpace(b.CreatedBy) == "" {
 		v.add("created_by", CodeRequired)

@@ -30,6 +30,8 @@ type config struct {
 	CatalogPoll time.Duration
 	JobWorkers  int
 	Wage        handlers.MinimumWage
+	// MarginFloor is the wholesale margin floor in thousandths.
+	MarginFloor int64
 	Contact     handlers.ContactConfig
 	Payments    handlers.PaymentsConfig
 	Issuer      handlers.IssuerConfig
@@ -72,6 +74,7 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 	s.integer(&c.Wage.HoursPerWeek, "rmv-hours-per-week", "QHATU_RMV_HOURS_PER_WEEK", 48, 1, 168, "legal full-time hours per week")
 	s.str(&c.Wage.Source, "rmv-source", "QHATU_RMV_SOURCE", "Decreto Supremo N.° 006-2024-TR", "legal source of the minimum wage")
 	add(s, &c.Wage.Since, parseDate, "rmv-since", "QHATU_RMV_SINCE", "2025-01-01", "date the minimum wage took effect")
+	add(s, &c.MarginFloor, parsePercent, "wholesale-margin-floor", "QHATU_WHOLESALE_MARGIN_FLOOR", "1.0", "the price editor asks to confirm a wholesale margin under this percentage of the wholesale price (0 never asks)")
 	add(s, &c.Contact.Email, parseEmail, "contact-email", "QHATU_CONTACT_EMAIL", defaultContactEmail, "email address buyers write to (contact page)")
 	add(s, &c.Contact.Phone, parsePhone, "contact-phone", "QHATU_CONTACT_PHONE", defaultContactPhone, "phone number buyers call, international form like +51 1 234 5678 (contact page)")
 	s.str(&c.Payments.Stripe.SecretKey, "stripe-secret-key", "QHATU_STRIPE_SECRET_KEY", "", "Stripe secret key (sk_…); empty: no card payment, bank transfer only")
@@ -118,6 +121,16 @@ func parseSoles(v string) (int64, error) {
 	return n, nil
 }
 
+// parsePercent reads a percentage with at most one decimal ("1", "2.5",
+// "2,5") into thousandths.
+func parsePercent(v string) (int64, error) {
+	n, err := models.ParseAmount(v)
+	if err != nil || n < 0 || n > 10000 || n%10 != 0 {
+		return 0, fmt.Errorf("must be a percentage from 0 to 100 with at most one decimal, like 2.5, got %q", v)
+	}
+	return n / 10, nil
+}
+
 func parseDate(v string) (string, error) {
 	if _, err := time.Parse("2006-01-02", v); err != nil {
 		return "", fmt.Errorf("must be a date like 2025-01-01, got %q", v)
@@ -153,7 +166,7 @@ func (c *config) db(log *slog.Logger) models.DBConfig {
 }
 
 func (c *config) handlers() handlers.Config {
-	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, Contact: c.Contact, Payments: c.Payments, Issuer: c.Issuer, DemoNotice: c.DemoNotice,
+	return handlers.Config{BaseURL: c.BaseURL, MinimumWage: c.Wage, WholesaleMarginFloor: c.MarginFloor, Contact: c.Contact, Payments: c.Payments, Issuer: c.Issuer, DemoNotice: c.DemoNotice,
 		PageCacheEntries: c.PageCache, PageCacheBytes: int64(c.PageCacheMB) << 20,
 		CatalogMemo: c.PageCache > 0, CatalogPoll: c.CatalogPoll,
 		Accounts: handlers.AccountsConfig{SecureCookies: c.SecureCookies, TrustedProxies: c.TrustedNets,

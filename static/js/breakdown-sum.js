@@ -1,6 +1,8 @@
 // Live sum of the back office's price breakdown form: while staff type,
-// each channel's components are added up and compared with its price, and
-// the artisans' part is shown. The form works without this script, and the
+// each channel's components are added up and compared with its price, the
+// artisans' part is shown, and so is the effective hourly pay (retail
+// labour ÷ labour time, rounded down as the server does) against the
+// minimum wage. The form works without this script, and the
 // server computes and checks every figure again on save.
 (function () {
   "use strict";
@@ -81,12 +83,46 @@
     }
   }
 
+  // whole reads a whole number of hours or minutes; empty is 0.
+  function whole(el) {
+    var v = el ? el.value.trim() : "";
+    if (v === "") {
+      return 0;
+    }
+    return /^\d{1,6}$/.test(v) ? parseInt(v, 10) : NaN;
+  }
+
+  var hourly = document.getElementById("hourly-pay");
+
+  function updateHourly() {
+    if (!hourly) {
+      return;
+    }
+    var labourEl = document.getElementById("f-retail-artisan_labour");
+    var labour = labourEl ? cents(labourEl.value) : NaN;
+    var m = whole(form.querySelector("input[data-labour='labour_mins']"));
+    var minutes = whole(form.querySelector("input[data-labour='labour_hours']")) * 60 + m;
+    if (isNaN(labour) || isNaN(minutes) || m > 59 || minutes <= 0) {
+      hourly.textContent = hourly.getAttribute("data-text-unknown");
+      hourly.classList.remove("hourly-below");
+      return;
+    }
+    var pay = Math.floor(labour * 60 / minutes);
+    var min = parseInt(hourly.getAttribute("data-min"), 10);
+    var below = pay < min;
+    hourly.textContent = hourly.getAttribute(below ? "data-text-below" : "data-text-ok")
+      .replace("{pay}", money(pay)).replace("{min}", money(min));
+    hourly.classList.toggle("hourly-below", below);
+  }
+
   form.addEventListener("input", function (ev) {
     var channel = ev.target.getAttribute && ev.target.getAttribute("data-channel");
     if (channel) {
       update(channel);
     }
+    updateHourly();
   });
   update("retail");
   update("wholesale");
+  updateHourly();
 }());
