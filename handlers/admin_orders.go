@@ -178,7 +178,9 @@ type adminOrderView struct {
 	Transfer   []fieldset
 	Resolve    []fieldset
 	Breadcrumb []adminLink
-	Fulfil     *orderFulfilView // admin_fulfillment.go
+	// Documents are a wholesale order's pro-forma and receipt.
+	Documents *orderDocuments
+	Fulfil    *orderFulfilView // admin_fulfillment.go
 }
 
 // Forms of the order page; field names are unique across the three.
@@ -227,7 +229,8 @@ func (s *Server) orderView(c echo.Context, l *Localizer, o *models.Order, forms 
 		Method: l.T("admin.orders.method." + string(o.Method)), Country: o.Customer.Address.Country,
 		Region: o.Customer.Address.Region, Pending: o.Status == models.StatusPendingPayment,
 		Delivery:   deliveryEstimate(l, o.ShippingMinDays, o.ShippingMaxDays),
-		Breadcrumb: []adminLink{{"/admin", l.T("admin.title")}, {"/admin/orders", l.T("admin.orders.title")}}}
+		Breadcrumb: []adminLink{{"/admin", l.T("admin.title")}, {"/admin/orders", l.T("admin.orders.title")}},
+		Documents:  documentsOf(o)}
 	if o.PaidAt != nil {
 		v.Paid = shopDateTime(*o.PaidAt)
 	}

@@ -74,12 +74,6 @@ type orderView struct {
 	Documents *orderDocuments
 }
 
-// orderDocuments links a wholesale order's documents (wholesale_docs.go).
-type orderDocuments struct {
-	Proforma string
-	Receipt  string // empty until paid
-}
-
 // orderRefresh is how often a pending order's page reloads itself.
 const orderRefresh = 15
 
@@ -116,12 +110,7 @@ func (s *Server) orderPage(c echo.Context) error {
 	for _, h := range o.History {
 		v.History = append(v.History, orderStatusView{At: h.CreatedAt, Status: l.T("order.status." + string(h.To))})
 	}
-	if o.Channel == models.ChannelWholesale {
-		v.Documents = &orderDocuments{Proforma: proformaPath(o.Number)}
-		if o.PaidAt != nil {
-			v.Documents.Receipt = receiptPath(o.Number)
-		}
-	}
+	v.Documents = documentsOf(o)
 	if v.Shipment, err = s.store.ShipmentOfOrder(c.Request().Context(), o.ID); err != nil {
 		return err
 	}

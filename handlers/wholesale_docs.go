@@ -36,6 +36,24 @@ func wholesaleOrderPath(number string) string { return "/account/wholesale/order
 func proformaPath(number string) string { return wholesaleOrderPath(number) + "/proforma.pdf" }
 func receiptPath(number string) string  { return wholesaleOrderPath(number) + "/receipt.pdf" }
 
+// orderDocuments links a wholesale order's documents.
+type orderDocuments struct {
+	Proforma string
+	Receipt  string // empty until paid
+}
+
+// documentsOf links the order's documents; nil unless it is wholesale.
+func documentsOf(o *models.Order) *orderDocuments {
+	if o.Channel != models.ChannelWholesale {
+		return nil
+	}
+	d := &orderDocuments{Proforma: proformaPath(o.Number)}
+	if o.PaidAt != nil {
+		d.Receipt = receiptPath(o.Number)
+	}
+	return d
+}
+
 // wholesaleOrderOf loads the wholesale order the path names, if the
 // signed-in user may see it: its reseller, or the back office.
 func (s *Server) wholesaleOrderOf(c echo.Context) (*models.Order, error) {

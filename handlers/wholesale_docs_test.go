@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -148,6 +149,12 @@ func TestWholesaleDocs_ProformaThenReceiptOncePaid(t *testing.T) {
 		if strings.Contains(text, "DEMO") {
 			t.Error("configured issuer details are labelled DEMO")
 		}
+		// The document is dated by the order, not the clock: the same bytes
+		// every time.
+		first := c.Get("/account/wholesale/orders/" + o.Number + "/proforma.pdf").Body
+		if again := c.Get("/account/wholesale/orders/" + o.Number + "/proforma.pdf").Body; again != first {
+			t.Error("two downloads of the same pro-forma differ")
+		}
 
 		// No receipt before the money arrives.
 		if res := c.Get("/account/wholesale/orders/" + o.Number + "/receipt.pdf"); res.Status != http.StatusNotFound {
@@ -227,6 +234,10 @@ func TestWholesaleDocs_OnlyTheResellerAndTheBackOfficeGetThem(t *testing.T) {
 			if tc.status != http.StatusOK && strings.HasPrefix(res.Body, "%PDF") {
 				t.Errorf("%s got the PDF", tc.who)
 			}
+		}
+		// Staff find it from the back office's order page.
+		if res := staff.Get(fmt.Sprintf("/admin/orders/%d", o.ID)); !strings.Contains(res.Body, `href="`+path+`"`) {
+			t.Errorf("the back office's order page does not link the pro-forma (%d)", res.Status)
 		}
 		// Without an approved application the order's own details are used.
 		text := pdfTextOf(t, owner.Get(path), "proforma-"+o.Number+".pdf")
