@@ -3,6 +3,7 @@ package models
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"slices"
@@ -261,5 +262,22 @@ func TestParseWholesaleRow_FromThePreviewForm(t *testing.T) {
 	}
 	if r := ParseWholesaleRow(2, strings.Repeat("=", 5000), "1", false); len([]rune(r.Ref)) > maxSheetShown+1 {
 		t.Errorf("a refused 5,000-rune cell is kept whole (%d runes)", len([]rune(r.Ref)))
+	}
+}
+
+// A full sheet: 2,000 rows, the most a file may have, near the 1 MB limit
+// with a long name column.
+func BenchmarkParseWholesaleSheet_FullSheet(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString("Código;Descripción;Cantidad\r\n")
+	for i := range MaxSheetRows {
+		fmt.Fprintf(&buf, "retablo-%04d;%s;%d\r\n", i, strings.Repeat("Retablo ayacuchano, niño ", 18), i%50+1)
+	}
+	file := buf.Bytes()
+	b.SetBytes(int64(len(file)))
+	for b.Loop() {
+		if _, err := ParseWholesaleSheet(file); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
