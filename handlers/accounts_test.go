@@ -42,8 +42,9 @@ func expectedRoles(method, path string) []models.Role {
 		// Only a customer applies: a reseller already is one, and staff
 		// or reviewers must not lose their role to an approval.
 		return []models.Role{models.RoleCustomer}
-	case under("/wholesale/csv"):
-		// The spreadsheet upload: approved resellers only.
+	case under("/wholesale/csv"), path == "/wholesale":
+		// The spreadsheet upload and the quick-order grid: approved
+		// resellers only.
 		return []models.Role{models.RoleReseller}
 	case under("/admin/users"), under("/admin/outbox"):
 		return []models.Role{models.RoleAdmin}
@@ -113,6 +114,11 @@ func TestAccess_EveryProtectedRouteTimesEveryRole(t *testing.T) {
 					t.Errorf("%s %s as %s: allowed, got %d %s", r.Method, path, role, res.Status, res.Location())
 				case allowed && res.Status >= 500:
 					t.Errorf("%s %s as %s: %d: %.200s", r.Method, path, role, res.Status, res.Body)
+				case !allowed && r.Method == http.MethodGet && r.Path == "/wholesale":
+					// The grid sends everyone else to apply.
+					if res.Status != http.StatusSeeOther || res.Location() != "/wholesale/apply" {
+						t.Errorf("%s %s as %s: want 303 to /wholesale/apply, got %d %q", r.Method, path, role, res.Status, res.Location())
+					}
 				case !allowed && res.Status != http.StatusForbidden:
 					t.Errorf("%s %s as %s: forbidden, got %d", r.Method, path, role, res.Status)
 				}

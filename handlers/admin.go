@@ -49,6 +49,7 @@ func (s *Server) registerAdmin(e *echo.Echo) {
 	s.registerFulfillment(g)
 	s.registerLedger(g)
 	s.registerBalances(g, form)
+	g.GET("/admin/production", s.adminProduction)
 
 	form("/admin/living-wage", s.adminLivingWage)
 	g.POST("/admin/living-wage", s.adminLivingWageSave)

@@ -85,6 +85,8 @@ func advanceSpecs(group func(*Localizer) []formOption) []fieldsetSpec {
 		{Name: "advance_amount", Label: "admin.balances.amount", Hint: "admin.order.transfer.amount_hint", Type: "text", Required: true, MaxLength: 30},
 		{Name: "advance_reference", Label: "admin.order.transfer.reference", Hint: "admin.order.transfer.reference_hint", Type: "text", Required: true, MaxLength: 255},
 		{Name: "advance_note", Label: "admin.field.note", Hint: "admin.balances.advance.note_hint", Type: "textarea", Rows: 2, MaxLength: 1000},
+		{Name: "advance_production_order", Label: "admin.balances.advance.production_order",
+			Hint: "admin.balances.advance.production_order_hint", Type: "number", Min: "1", Step: "1"},
 	}}}
 }
 
@@ -151,6 +153,10 @@ func (s *Server) balancesView(c echo.Context, l *Localizer, groupID int64, forms
 	}
 	if forms.advance == nil {
 		forms.advance = url.Values{"advance_paid_on": {today}, "advance_group": {gid}}
+		// From the production orders' list: the advance for one of them.
+		if po, err := strconv.ParseInt(c.QueryParam("production_order"), 10, 64); err == nil && po > 0 {
+			forms.advance.Set("advance_production_order", strconv.FormatInt(po, 10))
+		}
 	}
 	opts := balanceGroupOptions(s, c)
 	v.Payout = buildForm(l, payoutSpecs(opts), forms.payout, forms.payoutErr)
@@ -308,7 +314,8 @@ func (s *Server) adminAdvanceRecord(c echo.Context) error {
 		f.fail("advance_group", "admin.error.group")
 	}
 	in := models.AdvanceInput{GroupID: group, PaidOn: s.paidOn(f, "advance_paid_on"),
-		Amount: models.Soles(f.amount("advance_amount")), Reference: f.str("advance_reference"), Note: f.str("advance_note")}
+		Amount: models.Soles(f.amount("advance_amount")), Reference: f.str("advance_reference"), Note: f.str("advance_note"),
+		ProductionOrderID: f.id("advance_production_order")}
 	forms := func(errs map[string]string) balanceForms { return balanceForms{advance: posted, advanceErr: errs} }
 	if len(f.errs) > 0 {
 		return s.balancesRefused(c, l, group, http.StatusBadRequest, l.T("admin.form.fix"), forms(f.errs))
@@ -316,7 +323,8 @@ func (s *Server) adminAdvanceRecord(c echo.Context) error {
 	a, err := s.editor(c).RecordAdvance(c.Request().Context(), in)
 	if err != nil {
 		return s.transferRefusal(c, l, group, err, f, map[string]string{"amount": "advance_amount",
-			"paid_on": "advance_paid_on", "reference": "advance_reference", "note": "advance_note"}, forms)
+			"paid_on": "advance_paid_on", "reference": "advance_reference", "note": "advance_note",
+			"production_order": "advance_production_order"}, forms)
 	}
 	s.flash(c, l.T("admin.balances.advance.done", "Amount", l.Money(a.Money())))
 	return seeOther(c, "/admin/balances?group="+strconv.FormatInt(group, 10))

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
@@ -23,9 +24,15 @@ func (s *Server) productSpecs(c echo.Context) ([]fieldsetSpec, error) {
 			{Name: "slug", Label: "admin.field.slug", Hint: "admin.hint.slug", Type: "text", Required: true, MaxLength: 120},
 			{Name: "group", Label: "admin.field.group", Type: "select", Required: true, Options: groupOptions},
 			{Name: "craft", Label: "admin.field.craft", Type: "select", Required: true, Options: craftOptions},
+			{Name: "featured", Label: "admin.field.featured", Type: "checkbox"},
+		}},
+		{Legend: "admin.product.wholesale", Fields: []fieldSpec{
+			{Name: "sku", Label: "admin.field.sku", Hint: "admin.hint.sku", Type: "text", MaxLength: 40},
 			{Name: "wholesale_min_qty", Label: "admin.field.wholesale_min_qty", Hint: "admin.hint.wholesale_min_qty",
 				Type: "number", Required: true, Min: "1", Max: "10000", Step: "1"},
-			{Name: "featured", Label: "admin.field.featured", Type: "checkbox"},
+			{Name: "wholesale_pack_step", Label: "admin.field.wholesale_pack_step", Hint: "admin.hint.wholesale_pack_step",
+				Type: "number", Min: "1", Max: "10000", Step: "1"},
+			{Name: "tiers", Label: "admin.field.tiers", Hint: "admin.hint.tiers", Type: "textarea", Rows: 3},
 		}},
 		{Legend: "admin.product.texts", Fields: []fieldSpec{
 			{Name: "description_es", Label: "admin.field.description_es", Type: "textarea", Rows: 5, Lang: "es"},
@@ -46,15 +53,56 @@ func productValues(p *models.Product) url.Values {
 	return url.Values{"name_es": {p.NameES}, "name_en": {p.NameEN}, "slug": {p.Slug},
 		"group": {strconv.FormatInt(p.GroupID, 10)}, "craft": {string(p.Craft)},
 		"wholesale_min_qty": {strconv.Itoa(p.WholesaleMinQty)}, "featured": {featured},
+		"sku": {p.SKU}, "wholesale_pack_step": {strconv.Itoa(max(p.WholesalePackStep, 1))}, "tiers": {tiersText(p.Tiers)},
 		"description_es": {p.DescriptionES}, "description_en": {p.DescriptionEN},
 		"technique_es": {p.TechniqueES}, "technique_en": {p.TechniqueEN},
 		"materials_es": {p.MaterialsES}, "materials_en": {p.MaterialsEN}}
+}
+
+// tiersText writes volume tiers one per line: "12 = 80.00" (from 12
+// pieces, S/ 80.00 each), as the form's field takes them.
+func tiersText(ts []models.VolumeTier) string {
+	lines := make([]string, len(ts))
+	for i, t := range ts {
+		lines[i] = strconv.Itoa(t.MinQty) + " = " + models.Soles(t.Price).Decimal()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// parseTiers reads the tiers field: one "quantity = price" per line
+// (":" works too), blank lines skipped. A line that does not read is a
+// message on the field; the store checks the tiers themselves. A form
+// without the field keeps the product's tiers (nil).
+func parseTiers(f *formReader, name string) []models.VolumeTier {
+	if _, sent := f.v[name]; !sent {
+		return nil
+	}
+	out := []models.VolumeTier{} // not nil: an empty field removes the tiers
+	for i, line := range strings.Split(f.v.Get(name), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		q, p, ok := strings.Cut(line, "=")
+		if !ok {
+			q, p, ok = strings.Cut(line, ":")
+		}
+		qty, err := strconv.Atoi(strings.TrimSpace(q))
+		price, perr := models.ParseAmount(strings.TrimSpace(p))
+		if !ok || err != nil || perr != nil || len(out) >= models.MaxVolumeTiers {
+			f.fail(name, "admin.error.tiers_format", "Row", i+1, "Max", models.MaxVolumeTiers)
+			return nil
+		}
+		out = append(out, models.VolumeTier{MinQty: qty, Price: price, Currency: models.PEN})
+	}
+	return out
 }
 
 func parseProduct(f *formReader) *models.Product {
 	return &models.Product{NameES: f.str("name_es"), NameEN: f.str("name_en"), Slug: f.str("slug"),
 		GroupID: f.id("group"), Craft: models.Craft(f.str("craft")),
 		WholesaleMinQty: f.integer("wholesale_min_qty", true), Featured: f.checkbox("featured"),
+		SKU: f.str("sku"), WholesalePackStep: f.integer("wholesale_pack_step", false), Tiers: parseTiers(f, "tiers"),
 		DescriptionES: f.str("description_es"), DescriptionEN: f.str("description_en"),
 		TechniqueES: f.str("technique_es"), TechniqueEN: f.str("technique_en"),
 		MaterialsES: f.str("materials_es"), MaterialsEN: f.str("materials_en")}
@@ -125,13 +173,28 @@ func (s *Server) productForm(c echo.Context, l *Localizer, p *models.Product) re
 	return v
 }
 
+// productWithTiers loads a product, published or not, with its volume
+// tiers, for its form.
+func (s *Server) productWithTiers(ctx context.Context, id int64) (*models.Product, error) {
+	p, err := s.store.ProductByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := s.store.VolumeTiers(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p.Tiers = ts[id]
+	return p, nil
+}
+
 func (s *Server) productKind() recordKind[*models.Product] {
 	return recordKind[*models.Product]{s: s, base: "/admin/products", entity: models.EntityProduct,
-		newTitle: "admin.product.new", defaults: url.Values{"wholesale_min_qty": {"1"}},
+		newTitle: "admin.product.new", defaults: url.Values{"wholesale_min_qty": {"1"}, "wholesale_pack_step": {"1"}},
 		specs: s.productSpecs, form: s.productForm, values: productValues,
 		title: func(l *Localizer, p *models.Product) string { return p.Name(l.Lang()) },
 		id:    func(p *models.Product) int64 { return p.ID },
-		byID:  s.store.ProductByID,
+		byID:  s.productWithTiers,
 		parse: parseProduct, validate: models.ValidateProduct,
 		add: (*models.Editor).CreateProduct,
 		change: func(e *models.Editor, ctx context.Context, p *models.Product, id, seen int64) error {

@@ -179,6 +179,8 @@ func (s *Server) groupSpecs(c echo.Context) ([]fieldsetSpec, error) {
 			{Name: "artisans", Label: "admin.field.artisans", Type: "number", Required: true, Min: "0", Max: "100000", Step: "1"},
 			{Name: "women_percent", Label: "admin.field.women_percent", Type: "number", Required: true, Min: "0", Max: "100", Step: "1"},
 			{Name: "assembly_cadence", Label: "admin.field.assembly_cadence", Type: "select", Required: true, Options: cadenceOptions},
+			{Name: "lead_time_days", Label: "admin.field.lead_time_days", Hint: "admin.hint.lead_time_days", Type: "number",
+				Min: "1", Max: strconv.Itoa(models.MaxLeadTimeDays), Step: "1"},
 		}},
 		{Legend: "admin.group.story", Fields: []fieldSpec{
 			{Name: "story_es", Label: "admin.field.story_es", Type: "textarea", Rows: 6, Lang: "es"},
@@ -193,7 +195,7 @@ func groupValues(g *models.Group) url.Values {
 		"region": {string(g.Region)}, "place": {g.Place}, "craft": {string(g.Craft)},
 		"artisans": {strconv.Itoa(g.Artisans)}, "women_percent": {strconv.Itoa(g.WomenPercent)},
 		"assembly_cadence": {g.AssemblyCadence}, "story_es": {g.StoryES}, "story_en": {g.StoryEN},
-		"photo": {g.Photo}}
+		"photo": {g.Photo}, "lead_time_days": {strconv.Itoa(g.LeadTimeDays)}}
 }
 
 // checkPhoto accepts an empty photo, a static file or an uploaded picture.
@@ -209,7 +211,7 @@ func (s *Server) parseGroup(f *formReader) *models.Group {
 		Region: models.Region(f.str("region")), Place: f.str("place"), Craft: models.Craft(f.str("craft")),
 		Artisans: f.integer("artisans", true), WomenPercent: f.integer("women_percent", true),
 		AssemblyCadence: f.str("assembly_cadence"), StoryES: f.str("story_es"), StoryEN: f.str("story_en"),
-		Photo: f.str("photo")}
+		Photo: f.str("photo"), LeadTimeDays: f.integer("lead_time_days", false)}
 	s.checkPhoto(f, g.Photo)
 	return g
 }
@@ -247,7 +249,8 @@ func (s *Server) groupForm(c echo.Context, l *Localizer, g *models.Group) record
 
 func (s *Server) groupKind() recordKind[*models.Group] {
 	return recordKind[*models.Group]{s: s, base: "/admin/groups", entity: models.EntityGroup,
-		newTitle: "admin.group.new", defaults: url.Values{"women_percent": {"0"}, "artisans": {"0"}},
+		newTitle: "admin.group.new", defaults: url.Values{"women_percent": {"0"}, "artisans": {"0"},
+			"lead_time_days": {strconv.Itoa(models.DefaultLeadTimeDays)}},
 		specs: s.groupSpecs, form: s.groupForm, values: groupValues,
 		title: func(_ *Localizer, g *models.Group) string { return g.Name },
 		id:    func(g *models.Group) int64 { return g.ID },

@@ -72,9 +72,15 @@ func (s *Server) cartAdd(c echo.Context) error {
 	}, "cart.added")
 }
 
-// cartUpdate sets a line's quantity (POST /cart/update).
+// cartUpdate sets a line's quantity (POST /cart/update); in a
+// reseller's cart also whether the pieces beyond stock are made to order
+// (made_to_order), checked as the grid checks a line.
 func (s *Server) cartUpdate(c echo.Context) error {
 	return s.changeCart(c, false, func(k models.CartKey, id int64, qty int) error {
+		if k.Channel == models.ChannelWholesale {
+			return s.store.AddWholesaleLines(c.Request().Context(), k, []models.WholesaleLineInput{
+				{ProductID: id, Quantity: qty, MadeToOrder: c.FormValue("made_to_order") != ""}})
+		}
 		return s.store.SetCartQuantity(c.Request().Context(), k, id, qty)
 	}, "cart.updated")
 }
@@ -112,7 +118,15 @@ func (s *Server) changeCart(c echo.Context, add bool, change func(models.CartKey
 		err = change(k, id, qty)
 	}
 	var qe *models.QuantityError
+	var we *models.WholesaleLinesError
 	switch {
+	case errors.As(err, &we):
+		var msgs []string
+		for _, ch := range we.Bad() {
+			msgs = append(msgs, wholesaleProblems(l, &ch)...)
+		}
+		return s.renderCart(c, http.StatusUnprocessableEntity,
+			cartView{Error: strings.Join(msgs, " "), Quantities: map[int64]string{id: raw}})
 	case errors.As(err, &qe):
 		msg := l.T("cart.error.stock", "Count", qe.Available)
 		if qe.Available <= 0 {
@@ -152,8 +166,11 @@ func (s *Server) cartRefused(c echo.Context, err error) error {
 	case errors.Is(err, models.ErrUnavailable):
 		return s.renderCart(c, http.StatusUnprocessableEntity, cartView{Error: l.T("cart.error.unavailable")})
 	case errors.Is(err, models.ErrCartFull):
-		return s.renderCart(c, http.StatusUnprocessableEntity,
-			cartView{Error: l.T("cart.error.full", "Max", models.MaxCartLines)})
+		max := models.MaxCartLines
+		if k, _ := s.cartKey(c); k.Channel == models.ChannelWholesale {
+			max = models.MaxWholesaleLines
+		}
+		return s.renderCart(c, http.StatusUnprocessableEntity, cartView{Error: l.T("cart.error.full", "Max", max)})
 	}
 	return err
 }

@@ -11,8 +11,10 @@ import (
 type cartLine struct {
 	models.CartItem
 	Group *models.GroupSummary // nil when the group is no longer listed
-	// Problem says why the line cannot be bought as it is, or "".
-	Problem string
+	// Problem says why the line cannot be bought as it is, or "";
+	// Problems lists a wholesale line's problems.
+	Problem  string
+	Problems []string
 }
 
 // cartView is what page_cart.html shows.
@@ -26,6 +28,11 @@ type cartView struct {
 	// Quantities are refused quantities as typed, by product, to show
 	// them again beside their message.
 	Quantities map[int64]string
+	// Wholesale: a reseller's cart, priced at wholesale; MinOrder is the
+	// smallest order and Below what is missing to reach it.
+	Wholesale bool
+	MinOrder  models.Money
+	Below     models.Money
 }
 
 // cartPage shows the visitor's cart (GET /cart).
@@ -56,6 +63,8 @@ func (s *Server) renderCart(c echo.Context, status int, v cartView) error {
 	for _, it := range cart.Items {
 		line := cartLine{CartItem: it, Group: byID[it.Product.GroupID]}
 		switch p := it.Product; {
+		case it.Wholesale != nil:
+			line.Problems = wholesaleProblems(l, it.Wholesale)
 		case it.Buyable():
 		case !p.Published || p.Stock <= 0:
 			line.Problem = l.T("cart.line_unavailable")
@@ -65,6 +74,12 @@ func (s *Server) renderCart(c echo.Context, status int, v cartView) error {
 		v.Lines = append(v.Lines, line)
 	}
 	v.Count, v.ItemsTotal, v.PaidToArtisans = cart.Count(), cart.ItemsTotal(), cart.PaidToArtisans()
+	if cart.Wholesale() {
+		v.Wholesale, v.MinOrder = true, s.wholesaleMinOrder()
+		if v.ItemsTotal.Amount < v.MinOrder.Amount {
+			v.Below = v.MinOrder.Sub(v.ItemsTotal)
+		}
+	}
 	c.Set(cartCountKey, v.Count)
 	c.Response().Header().Set(echo.HeaderCacheControl, "private, no-store")
 	return s.render(c, status, "cart", Page{L: l, Title: l.T("cart.title"), NoIndex: true, Data: v})

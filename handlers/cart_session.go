@@ -23,10 +23,11 @@ const (
 )
 
 // cartKey says whose cart this request reads, or false when the visitor
-// has none (no account, no guest token).
+// has none (no account, no guest token). The channel the cart is priced
+// at comes from the signed-in role only: a reseller's cart is wholesale.
 func (s *Server) cartKey(c echo.Context) (models.CartKey, bool) {
 	if u := s.currentUser(c); u != nil {
-		return models.CartKey{UserID: u.ID}, true
+		return models.CartKey{UserID: u.ID, Channel: models.ChannelFor(u.Role)}, true
 	}
 	tok := s.sessionString(c, sessCart)
 	return models.CartKey{Token: tok}, tok != ""

@@ -109,6 +109,11 @@ type checkoutView struct {
 	Zones          []checkoutZone
 	Zone           *checkoutZone // the address's zone, once known
 
+	// Wholesale: a reseller's order, at wholesale prices, of at least
+	// MinOrder.
+	Wholesale bool
+	MinOrder  models.Money
+
 	CardEnabled    bool
 	CardExpiry     string
 	TransferExpiry string
@@ -156,10 +161,12 @@ func durationText(l *Localizer, d time.Duration) string {
 // buyer's email and name.
 func (s *Server) checkoutPage(c echo.Context) error {
 	f := checkoutForm{Country: models.CountryPeru, Method: models.PaymentBankTransfer}
-	if s.cfg.Payments.Stripe.CardEnabled() {
+	u := s.currentUser(c)
+	// Resellers pay by bank transfer by default (against a pro-forma).
+	if s.cfg.Payments.Stripe.CardEnabled() && (u == nil || models.ChannelFor(u.Role) != models.ChannelWholesale) {
 		f.Method = models.PaymentCard
 	}
-	if u := s.currentUser(c); u != nil {
+	if u != nil {
 		f.Email, f.Name = u.Email, u.Name
 	}
 	return s.renderCheckout(c, http.StatusOK, checkoutView{Form: f})
@@ -190,6 +197,8 @@ func (s *Server) renderCheckoutCart(c echo.Context, status int, v checkoutView, 
 		p := it.Product
 		line := checkoutLine{Name: p.Name(l.Lang()), Slug: p.Slug, Quantity: it.Quantity, Unit: it.Price(), Total: it.Total()}
 		switch {
+		case it.Wholesale != nil:
+			line.Problem = strings.Join(wholesaleProblems(l, it.Wholesale), " ")
 		case it.Buyable():
 		case !p.Published || p.Stock <= 0:
 			line.Problem = l.T("cart.line_unavailable")
@@ -199,6 +208,9 @@ func (s *Server) renderCheckoutCart(c echo.Context, status int, v checkoutView, 
 		v.Lines = append(v.Lines, line)
 	}
 	v.Count, v.Items, v.PaidToArtisans = cart.Count(), cart.ItemsTotal(), cart.PaidToArtisans()
+	if cart.Wholesale() {
+		v.Wholesale, v.MinOrder = true, s.wholesaleMinOrder()
+	}
 	zones, err := s.store.ShippingZones(ctx)
 	if err != nil {
 		return err
@@ -248,9 +260,23 @@ func (s *Server) checkout(c echo.Context) error {
 		return s.renderCheckout(c, http.StatusUnprocessableEntity,
 			checkoutView{Form: f, Problem: l.T("checkout.error.empty")})
 	}
+	// A reseller's cart (the role decides, never the form) is ordered at
+	// wholesale: every line must hold the wholesale rules and the lines
+	// must reach the minimum order value.
+	if cart.Wholesale() {
+		switch min := s.wholesaleMinOrder(); {
+		case !cart.Buyable():
+			return s.renderCheckoutCart(c, http.StatusUnprocessableEntity,
+				checkoutView{Form: f, Problem: l.T("checkout.error.wholesale_lines")}, cart)
+		case cart.ItemsTotal().Amount < min.Amount:
+			return s.renderCheckoutCart(c, http.StatusUnprocessableEntity, checkoutView{Form: f,
+				Problem: l.T("checkout.error.min_order", "Min", l.Money(min), "Total", l.Money(cart.ItemsTotal()))}, cart)
+		}
+	}
 	now := s.acct.now()
-	in := models.OrderInput{Customer: f.customer(), Method: f.Method, Lang: l.Lang(),
-		ExpiresAt: now.Add(s.expiryFor(f.Method)), Lines: cart.OrderLines()}
+	in := models.OrderInput{Channel: cart.Channel, Customer: f.customer(), Method: f.Method, Lang: l.Lang(),
+		ExpiresAt: now.Add(s.expiryFor(f.Method)), Lines: cart.OrderLines(),
+		MinItemsAmount: s.wholesaleMinOrder().Amount}
 	if u := s.currentUser(c); u != nil {
 		in.UserID = &u.ID
 	}
@@ -282,9 +308,17 @@ func (s *Server) checkout(c echo.Context) error {
 	}
 	o, err := s.store.PlaceOrder(ctx, in, &k)
 	var soldOut *models.SoldOutError
+	var lines *models.WholesaleLinesError
+	var ve *models.ValidationError
 	switch {
 	case errors.As(err, &soldOut):
 		return s.soldOut(c, f, cart, soldOut.Shortages)
+	case errors.As(err, &lines):
+		// The catalog changed since the cart was read: show it as it is now.
+		return s.renderCheckout(c, http.StatusConflict, checkoutView{Form: f, Problem: l.T("checkout.error.wholesale_lines")})
+	case errors.As(err, &ve) && ve.Has("lines"):
+		return s.renderCheckout(c, http.StatusUnprocessableEntity, checkoutView{Form: f,
+			Problem: fieldMessage(l, ve.Fields["lines"])})
 	case errors.Is(err, models.ErrCartChanged):
 		if tok := s.sessionString(c, sessLastOrder); tok != "" {
 			return s.showPlacedOrder(c, tok)

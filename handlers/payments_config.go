@@ -11,6 +11,9 @@ type PaymentsConfig struct {
 	// its pieces before the expiry job cancels it.
 	CardExpiry     time.Duration
 	TransferExpiry time.Duration
+	// WholesaleMinOrder is the smallest wholesale order, in céntimos, its
+	// lines' total before shipping; 0 means DefaultWholesaleMinOrder.
+	WholesaleMinOrder int64
 }
 
 // StripeConfig configures Stripe Checkout and its webhook.
@@ -33,6 +36,9 @@ type BankConfig struct {
 	// Placeholder marks the demo's defaults, so pages say they are not real.
 	Placeholder bool
 }
+
+// DefaultWholesaleMinOrder is the smallest wholesale order: S/ 500.00.
+const DefaultWholesaleMinOrder = 50000
 
 // Default expiries of unpaid orders.
 const (

@@ -115,10 +115,19 @@ var accessRules = []accessRule{
 	{http.MethodGet, "/admin/*", backOfficeReaders},
 	{anyMethod, "/admin/*", backOfficeWriters},
 
+	// Wholesale: the quick-order grid is approved resellers' alone
+	// (others asking for the page are sent to apply, see refusedGoTo).
+	{anyMethod, "/wholesale", resellersOnly},
+
 	// The reviewers' portal only reads: no write route may be added
 	// under /review (a POST there matches no rule and New refuses it).
 	{http.MethodGet, "/review/*", backOfficeReaders},
 }
+
+// refusedGoTo sends a signed-in person whom a rule refuses a page (GET)
+// to where they can get access, instead of a 403: the wholesale grid to
+// the reseller application. Keyed by the rule's path.
+var refusedGoTo = map[string]string{"/wholesale": "/wholesale/apply"}
 
 // shopWrites are the public routes that fill a cart or place or pay an
 // order. Guests and every other role use them; a signed-in reviewer, who
@@ -253,6 +262,9 @@ func (s *Server) requireRule(rule accessRule) echo.MiddlewareFunc {
 				return c.Redirect(http.StatusSeeOther, signInURL(c))
 			}
 			if !rule.allows(u.Role, method) {
+				if to, ok := refusedGoTo[rule.Path]; ok && method == http.MethodGet {
+					return c.Redirect(http.StatusSeeOther, to)
+				}
 				return &userError{Status: http.StatusForbidden, ID: "error.forbidden"}
 			}
 			// Pages behind a sign-in are personal: never stored by a

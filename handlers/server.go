@@ -206,6 +206,7 @@ func (s *Server) routes() (*echo.Echo, error) {
 	s.registerCart(e)
 	s.registerCheckout(e)
 	s.registerWholesaleCSV(e)
+	s.registerWholesale(e)
 	s.registerAPI(e)
 	s.registerAccounts(e)
 	s.registerWholesaleArea(e)

@@ -59,6 +59,8 @@ type Advance struct {
 	Actor      string    `gorm:"size:254;not null"`
 	CreatedAt  time.Time `gorm:"not null"`
 	ReversesID *int64    // the advance this record corrects
+	// ProductionOrderID is the made-to-order batch it prefinances, if any.
+	ProductionOrderID *int64
 }
 
 // TableName is part of the migration history.
@@ -85,6 +87,9 @@ type AdvanceInput struct {
 	Amount    Money
 	Reference string
 	Note      string
+	// ProductionOrderID (optional) names the group's production order
+	// the advance prefinances.
+	ProductionOrderID int64
 }
 
 // maxPayoutOrders bounds the orders one payout names.
@@ -283,6 +288,17 @@ func (e *Editor) RecordAdvance(ctx context.Context, in AdvanceInput) (*Advance, 
 		}
 		if taken > 0 {
 			return fmt.Errorf("group %s has an advance with reference %q already: %w", g.Name, a.Reference, ErrConflict)
+		}
+		if in.ProductionOrderID != 0 {
+			var n int64
+			err := tx.Model(&ProductionOrder{}).Where("id = ? AND group_id = ?", in.ProductionOrderID, g.ID).Count(&n).Error
+			if err != nil {
+				return fmt.Errorf("production order %d: %w", in.ProductionOrderID, err)
+			}
+			if n == 0 {
+				return Invalid("production_order", CodeProductionOrder)
+			}
+			a.ProductionOrderID = &in.ProductionOrderID
 		}
 		a.CreatedAt = time.Now().UTC()
 		if err := tx.Create(a).Error; err != nil {

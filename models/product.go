@@ -111,6 +111,9 @@ func (e *Editor) CreateProduct(ctx context.Context, p *Product) error {
 		if err := skuFree(tx, p.SKU, 0); err != nil {
 			return err
 		}
+		if len(p.Tiers) > 0 {
+			return Invalid("tiers", CodeTierNoPrices) // a draft has no wholesale price yet
+		}
 		p.SearchText = productSearchText(p)
 		if err := tx.Omit(clause.Associations).Create(p).Error; err != nil {
 			return uniqueSlug(err, "create product "+p.Slug)

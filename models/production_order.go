@@ -41,6 +41,52 @@ type ProductionOrder struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	Lines        []ProductionOrderLine `gorm:"foreignKey:ProductionOrderID"`
+	// Advanced is what the advances naming it add up to (ProductionOrders
+	// and ProductionOrdersOf fill it).
+	Advanced int64 `gorm:"-"`
+}
+
+// ArtisansValue is what the pieces to make pay the group, from the
+// order lines' snapshots: the base of the WFTO advance (50 % asked).
+func (p *ProductionOrder) ArtisansValue() Money {
+	t := Soles(0)
+	for _, l := range p.Lines {
+		if l.OrderLine != nil {
+			t = t.Add(l.OrderLine.Breakdown().PaidToArtisans().Mul(int64(l.Quantity)))
+		}
+	}
+	return t
+}
+
+// AdvancedMoney is Advanced as Money.
+func (p *ProductionOrder) AdvancedMoney() Money { return Soles(p.Advanced) }
+
+// withAdvances fills Advanced of each production order.
+func withAdvances(tx *gorm.DB, pos []ProductionOrder) error {
+	if len(pos) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(pos))
+	for i := range pos {
+		ids[i] = pos[i].ID
+	}
+	var sums []struct {
+		ProductionOrderID int64
+		Amount            int64
+	}
+	err := tx.Model(&Advance{}).Select("production_order_id, SUM(amount) AS amount").
+		Where("production_order_id IN ?", ids).Group("production_order_id").Scan(&sums).Error
+	if err != nil {
+		return fmt.Errorf("advances of production orders: %w", err)
+	}
+	by := map[int64]int64{}
+	for _, s := range sums {
+		by[s.ProductionOrderID] = s.Amount
+	}
+	for i := range pos {
+		pos[i].Advanced = by[pos[i].ID]
+	}
+	return nil
 }
 
 // TableName is part of the migration history.
@@ -159,7 +205,7 @@ func (s *Store) ProductionOrders(ctx context.Context, f ProductionFilter) (Produ
 	if err != nil {
 		return page, fmt.Errorf("list production orders: %w", err)
 	}
-	return page, nil
+	return page, withAdvances(s.db.WithContext(ctx), page.Items)
 }
 
 // ProductionOrdersOf lists an order's production orders with their lines.
@@ -170,17 +216,5 @@ func (s *Store) ProductionOrdersOf(ctx context.Context, orderID int64) ([]Produc
 	if err != nil {
 		return nil, fmt.Errorf("production orders of order %d: %w", orderID, err)
 	}
-	return out, nil
-}
-
-// ProductionOrderByID loads one production order with its order, group
-// and lines.
-func (s *Store) ProductionOrderByID(ctx context.Context, id int64) (*ProductionOrder, error) {
-	var po ProductionOrder
-	err := s.db.WithContext(ctx).Joins("Order").Joins("Group").Preload("Lines.OrderLine").
-		Where("production_orders.id = ?", id).Take(&po).Error
-	if err != nil {
-		return nil, dbError(err, fmt.Sprintf("production order %d", id))
-	}
-	return &po, nil
+	return out, withAdvances(s.db.WithContext(ctx), out)
 }

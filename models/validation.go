@@ -97,6 +97,7 @@ const (
 	CodeDateFuture         Code = "date_future"
 	CodeHoursPerWeek       Code = "hours_per_week" // Max
 	CodeReferenceUnchanged Code = "reference_unchanged"
+	CodeProductionOrder    Code = "production_order"
 )
 
 // FieldError is what is wrong with one field: a code and the values its

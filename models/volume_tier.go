@@ -119,7 +119,7 @@ func setVolumeTiers(tx *gorm.DB, productID int64, tiers []VolumeTier) error {
 		return dbError(err, fmt.Sprintf("product %d", productID))
 	}
 	if err := ValidateTiers(p.WholesaleBreakdown, tiers); err != nil {
-		return err
+		return tierFieldError(err)
 	}
 	if err := tx.Where("product_id = ?", productID).Delete(&VolumeTier{}).Error; err != nil {
 		return fmt.Errorf("replace tiers of product %d: %w", productID, err)
@@ -134,6 +134,21 @@ func setVolumeTiers(tx *gorm.DB, productID int64, tiers []VolumeTier) error {
 		}
 	}
 	return nil
+}
+
+// tierFieldError names a tier's problem the way the product form does:
+// one "tiers" field, with the tier's row (1-based) as Row.
+func tierFieldError(err error) error {
+	ve, _ := fieldErrors(err)
+	if fe, ok := ve.Fields["tiers"]; ok {
+		return Invalid("tiers", fe.Code, "Max", MaxVolumeTiers)
+	}
+	for i := 0; i < MaxVolumeTiers; i++ {
+		if fe, ok := ve.Fields[fmt.Sprintf("tiers.%d", i)]; ok {
+			return Invalid("tiers", fe.Code, "Row", i+1)
+		}
+	}
+	return err
 }
 
 // VolumeTiers loads the tiers of the given products, lowest quantity

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ciap/qhatu/handlers"
@@ -89,6 +91,7 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 	s.str(&c.Issuer.Address, "ciap-address", "QHATU_CIAP_ADDRESS", defaultIssuerAddress, "CIAP's fiscal address on wholesale pro-forma invoices and receipts")
 	s.duration(&c.Payments.CardExpiry, "card-expiry", "QHATU_CARD_EXPIRY", "60m", time.Minute, "an order to be paid by card is cancelled, its pieces released, when unpaid this long")
 	s.duration(&c.Payments.TransferExpiry, "transfer-expiry", "QHATU_TRANSFER_EXPIRY", "168h", time.Minute, "an order to be paid by bank transfer is cancelled, its pieces released, when unpaid this long")
+	add(s, &c.Payments.WholesaleMinOrder, parseCentimos, "wholesale-min-order", "QHATU_WHOLESALE_MIN_ORDER", "50000", "smallest wholesale order, in céntimos of its lines before shipping (50000 = S/ 500.00)")
 	s.url(&c.SMTPURL, "smtp-url", "QHATU_SMTP_URL", "", []string{"smtp", "smtps"}, true, "smtp://user:pass@host:587 or smtps://…:465 to send email; empty writes it to the outbox admins read")
 	s.str(&c.MailFrom, "mail-from", "QHATU_MAIL_FROM", "", "sender of the shop's email (default Qhatu <no-reply@host of base-url>)")
 	add(s, &c.TrustedNets, parseCIDRs, "trusted-proxies", "QHATU_TRUSTED_PROXIES", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is believed; empty: none")
@@ -110,6 +113,15 @@ func parseConfigFrom(lookup func(string) (string, bool), name string, args []str
 		return nil, nil, fmt.Errorf("QHATU_STRIPE_WEBHOOK_SECRET (-stripe-webhook-secret) must be set with QHATU_STRIPE_SECRET_KEY: without it no card payment could ever be confirmed")
 	}
 	return c, fs, nil
+}
+
+// parseCentimos reads a whole number of céntimos, 0 or more.
+func parseCentimos(v string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < 0 || n > 1_000_000_000_00 {
+		return 0, fmt.Errorf("%q is not a number of céntimos (50000 is S/ 500.00)", v)
+	}
+	return n, nil
 }
 
 // parseSoles reads an amount of soles into céntimos.
