@@ -20,6 +20,7 @@ type adminAuditView struct {
 	Actions  []formOption
 	Page     models.AuditPage
 	Pager    pager
+	Audit    *auditReader
 }
 
 // auditFilterForm is the filter as typed, shown back in the form.
@@ -99,7 +100,7 @@ func (s *Server) adminAudit(c echo.Context) error {
 		return err
 	}
 	v := adminAuditView{adminView: s.newAdminView(c, l, "audit"), Filter: ff, Page: page,
-		Pager: newPager("/admin/audit", c.QueryParams(), page.Page, page.Pages())}
+		Pager: newPager("/admin/audit", c.QueryParams(), page.Page, page.Pages()), Audit: s.auditReader(l)}
 	v.Entities = []formOption{{Value: "", Label: l.T("admin.audit.any")}}
 	for _, e := range models.EntityTypes {
 		v.Entities = append(v.Entities, formOption{Value: e, Label: l.T("admin.entity." + e), Selected: e == ff.Entity})
@@ -114,7 +115,8 @@ func (s *Server) adminAudit(c echo.Context) error {
 type adminAuditEntryView struct {
 	adminView
 	E          *models.AuditEntry
-	Changes    []models.FieldChange
+	Summary    auditSummary
+	Changes    []auditChange
 	RecordURL  string
 	Breadcrumb []adminLink
 }
@@ -126,7 +128,8 @@ func (s *Server) adminAuditEntry(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := adminAuditEntryView{adminView: s.newAdminView(c, l, "audit"), E: e, Changes: e.Changes(),
+	a := s.auditReader(l)
+	v := adminAuditEntryView{adminView: s.newAdminView(c, l, "audit"), E: e, Summary: a.Summary(*e), Changes: a.Changes(e),
 		RecordURL:  recordURL(e.EntityType, e.EntityID),
 		Breadcrumb: []adminLink{{"/admin", l.T("admin.title")}, {"/admin/audit", l.T("admin.audit.title")}}}
 	if e.EntityType == models.EntityUser && !v.Viewer.IsAdmin() {

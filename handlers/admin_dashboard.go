@@ -11,6 +11,7 @@ type adminDashboardView struct {
 	adminView
 	Counts models.BackOfficeCounts
 	Recent []models.AuditEntry
+	Audit  *auditReader
 	// Orders waiting for payment and orders flagged for staff.
 	PendingOrders, FlaggedOrders int64
 	// Wholesale applications waiting for a decision.
@@ -30,7 +31,8 @@ func (s *Server) adminDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := adminDashboardView{adminView: s.newAdminView(c, l, "dashboard"), Counts: counts, Recent: recent.Items}
+	v := adminDashboardView{adminView: s.newAdminView(c, l, "dashboard"), Counts: counts, Recent: recent.Items,
+		Audit: s.auditReader(l)}
 	for _, q := range []struct {
 		f   models.OrderFilter
 		dst *int64

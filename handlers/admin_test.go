@@ -639,13 +639,13 @@ func TestAdmin_AuditLog_RecordsAndFilters(t *testing.T) {
 			t.Fatalf("reviewer reads the audit log: %d", all.Status)
 		}
 		mine := reviewer.Get("/admin/audit?lang=en&actor=" + url.QueryEscape(user.Email))
-		if !strings.Contains(mine.Body, "1 changes") || !strings.Contains(html.UnescapeString(mine.Body), "stock 3 → 5") {
+		if !strings.Contains(mine.Body, "1 changes") || !strings.Contains(html.UnescapeString(mine.Body), "Stock: 3 → 5") {
 			t.Errorf("filtered by actor: %.500s", mine.Body)
 		}
 		entries, _ := s.Store.ListAudit(context.Background(), models.AuditFilter{Actor: user.Email})
 		entry := reviewer.Get(fmt.Sprintf("/admin/audit/%d?lang=en", entries.Items[0].ID))
 		body := html.UnescapeString(entry.Body)
-		if entry.Status != http.StatusOK || !strings.Contains(body, "<code>stock</code>") || !strings.Contains(body, "Before") {
+		if entry.Status != http.StatusOK || !strings.Contains(body, `<th scope="row">Stock <span class="tag">`) || !strings.Contains(body, "Before") {
 			t.Errorf("entry page: %d", entry.Status)
 		}
 		for _, bad := range []string{"entity=planet", "id=abc", "from=31/12/2026", "action=delete"} {
