@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -243,6 +244,20 @@ func (s *Server) reviewExport(c echo.Context) error {
 		for k, v := range extra {
 			meta[k] = v
 		}
+	case "price-history":
+		var productID int64
+		if raw := c.QueryParam("product"); raw != "" {
+			id, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil || id <= 0 {
+				return badInput("review.export.bad_product")
+			}
+			productID = id
+		}
+		t = s.priceHistoryTable(ctx, l, productID)
+		t.Name = "price-history"
+		return s.writeExport(c, l, t, format, nil)
+	case "audit":
+		t = auditTable(l, s.store.AuditEntries(ctx, p.From, p.To))
 	default:
 		return errNotFound
 	}
@@ -267,6 +282,8 @@ var reviewExportTables = []struct{ Table, Label, Hint string }{
 	{"months", "review.export.months", "review.export.months_hint"},
 	{"groups", "review.export.groups", "review.export.groups_hint"},
 	{"fair-pay", "review.export.fair_pay", "review.export.fair_pay_hint"},
+	{"price-history", "review.export.price_history", "review.export.price_history_hint"},
+	{"audit", "review.export.audit", "review.export.audit_hint"},
 }
 
 // reviewExports is /review/exports: the list of downloads.
@@ -289,4 +306,64 @@ func (s *Server) reviewExports(c echo.Context) error {
 		}
 	}
 	return s.renderReview(c, status, "review_exports", l.T("review.export.title"), l, v)
+}
+
+// mapRows turns a stream of records into export rows.
+func mapRows[T any](seq iter.Seq2[*T, error], row func(*T) []any) iter.Seq2[[]any, error] {
+	return func(yield func([]any, error) bool) {
+		for v, err := range seq {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(row(v), nil) {
+				return
+			}
+		}
+	}
+}
+
+// priceHistoryTable is every version of every product's breakdowns (or
+// one product's), with the local market price's source, date and method.
+func (s *Server) priceHistoryTable(ctx context.Context, l *Localizer, productID int64) exportTable {
+	cols := []exportColumn{{"product_slug", "review.col.product_slug", exportText}, {"product", "review.col.product", exportText},
+		{"group", "review.group", exportText}, {"channel", "review.col.channel", exportText},
+		{"version", "review.col.version", exportInt}, {"effective_from", "review.col.effective_from", exportTime},
+		{"created_by", "review.col.created_by", exportText}, {"reason", "review.col.reason", exportText},
+		{"price", "review.col.price", exportMoney}}
+	for _, k := range models.ComponentKeys {
+		cols = append(cols, exportColumn{string(k), "component." + string(k), exportMoney})
+	}
+	cols = append(cols, exportColumn{"paid_to_artisans", "review.col.paid", exportMoney},
+		exportColumn{"local_market_price", "review.col.local_market", exportMoney},
+		exportColumn{"surplus", "review.col.surplus", exportMoney},
+		exportColumn{"labour_minutes", "review.col.labour_minutes", exportInt},
+		exportColumn{"hourly_pay", "review.col.hourly", exportMoney},
+		exportColumn{"local_market_source", "review.col.lm_source", exportText},
+		exportColumn{"local_market_date", "review.col.lm_date", exportText},
+		exportColumn{"local_market_method", "review.col.lm_method", exportText})
+	return exportTable{Columns: cols, Rows: mapRows(s.store.BreakdownVersions(ctx, productID), func(v *models.BreakdownVersion) []any {
+		b := &v.Breakdown
+		row := []any{v.ProductSlug, v.ProductName(l.Lang()), v.GroupName, l.T("admin.prices.channel." + string(b.Channel)),
+			int64(b.Version), b.CreatedAt, b.CreatedBy, b.Reason, b.Price}
+		for _, c := range b.Components() {
+			row = append(row, c.Amount.Amount)
+		}
+		return append(row, b.PaidToArtisans().Amount, b.LocalMarketPrice, b.Surplus().Amount, int64(b.LabourMinutes),
+			b.EffectiveHourlyPay().Amount, b.LocalMarketSource, optionalDay(b.LocalMarketDate), b.LocalMarketMethod)
+	})}
+}
+
+// auditTable is the audit log's entries, each with its record before and
+// after as JSON.
+func auditTable(l *Localizer, seq iter.Seq2[*models.AuditEntry, error]) exportTable {
+	return exportTable{Name: "audit", Columns: []exportColumn{{"id", "review.col.audit_id", exportInt},
+		{"when", "admin.audit.when", exportTime}, {"who", "admin.audit.who", exportText},
+		{"action", "admin.audit.action_label", exportText}, {"record_type", "review.col.record_type", exportText},
+		{"record_id", "review.col.record_id", exportInt}, {"summary", "admin.audit.summary", exportText},
+		{"before", "review.col.before", exportText}, {"after", "review.col.after", exportText}},
+		Rows: mapRows(seq, func(e *models.AuditEntry) []any {
+			return []any{e.ID, e.CreatedAt, e.Actor, l.T("admin.audit.action." + e.Action), l.T("admin.entity." + e.EntityType),
+				e.EntityID, e.Summary, e.BeforeJSON, e.AfterJSON}
+		})}
 }

@@ -412,5 +412,41 @@ func TestReview_FairPayWithTheLivingWageAndTheLocalMarketSource(t *testing.T) {
 			doc.LivingWageHourly != "8.89" || len(doc.Rows) != 1 || doc.Rows[0]["local_market_source"] != "Feria de Quinua" {
 			t.Errorf("fair pay JSON: %v %+v", err, doc)
 		}
+
+		// The price history: both versions of both channels, the new one
+		// with its source; the audit log of this year, in words.
+		hist, err := csv.NewReader(strings.NewReader(reviewer.Get("/review/exports/price-history?format=csv").Body)).ReadAll()
+		if err != nil || len(hist) != 5 {
+			t.Fatalf("price history CSV: %v, %d rows", err, len(hist))
+		}
+		var sourced int
+		for _, r := range hist[1:] {
+			if slices.Contains(r, "Feria de Quinua") && slices.Contains(r, `'=HYPERLINK("http://evil")`) && slices.Contains(r, "2") {
+				sourced++
+			}
+		}
+		if sourced != 2 {
+			t.Errorf("price history: %d version 2 rows with the local market source, want 2:\n%v", sourced, hist)
+		}
+		var auditDoc struct{ Rows []map[string]any }
+		year := strconv.Itoa(time.Now().In(time.FixedZone("PET", -5*3600)).Year())
+		if err := json.Unmarshal([]byte(reviewer.Get("/review/exports/audit?format=json&period=year&year="+year).Body), &auditDoc); err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]bool{}
+		for _, r := range auditDoc.Rows {
+			kinds[fmt.Sprint(r["record_type"], " / ", r["action"])] = true
+		}
+		for _, want := range []string{"Living-wage reference / Edited", "Product / Changed prices"} {
+			if !kinds[want] {
+				t.Errorf("audit export lacks %q: %v", want, kinds)
+			}
+		}
+		if res := reviewer.Get("/review/exports/audit?format=xml"); res.Status != http.StatusBadRequest {
+			t.Errorf("an unknown format: %d", res.Status)
+		}
+		if res := reviewer.Get("/review/exports/nothing?format=csv"); res.Status != http.StatusNotFound {
+			t.Errorf("an unknown table: %d", res.Status)
+		}
 	})
 }
