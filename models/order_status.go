@@ -162,8 +162,12 @@ func transition(tx *gorm.DB, o *Order, to OrderStatus, actor, note string) error
 	if stamp != nil {
 		*stamp = &now
 	}
-	if to == StatusCancelled {
+	switch to {
+	case StatusCancelled:
 		return releaseStock(tx, o, actor)
+	case StatusRefunded:
+		// Nothing is left to make for a fully refunded order.
+		return cancelProductionOrders(tx, o.ID, now)
 	}
 	return nil
 }

@@ -91,10 +91,14 @@ type refundState struct {
 	refunded map[int64]int   // order line id → pieces refunded so far
 	sale     map[int64]int64 // order line id → seq of its sale entry
 	shipped  bool
+	// taken is, per product, the pieces the order took from stock and
+	// has not given back: a made-to-order line took only what was in
+	// stock, so a refund never restocks pieces that were never there.
+	taken map[int64]int
 }
 
 func loadRefundState(tx *gorm.DB, o *Order) (*refundState, error) {
-	st := &refundState{o: o, refunded: map[int64]int{}, sale: map[int64]int64{}}
+	st := &refundState{o: o, refunded: map[int64]int{}, sale: map[int64]int64{}, taken: map[int64]int{}}
 	if err := tx.Where("order_id = ?", o.ID).Order("line_no").Find(&st.lines).Error; err != nil {
 		return nil, fmt.Errorf("lines of order %s: %w", o.Number, err)
 	}
@@ -126,6 +130,18 @@ func loadRefundState(tx *gorm.DB, o *Order) (*refundState, error) {
 		return nil, fmt.Errorf("history of order %s: %w", o.Number, err)
 	}
 	st.shipped = shipped > 0
+	var moves []struct {
+		ProductID int64
+		N         int
+	}
+	err = tx.Model(&StockMovement{}).Select("product_id, -SUM(delta) AS n").
+		Where("order_id = ? AND reason IN ?", o.ID, []StockReason{StockSold, StockReturned}).Group("product_id").Scan(&moves).Error
+	if err != nil {
+		return nil, fmt.Errorf("stock taken by order %s: %w", o.Number, err)
+	}
+	for _, m := range moves {
+		st.taken[m.ProductID] = m.N
+	}
 	return st, nil
 }
 
@@ -178,7 +194,9 @@ func (st *refundState) take(named []RefundLine, whole bool) ([]refundTake, error
 		case whole && ok:
 			takes = append(takes, refundTake{line: l, qty: st.left(l), restock: n.Restock})
 		case whole && !st.shipped:
-			takes = append(takes, refundTake{line: l, qty: st.left(l), restock: st.left(l)})
+			back := min(st.left(l), max(st.taken[l.ProductID], 0))
+			st.taken[l.ProductID] -= back
+			takes = append(takes, refundTake{line: l, qty: st.left(l), restock: back})
 		case whole:
 			takes = append(takes, refundTake{line: l, qty: st.left(l)})
 		case ok:

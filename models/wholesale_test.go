@@ -423,3 +423,47 @@ func TestFulfillOrder_WholesaleLedgerPaysArtisansAsRetail(t *testing.T) {
 		c.verify(t, 4)
 	})
 }
+
+// A made-to-order wholesale order gives back, once, only the pieces it
+// took from stock, whether it expires unpaid or is refunded after
+// payment, and its production orders are cancelled with it.
+func TestWholesaleMadeToOrder_ExpiryAndRefundGiveBackOnlyWhatWasTaken(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newWholesaleShop(t, db, 4)
+		place := func() *models.Order {
+			in := c.wholesaleOrder(models.OrderLineInput{ProductID: c.prod.ID, Quantity: 10, MadeToOrder: true})
+			o, err := c.store.PlaceOrder(ctx, in, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.stock(t, c.prod.ID) != 0 || c.count(t, "production_orders", "order_id = ? AND status = ?", o.ID, models.ProductionOpen) != 1 {
+				t.Fatalf("placed: stock %d", c.stock(t, c.prod.ID))
+			}
+			return o
+		}
+		o := place()
+		for i, want := range []bool{true, false} {
+			changed, err := c.store.ExpireOrder(ctx, o.ID, o.ExpiresAt.Add(time.Minute))
+			if err != nil || changed != want {
+				t.Fatalf("expire %d: %v %v", i, changed, err)
+			}
+		}
+		if c.stock(t, c.prod.ID) != 4 || c.count(t, "production_orders", "order_id = ? AND status = ?", o.ID, models.ProductionCancelled) != 1 {
+			t.Errorf("after expiry: stock %d", c.stock(t, c.prod.ID))
+		}
+		o = place()
+		if _, changed, err := c.store.PayOrder(ctx, cardPayment(o, "cs_"+o.Token[:12])); err != nil || !changed {
+			t.Fatal(err)
+		}
+		for _, ref := range []string{"op-1", "op-1"} {
+			if _, _, err := c.store.RefundOrder(ctx, models.RefundOrderInput{OrderID: o.ID, Reference: ref, Actor: staffEmail}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c.stock(t, c.prod.ID) != 4 || c.count(t, "production_orders", "order_id = ? AND status = ?", o.ID, models.ProductionCancelled) != 1 {
+			t.Errorf("after refund: stock %d (4 were taken, 6 were to be made)", c.stock(t, c.prod.ID))
+		}
+	})
+}
