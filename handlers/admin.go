@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ciap/qhatu/models"
@@ -53,7 +54,7 @@ func (s *Server) registerAdmin(e *echo.Echo) {
 
 	form("/admin/living-wage", s.adminLivingWage)
 	g.POST("/admin/living-wage", s.adminLivingWageSave)
-	g.GET("/admin/reconciliation", s.adminReconcile)
+	g.GET(adminReconcileArea.Base, s.reconcilePage(adminReconcileArea))
 	g.GET("/admin/audit", s.adminAudit)
 	g.GET("/admin/audit/:id", s.adminAuditEntry)
 	s.registerAdminResellers(g)
@@ -68,6 +69,9 @@ type adminView struct {
 	Viewer Viewer
 	// Nav is the back-office section, for aria-current in the sub-menu.
 	Nav string
+	// Review: the page is in the reviewers' portal (/review), under its
+	// menu; its Nav starts with "review".
+	Review bool
 	// Notice is good news (after a redirect); Problem is about the whole
 	// form; Conflict explains a refused stale edit.
 	Notice   string
@@ -105,12 +109,16 @@ var notices = map[string]string{
 
 // newAdminView fills what every page needs.
 func (s *Server) newAdminView(c echo.Context, l *Localizer, nav string) adminView {
-	v := adminView{Viewer: s.viewer(c), Nav: nav}
+	v := adminView{Viewer: s.viewer(c), Nav: nav, Review: strings.HasPrefix(nav, "review")}
 	if id, ok := notices[c.QueryParam("done")]; ok {
 		v.Notice = l.T(id)
 	}
 	return v
 }
+
+// Link is path: a back-office page has no period to keep in the portal's
+// links (reviewView keeps its own).
+func (v adminView) Link(path string) string { return path }
 
 // renderAdmin renders a back-office page; a refused form gets its status.
 func (s *Server) renderAdmin(c echo.Context, status int, page, title string, l *Localizer, data any) error {

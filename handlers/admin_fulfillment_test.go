@@ -491,13 +491,22 @@ func TestAdminLedger_FiltersByGroupAndShowsTheVerifiedChain(t *testing.T) {
 		}
 		reviewer, _ := s.signInAs(t, models.RoleReviewer)
 		reviewer.Header.Set("Accept-Language", "en")
+		// Browsing shows the recorded head; verifying is a link away.
 		res := reviewer.Get("/admin/ledger")
 		page := text(res)
-		if res.Status != http.StatusOK || !strings.Contains(page, "The chain verifies: 3 entries checked") ||
-			!strings.Contains(page, check.Head) {
+		if res.Status != http.StatusOK || strings.Contains(page, "The chain verifies") ||
+			!strings.Contains(page, "The chain holds 3 entries") || !strings.Contains(page, check.Head) ||
+			!strings.Contains(res.Body, `href="/admin/ledger?verify=1#check-title"`) {
 			t.Fatalf("ledger page: %d %.1500s", res.Status, page)
 		}
 		checkPage(t, "ledger", res)
+		res = reviewer.Get("/admin/ledger?verify=1")
+		page = text(res)
+		if res.Status != http.StatusOK || !strings.Contains(page, "The chain verifies: 3 entries checked") ||
+			!strings.Contains(page, check.Head) {
+			t.Fatalf("ledger page, verified: %d %.1500s", res.Status, page)
+		}
+		checkPage(t, "ledger verified", res)
 		page = text(reviewer.Get("/admin/ledger?group=" + strconv.FormatInt(s.group2.ID, 10)))
 		if !strings.Contains(page, "1 entries") || !strings.Contains(page, a.Number) || strings.Contains(page, b.Number) {
 			t.Errorf("ledger of the retablo group: %.3000s", page)

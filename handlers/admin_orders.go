@@ -27,7 +27,7 @@ const adminOrdersPerPage = 50
 
 // registerAdminOrders adds the order and shipping pages of the back office.
 func (s *Server) registerAdminOrders(g guarded) {
-	g.GET("/admin/orders", s.adminOrders)
+	g.GET(adminOrdersArea.Base, s.ordersPage(adminOrdersArea))
 	g.GET("/admin/orders/:id", s.adminOrder)
 	g.POST("/admin/orders/:id/cancel", s.adminOrderCancel)
 	g.POST("/admin/orders/:id/transfer", s.adminOrderTransfer)
@@ -82,9 +82,17 @@ func parseOrderFilter(c echo.Context) (models.OrderFilter, orderFilterForm, erro
 	return f, ff, nil
 }
 
+// The order list, in the back office and in the reviewers' portal (where
+// each order links to its trail); one handler.
+var (
+	adminOrdersArea  = backArea{Base: "/admin/orders", Nav: "orders"}
+	reviewOrdersArea = backArea{Base: "/review/orders", Nav: "review_orders", Review: true}
+)
+
 // orderRow is one order in the list.
 type orderRow struct {
 	ID                    int64
+	URL                   string // its page in the list's area
 	Number, Placed, ISO   string
 	Name, Email           string
 	Status, StatusLabel   string
@@ -95,6 +103,7 @@ type orderRow struct {
 
 type adminOrdersView struct {
 	adminView
+	Area     backArea
 	Filter   orderFilterForm
 	Statuses []formOption
 	Total    int64
@@ -102,32 +111,42 @@ type adminOrdersView struct {
 	Pager    pager
 }
 
-// adminOrders lists orders, newest first, filtered by status, date and
+// ordersPage lists orders, newest first, filtered by status, date and
 // attention, searched by number or email.
-func (s *Server) adminOrders(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	f, ff, err := parseOrderFilter(c)
-	if err != nil {
-		return err
+func (s *Server) ordersPage(area backArea) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		l := s.tr.For(s.tr.Pick(c))
+		f, ff, err := parseOrderFilter(c)
+		if err != nil {
+			return err
+		}
+		page, err := s.store.ListOrders(c.Request().Context(), f)
+		if err != nil {
+			return err
+		}
+		v := adminOrdersView{adminView: s.newAdminView(c, l, area.Nav), Area: area, Filter: ff, Total: page.Total,
+			Pager: newPager(area.Base, c.QueryParams(), page.Page, page.Pages())}
+		v.Statuses = []formOption{{Value: "", Label: l.T("admin.audit.any")}}
+		for _, st := range models.OrderStatuses {
+			v.Statuses = append(v.Statuses, formOption{Value: string(st), Label: orderStatusLabel(l, st), Selected: string(st) == ff.Status})
+		}
+		for i := range page.Items {
+			o := &page.Items[i]
+			url := idPath("/admin/orders", o.ID)
+			if area.Review {
+				url = reviewOrderURL(o.Number)
+			}
+			v.Rows = append(v.Rows, orderRow{ID: o.ID, URL: url, Number: o.Number, Placed: shopDateTime(o.CreatedAt),
+				ISO: o.CreatedAt.UTC().Format(time.RFC3339), Name: o.Customer.Name, Email: o.Customer.Email,
+				Status: string(o.Status), StatusLabel: orderStatusLabel(l, o.Status),
+				Method: l.T("admin.orders.method." + string(o.Method)), Total: o.Total(), Attention: o.NeedsAttention})
+		}
+		title := l.T("admin.orders.title")
+		if area.Review {
+			title = l.T("review.orders.title")
+		}
+		return s.renderArea(c, area, http.StatusOK, "admin_orders", title, l, v)
 	}
-	page, err := s.store.ListOrders(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	v := adminOrdersView{adminView: s.newAdminView(c, l, "orders"), Filter: ff, Total: page.Total,
-		Pager: newPager("/admin/orders", c.QueryParams(), page.Page, page.Pages())}
-	v.Statuses = []formOption{{Value: "", Label: l.T("admin.audit.any")}}
-	for _, st := range models.OrderStatuses {
-		v.Statuses = append(v.Statuses, formOption{Value: string(st), Label: orderStatusLabel(l, st), Selected: string(st) == ff.Status})
-	}
-	for i := range page.Items {
-		o := &page.Items[i]
-		v.Rows = append(v.Rows, orderRow{ID: o.ID, Number: o.Number, Placed: shopDateTime(o.CreatedAt),
-			ISO: o.CreatedAt.UTC().Format(time.RFC3339), Name: o.Customer.Name, Email: o.Customer.Email,
-			Status: string(o.Status), StatusLabel: orderStatusLabel(l, o.Status),
-			Method: l.T("admin.orders.method." + string(o.Method)), Total: o.Total(), Attention: o.NeedsAttention})
-	}
-	return s.renderAdmin(c, http.StatusOK, "admin_orders", l.T("admin.orders.title"), l, v)
 }
 
 func orderStatusLabel(l *Localizer, st models.OrderStatus) string {

@@ -2,64 +2,80 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
 )
 
-// adminReconcileView is what page_admin_reconcile.html shows.
-type adminReconcileView struct {
-	adminView
-	Groups   []formOption
-	From, To string // the period as the form shows it (YYYY-MM-DD)
-	Problem  string // why the asked period was not reconciled
-	Group    *models.Group
-	Result   *models.Reconciliation
+// The reconciliation, in the back office (/admin/reconciliation) and in
+// the reviewers' portal (/review/reconciliation): one handler, one
+// template. The period and group are chosen with the portal's selector
+// (review_period.go: month, quarter, year or custom); without a group
+// every group is reconciled, each with every difference listed.
+var (
+	adminReconcileArea  = backArea{Base: "/admin/reconciliation", Nav: "reconciliation"}
+	reviewReconcileArea = backArea{Base: "/review/reconciliation", Nav: "review_reconciliation", Review: true}
+)
+
+// groupReconciliation is one group's reconciliation.
+type groupReconciliation struct {
+	Group  models.ReviewGroupRef
+	Result *models.Reconciliation
 }
 
-// adminReconcile reconciles a group's ledger with its paid orders, refunds,
-// payouts and advances for a period (GET form: reviewers read it too).
-// Without a group it shows the form; dates that do not parse fall back to
-// this month, and the form says which period it used.
-func (s *Server) adminReconcile(c echo.Context) error {
-	l := s.tr.For(s.tr.Pick(c))
-	ctx := c.Request().Context()
-	lima := time.FixedZone("PET", -5*3600)
-	now := time.Now().In(lima)
-	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, lima)
-	to := now
-	if t, err := time.ParseInLocation(time.DateOnly, c.QueryParam("from"), lima); err == nil {
-		from = t
-	}
-	if t, err := time.ParseInLocation(time.DateOnly, c.QueryParam("to"), lima); err == nil {
-		to = t
-	}
-	groupID, _ := strconv.ParseInt(c.QueryParam("group"), 10, 64)
-	groups, err := s.catalogGroups(ctx)
-	if err != nil {
-		return err
-	}
-	v := adminReconcileView{adminView: s.newAdminView(c, l, "reconciliation"),
-		From: from.Format(time.DateOnly), To: to.Format(time.DateOnly)}
-	v.Groups = []formOption{{Value: "", Label: l.T("admin.reconcile.choose_group")}}
-	for i := range groups {
-		g := &groups[i].Group
-		v.Groups = append(v.Groups, formOption{Value: strconv.FormatInt(g.ID, 10), Label: g.Name, Selected: g.ID == groupID})
-		if g.ID == groupID {
-			v.Group = g
-		}
-	}
-	switch {
-	case groupID != 0 && v.Group == nil:
-		v.Problem = l.T("admin.reconcile.no_such_group")
-	case v.Group != nil && to.Before(from):
-		v.Problem = l.T("admin.reconcile.bad_period")
-	case v.Group != nil:
-		if v.Result, err = s.store.Reconcile(ctx, v.Group.ID, from, to); err != nil {
+// adminReconcileView is what page_admin_reconcile.html shows.
+type adminReconcileView struct {
+	reviewView
+	Area     backArea
+	From, To string // the period's first and last day (YYYY-MM-DD)
+	Results  []groupReconciliation
+	// Differences counts every group's differences.
+	Differences int
+}
+
+// reconcilePage reconciles the ledger with the paid orders, refunds,
+// payouts and advances, for one group or each, over a period (GET form:
+// reviewers read it too). A period or group that does not parse is a 400
+// with the form to correct it.
+func (s *Server) reconcilePage(area backArea) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		l := s.tr.For(s.tr.Pick(c))
+		ctx := c.Request().Context()
+		rv, p, perr := s.newReviewView(c, l, area.Nav)
+		v := adminReconcileView{reviewView: rv, Area: area}
+		groups, err := s.store.ReviewGroups(ctx)
+		if err != nil {
 			return err
 		}
+		v.groupOptions(l, groups)
+		if perr != nil {
+			return s.renderArea(c, area, http.StatusBadRequest, "admin_reconcile", l.T("admin.reconcile.title"), l, v)
+		}
+		v.From, v.To = p.From.Format(time.DateOnly), p.LastDay().Format(time.DateOnly)
+		for _, g := range groups {
+			if v.GroupID != 0 && g.ID != v.GroupID {
+				continue
+			}
+			r, err := s.store.Reconcile(ctx, g.ID, p.From, p.LastDay())
+			if err != nil {
+				return err
+			}
+			v.Results = append(v.Results, groupReconciliation{Group: g, Result: r})
+			v.Differences += len(r.Differences)
+		}
+		if v.GroupID != 0 && len(v.Results) == 0 {
+			return &userError{Status: http.StatusNotFound, ID: "review.no_such_group"}
+		}
+		return s.renderArea(c, area, http.StatusOK, "admin_reconcile", l.T("admin.reconcile.title"), l, v)
 	}
-	return s.renderAdmin(c, http.StatusOK, "admin_reconcile", l.T("admin.reconcile.title"), l, v)
+}
+
+// renderArea renders a page shared by the back office and the reviewers'
+// portal in its area's section.
+func (s *Server) renderArea(c echo.Context, area backArea, status int, page, title string, l *Localizer, data any) error {
+	if area.Review {
+		return s.renderReview(c, status, page, title, l, data)
+	}
+	return s.renderAdmin(c, status, page, title, l, data)
 }

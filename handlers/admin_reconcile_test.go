@@ -78,9 +78,28 @@ func TestAdminReconcile_CleanPeriodThenAPaidOrderNeverFulfilled(t *testing.T) {
 		if strings.Contains(res.Body, done.Number) {
 			t.Error("the fulfilled order is listed as a difference")
 		}
-		// No group chosen: the form alone.
-		if res := c.Get("/admin/reconciliation"); res.Status != http.StatusOK || strings.Contains(res.Body, "do not reconcile") {
-			t.Errorf("form only: %d", res.Status)
+		// No group chosen: every group, the stuck order's among them.
+		res = c.Get(fmt.Sprintf("/admin/reconciliation?period=custom&from=%s&to=%s", day, day))
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, "1 lines do not reconcile, across") ||
+			!strings.Contains(res.Body, stuck.Number) {
+			t.Errorf("every group: %d", res.Status)
+		}
+		checkPage(t, "reconciliation of every group", res)
+		// The reviewers' portal shows the same, under its menu, linking
+		// the order to its trail; a bad period is a 400 naming it.
+		res = c.Get(strings.Replace(path, "/admin/", "/review/", 1))
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, `href="/review/orders/`+stuck.Number+`"`) ||
+			!strings.Contains(res.Body, `aria-current="page">Reconciliation`) {
+			t.Errorf("review reconciliation: %d", res.Status)
+		}
+		checkPage(t, "review reconciliation", res)
+		for _, q := range []string{"period=month&month=2026-13", "period=custom&from=2026-03-02&to=2026-03-01", "group=x"} {
+			if res := c.Get("/review/reconciliation?" + q); res.Status != http.StatusBadRequest {
+				t.Errorf("review reconciliation?%s: %d", q, res.Status)
+			}
+		}
+		if res := c.Get("/review/reconciliation?group=999999"); res.Status != http.StatusNotFound {
+			t.Errorf("unknown group: %d", res.Status)
 		}
 	}, demoCatalog)
 }

@@ -20,6 +20,7 @@ func (s *Server) registerAPI(e *echo.Echo) {
 	g.GET("/groups", s.cached(s.apiGroups))
 	g.GET("/groups/:slug", s.cached(s.apiGroup))
 	g.GET("/transparency", s.cached(s.apiTransparency))
+	g.GET("/ledger/heads", s.cached(s.apiLedgerDailyHeads))
 	// Unknown /api paths get JSON 404s, not the HTML page.
 	g.Any("/*", func(c echo.Context) error { return errNotFound })
 }

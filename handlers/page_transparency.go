@@ -21,6 +21,8 @@ type transparencyView struct {
 	Components   []models.ComponentKey
 	// Ledger is what real sales paid, shop-wide, and the chain head.
 	Ledger shopLedgerView
+	// DayHeads are the chain heads at the end of the last days (Lima).
+	DayHeads []models.LedgerDayHead
 }
 
 // transparencyPage explains how prices are set and shows catalog-wide figures.
@@ -34,6 +36,10 @@ func (s *Server) transparencyPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	heads, err := s.recentLedgerHeads(c)
+	if err != nil {
+		return err
+	}
 	showsLedger(c)
 	minHourly := s.cfg.MinimumWage.Hourly()
 	v := transparencyView{
@@ -42,6 +48,7 @@ func (s *Server) transparencyPage(c echo.Context) error {
 		HourlyTenths: tenthsOf(fig.AverageHourlyPay.Amount, minHourly.Amount),
 		Components:   models.ComponentKeys,
 		Ledger:       lv,
+		DayHeads:     heads,
 	}
 	return s.render(c, http.StatusOK, "transparency", Page{L: l, Title: l.T("transparency.title"),
 		Description: l.T("transparency.meta"), Section: "transparency", Data: v})

@@ -48,7 +48,11 @@ func readPeriodForm(q url.Values, now time.Time) periodForm {
 	f := periodForm{Kind: strings.TrimSpace(q.Get("period")), Month: strings.TrimSpace(q.Get("month")),
 		Quarter: strings.ToUpper(strings.TrimSpace(q.Get("quarter"))), Year: strings.TrimSpace(q.Get("year")),
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
-	if f.Kind == "" {
+	switch {
+	case f.Kind == "" && (f.From != "" || f.To != ""):
+		// Old links (the back office's reconciliation) name two days.
+		f.Kind = periodCustom
+	case f.Kind == "":
 		f.Kind = periodYear
 	}
 	// Blank fields show the current month, quarter and year.
