@@ -349,7 +349,7 @@ func TestAdmin_Prices_NewVersionWithReasonAndClearErrors(t *testing.T) {
 			t.Fatalf("history: %d", hist.Status)
 		}
 		body := html.UnescapeString(hist.Body)
-		for _, want := range []string{"first fair price", "Asamblea de marzo", "v1", "v2", `<svg class="history-chart"`, "CIAP staff"} {
+		for _, want := range []string{"first fair price", "Asamblea de marzo", "v1", "v2", `<svg class="history-chart history-chart-wide"`, "CIAP staff"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("history lacks %q", want)
 			}

@@ -37,9 +37,12 @@ type historyRow struct {
 type priceHistoryView struct {
 	P                 *models.Product
 	Retail, Wholesale []historyRow // newest first
-	Chart             template.HTML
-	Keys              []models.ComponentKey
-	MinHourly         models.Money
+	// Chart is drawn twice: for a wide column and for a phone, so that
+	// its labels are read at about the page's text size on either (CSS
+	// shows one).
+	Chart, ChartNarrow template.HTML
+	Keys               []models.ComponentKey
+	MinHourly          models.Money
 }
 
 // publicAuthor names who recorded a version without naming the person.
@@ -81,17 +84,28 @@ func (s *Server) priceHistoryPage(c echo.Context) error {
 	}
 	v := priceHistoryView{P: p, Retail: historyRows(l, retail, p.RetailBreakdownID),
 		Wholesale: historyRows(l, wholesale, p.WholesaleBreakdownID), Keys: models.ComponentKeys,
-		MinHourly: s.cfg.MinimumWage.Hourly(),
-		Chart:     historyChart(l, "history-chart", retail, time.Now().UTC())}
+		MinHourly:   s.cfg.MinimumWage.Hourly(),
+		Chart:       historyChart(l, "history-chart", wideChart, retail, time.Now().UTC()),
+		ChartNarrow: historyChart(l, "history-chart-narrow", narrowChart, retail, time.Now().UTC())}
 	name := p.Name(l.Lang())
 	return s.render(c, http.StatusOK, "price_history", Page{L: l, Title: l.T("pricehistory.title", "Name", name),
 		Description: l.T("pricehistory.meta", "Name", name), Section: "products", Data: v})
 }
 
-// Chart geometry, in viewBox units.
-const (
-	hcW, hcH                      = 640.0, 280.0
-	hcLeft, hcRight, hcTop, hcBot = 92.0, 16.0, 16.0, 44.0
+// chartGeom is a chart's geometry, in viewBox units. The SVG is scaled to
+// its column, so a label's size on screen is Font × column width ÷ W: the
+// wide chart fills a desktop column of about 640–760 px, the narrow one a
+// phone's 340–380 px, both near 13–15 px text.
+type chartGeom struct {
+	W, H, Left, Right, Top, Bot, Font float64
+	Class                             string
+	// Gap is the least distance between two date labels.
+	Gap float64
+}
+
+var (
+	wideChart   = chartGeom{W: 640, H: 280, Left: 92, Right: 16, Top: 16, Bot: 44, Font: 13, Gap: 90, Class: "history-chart history-chart-wide"}
+	narrowChart = chartGeom{W: 360, H: 240, Left: 78, Right: 10, Top: 14, Bot: 44, Font: 13, Gap: 80, Class: "history-chart history-chart-narrow"}
 )
 
 // historySeries is one line of the chart.
@@ -107,7 +121,7 @@ type historySeries struct {
 // next one), from the first version to now. No script, no style
 // attribute: presentation attributes only (CSP). The tables below the
 // chart are its accessible equivalent; title and desc read it out.
-func historyChart(l *Localizer, id string, bs []models.Breakdown, now time.Time) template.HTML {
+func historyChart(l *Localizer, id string, g chartGeom, bs []models.Breakdown, now time.Time) template.HTML {
 	if len(bs) == 0 {
 		return ""
 	}
@@ -128,11 +142,11 @@ func historyChart(l *Localizer, id string, bs []models.Breakdown, now time.Time)
 	}
 	step := niceStep(top)
 	ymax := (top/step + 1) * step
-	plotW, plotH := hcW-hcLeft-hcRight, hcH-hcTop-hcBot
+	plotW, plotH := g.W-g.Left-g.Right, g.H-g.Top-g.Bot
 	x := func(t time.Time) float64 {
-		return hcLeft + plotW*float64(t.Sub(t0))/float64(t1.Sub(t0))
+		return g.Left + plotW*float64(t.Sub(t0))/float64(t1.Sub(t0))
 	}
-	y := func(v int64) float64 { return hcTop + plotH*(1-float64(v)/float64(ymax)) }
+	y := func(v int64) float64 { return g.Top + plotH*(1-float64(v)/float64(ymax)) }
 	esc := template.HTMLEscapeString
 
 	first, last := &bs[0], &bs[len(bs)-1]
@@ -142,37 +156,37 @@ func historyChart(l *Localizer, id string, bs []models.Breakdown, now time.Time)
 		"PaidFrom", l.Money(first.PaidToArtisans()), "PaidTo", l.Money(last.PaidToArtisans()))
 
 	var w strings.Builder
-	fmt.Fprintf(&w, `<svg class="history-chart" width="100%%" viewBox="0 0 %g %g" role="img" aria-labelledby="%s-t %s-d" preserveAspectRatio="xMidYMid meet">`,
-		hcW, hcH, id, id)
+	fmt.Fprintf(&w, `<svg class="%s" width="100%%" viewBox="0 0 %g %g" role="img" aria-labelledby="%s-t %s-d" preserveAspectRatio="xMidYMid meet">`,
+		g.Class, g.W, g.H, id, id)
 	fmt.Fprintf(&w, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(l.T("pricehistory.chart_title")), id, esc(desc))
 	// Grid and y axis labels.
 	for v := int64(0); v <= ymax; v += step {
-		fmt.Fprintf(&w, `<line x1="%g" y1="%.1f" x2="%g" y2="%.1f" stroke="#e6d8c1" stroke-width="1"/>`, hcLeft, y(v), hcW-hcRight, y(v))
-		fmt.Fprintf(&w, `<text x="%g" y="%.1f" font-size="13" fill="#5f534b" text-anchor="end" dominant-baseline="middle">%s</text>`,
-			hcLeft-8, y(v), esc(l.Money(models.Soles(v))))
+		fmt.Fprintf(&w, `<line x1="%g" y1="%.1f" x2="%g" y2="%.1f" stroke="#e6d8c1" stroke-width="1"/>`, g.Left, y(v), g.W-g.Right, y(v))
+		fmt.Fprintf(&w, `<text x="%g" y="%.1f" font-size="%g" fill="#5f534b" text-anchor="end" dominant-baseline="middle">%s</text>`,
+			g.Left-8, y(v), g.Font, esc(l.Money(models.Soles(v))))
 	}
 	// x axis: the date of each version, skipping any too close to the last one drawn.
-	fmt.Fprintf(&w, `<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="#5f534b" stroke-width="1"/>`, hcLeft, hcH-hcBot, hcW-hcRight, hcH-hcBot)
+	fmt.Fprintf(&w, `<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="#5f534b" stroke-width="1"/>`, g.Left, g.H-g.Bot, g.W-g.Right, g.H-g.Bot)
 	lastX := math.Inf(-1)
 	for i := range bs {
 		px := x(bs[i].CreatedAt)
-		if px-lastX < 90 {
+		if px-lastX < g.Gap {
 			continue
 		}
 		lastX = px
 		anchor := "middle"
 		switch {
-		case px < hcLeft+45:
+		case px < g.Left+45:
 			anchor = "start"
-		case px > hcW-hcRight-45:
+		case px > g.W-g.Right-45:
 			anchor = "end"
 		}
-		fmt.Fprintf(&w, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" stroke="#5f534b" stroke-width="1"/>`, px, hcH-hcBot, px, hcH-hcBot+5)
-		fmt.Fprintf(&w, `<text x="%.1f" y="%g" font-size="13" fill="#5f534b" text-anchor="%s">%s</text>`,
-			px, hcH-hcBot+20, anchor, bs[i].CreatedAt.UTC().Format(time.DateOnly))
+		fmt.Fprintf(&w, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" stroke="#5f534b" stroke-width="1"/>`, px, g.H-g.Bot, px, g.H-g.Bot+5)
+		fmt.Fprintf(&w, `<text x="%.1f" y="%g" font-size="%g" fill="#5f534b" text-anchor="%s">%s</text>`,
+			px, g.H-g.Bot+20, g.Font, anchor, bs[i].CreatedAt.UTC().Format(time.DateOnly))
 	}
-	fmt.Fprintf(&w, `<text x="%g" y="%g" font-size="13" fill="#5f534b" text-anchor="end">%s</text>`,
-		hcW-hcRight, hcH-hcBot+38, esc(l.T("pricehistory.today")))
+	fmt.Fprintf(&w, `<text x="%g" y="%g" font-size="%g" fill="#5f534b" text-anchor="end">%s</text>`,
+		g.W-g.Right, g.H-g.Bot+38, g.Font, esc(l.T("pricehistory.today")))
 	// The lines, drawn as steps, with a dot at each version.
 	for _, sr := range series {
 		var d strings.Builder
@@ -184,7 +198,7 @@ func historyChart(l *Localizer, id string, bs []models.Breakdown, now time.Time)
 				fmt.Fprintf(&d, " H%.1f V%.1f", px, py)
 			}
 		}
-		fmt.Fprintf(&d, " H%.1f", hcW-hcRight)
+		fmt.Fprintf(&d, " H%.1f", g.W-g.Right)
 		dash := ""
 		if sr.Dash != "" {
 			dash = ` stroke-dasharray="` + sr.Dash + `"`
