@@ -141,6 +141,21 @@ func fieldError(body, id string) string {
 	return ""
 }
 
+// inputValues reads the named inputs of a form page, failing the test
+// when one is missing.
+func inputValues(t *testing.T, body string, names ...string) url.Values {
+	t.Helper()
+	v := url.Values{}
+	for _, name := range names {
+		val, ok := inputValue(body, name)
+		if !ok {
+			t.Fatalf("form has no %s", name)
+		}
+		v.Set(name, val)
+	}
+	return v
+}
+
 func inputValue(body, name string) (string, bool) {
 	re := regexp.MustCompile(`name="` + regexp.QuoteMeta(name) + `" value="([^"]*)"`)
 	m := re.FindStringSubmatch(body)
@@ -373,16 +388,8 @@ func TestAdmin_StaleEditIsExplainedNotOverwritten(t *testing.T) {
 		ana, anaUser := s.signInAs(t, models.RoleStaff)
 		ben, _ := s.signInAs(t, models.RoleAdmin)
 		formOf := func(c *testClient) url.Values {
-			res := c.Get(s.path(""))
-			v := url.Values{}
-			for _, name := range []string{"name_es", "name_en", "slug", "wholesale_min_qty", "technique_es",
-				"technique_en", "materials_es", "materials_en", "lock_version"} {
-				val, ok := inputValue(res.Body, name)
-				if !ok {
-					t.Fatalf("edit form has no %s", name)
-				}
-				v.Set(name, val)
-			}
+			v := inputValues(t, c.Get(s.path("")).Body, "name_es", "name_en", "slug", "wholesale_min_qty",
+				"technique_es", "technique_en", "materials_es", "materials_en", "lock_version")
 			v.Set("group", strconv.FormatInt(s.group.ID, 10))
 			v.Set("craft", "ceramics")
 			return v

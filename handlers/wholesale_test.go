@@ -175,6 +175,10 @@ func TestWholesaleCheckout_MinimumOrderAndMadeToOrder(t *testing.T) {
 			t.Fatalf("production list: %d %.2000s", list.Status, list.Body)
 		}
 		checkPage(t, "production list", list)
+		reviewer, _ := s.signInAs(t, models.RoleReviewer)
+		if rl := reviewer.Get("/admin/production"); rl.Status != http.StatusOK || !strings.Contains(rl.Body, o.Number) || strings.Contains(rl.Body, "production_order=") {
+			t.Errorf("reviewer's production list: %d (reads it, without the advance link)", rl.Status)
+		}
 		form := staff.Get(html.UnescapeString(link))
 		if v, _ := inputValue(form.Body, "advance_production_order"); v != strconv.FormatInt(pos[0].ID, 10) {
 			t.Errorf("advance form's production order %q", v)
@@ -255,16 +259,8 @@ func TestAdminProduct_WholesaleTermsSKUAndTiers(t *testing.T) {
 		s, _ := wholesaleHandlerShop(t, db)
 		staff, _ := s.signInAs(t, models.RoleStaff)
 		formOf := func() url.Values {
-			res := staff.Get(s.path(""))
-			v := url.Values{}
-			for _, name := range []string{"name_es", "name_en", "slug", "wholesale_min_qty", "wholesale_pack_step", "sku",
-				"technique_es", "technique_en", "materials_es", "materials_en", "lock_version"} {
-				val, ok := inputValue(res.Body, name)
-				if !ok {
-					t.Fatalf("edit form has no %s", name)
-				}
-				v.Set(name, val)
-			}
+			v := inputValues(t, staff.Get(s.path("")).Body, "name_es", "name_en", "slug", "wholesale_min_qty",
+				"wholesale_pack_step", "sku", "technique_es", "technique_en", "materials_es", "materials_en", "lock_version")
 			v.Set("group", strconv.FormatInt(s.group.ID, 10))
 			v.Set("craft", "ceramics")
 			return v
@@ -306,15 +302,8 @@ func TestAdminGroup_LeadTime(t *testing.T) {
 		s, _ := wholesaleHandlerShop(t, db)
 		staff, _ := s.signInAs(t, models.RoleStaff)
 		gpath := "/admin/groups/" + strconv.FormatInt(s.group.ID, 10)
-		res := staff.Get(gpath)
-		v := url.Values{"group": {""}}
-		for _, name := range []string{"name", "slug", "place", "artisans", "women_percent", "photo", "lock_version", "lead_time_days"} {
-			val, ok := inputValue(res.Body, name)
-			if !ok {
-				t.Fatalf("group form has no %s", name)
-			}
-			v.Set(name, val)
-		}
+		v := inputValues(t, staff.Get(gpath).Body, "name", "slug", "place", "artisans", "women_percent", "photo",
+			"lock_version", "lead_time_days")
 		if v.Get("lead_time_days") != "30" {
 			t.Errorf("lead time shown %q", v.Get("lead_time_days"))
 		}

@@ -3,6 +3,8 @@ package models_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,18 +60,6 @@ func codes(c models.WholesaleLineCheck) []models.Code {
 	return out
 }
 
-func sameCodes(a, b []models.Code) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func TestChannelFor_OnlyResellersShopAtWholesale(t *testing.T) {
 	for _, r := range models.Roles {
 		want := models.ChannelRetail
@@ -97,7 +87,7 @@ func TestCheckWholesaleLines_MinimumPackStepStockAndMergedRows(t *testing.T) {
 			want []models.Code
 		}{
 			{"fine by slug", models.WholesaleLineInput{Ref: p.Slug, Quantity: 6}, nil},
-			{"fine by SKU in lower case", models.WholesaleLineInput{Ref: " " + p.SKU[:2] + "-0000" + p.SKU[len(p.SKU)-1:], Quantity: 6}, nil},
+			{"fine by SKU in lower case", models.WholesaleLineInput{Ref: " " + strings.ToLower(p.SKU) + " ", Quantity: 6}, nil},
 			{"unknown", models.WholesaleLineInput{Ref: "no-such-piece", Quantity: 6}, []models.Code{models.CodeUnknownProduct}},
 			{"below the minimum and odd", models.WholesaleLineInput{ProductID: p.ID, Quantity: 3}, []models.Code{models.CodeBelowMinimum, models.CodeNotPackMultiple}},
 			{"not a pack multiple", models.WholesaleLineInput{ProductID: p.ID, Quantity: 7}, []models.Code{models.CodeNotPackMultiple}},
@@ -106,16 +96,12 @@ func TestCheckWholesaleLines_MinimumPackStepStockAndMergedRows(t *testing.T) {
 			{"zero", models.WholesaleLineInput{ProductID: p.ID, Quantity: 0}, []models.Code{models.CodeQuantity}},
 			{"negative", models.WholesaleLineInput{ProductID: p.ID, Quantity: -6}, []models.Code{models.CodeQuantity}},
 		}
-		if models.DefaultSKU(p.ID) != p.SKU || len(p.SKU) < 4 {
-			t.Fatalf("SKU %q", p.SKU)
-		}
-		cases[1].in.Ref = " " + toLower(p.SKU) + " "
 		for _, tc := range cases {
 			got, err := c.store.CheckWholesaleLines(ctx, []models.WholesaleLineInput{tc.in})
 			if err != nil || len(got) != 1 {
 				t.Fatalf("%s: %v %d checks", tc.name, err, len(got))
 			}
-			if !sameCodes(codes(got[0]), tc.want) {
+			if !slices.Equal(codes(got[0]), tc.want) {
 				t.Errorf("%s: problems %v, want %v", tc.name, codes(got[0]), tc.want)
 			}
 			if len(tc.want) == 0 && (got[0].UnitPrice.Amount != boWholesale().Price || got[0].Product.ID != p.ID ||
@@ -141,20 +127,10 @@ func TestCheckWholesaleLines_MinimumPackStepStockAndMergedRows(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ = c.store.CheckWholesaleLines(ctx, []models.WholesaleLineInput{{ProductID: c.prod2.ID, Quantity: 6}})
-		if !sameCodes(codes(got[0]), []models.Code{models.CodeNotForSale}) {
+		if !slices.Equal(codes(got[0]), []models.Code{models.CodeNotForSale}) {
 			t.Errorf("draft: %v", codes(got[0]))
 		}
 	})
-}
-
-func toLower(s string) string {
-	b := []byte(s)
-	for i, r := range b {
-		if r >= 'A' && r <= 'Z' {
-			b[i] = r + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 func TestAddWholesaleLines_AllOrNothingAndOnlyForResellers(t *testing.T) {
