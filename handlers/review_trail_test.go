@@ -107,6 +107,10 @@ func TestReviewTrail_OrderToEntriesAndPayoutsAndBack(t *testing.T) {
 				t.Errorf("GET %s: %d, want 404", p, res.Status)
 			}
 		}
+		// The back office's order page leads to the trail.
+		if res := reviewer.Get(fmt.Sprintf("/admin/orders/%d", o.ID)); !strings.Contains(res.Body, `href="/review/orders/`+o.Number+`"`) {
+			t.Errorf("the back office's order page does not link its trail: %d", res.Status)
+		}
 		// The public order page still needs the private token: a number
 		// opens nothing there.
 		if res := s.client(t).Get("/orders/" + o.Number); res.Status != http.StatusNotFound {
