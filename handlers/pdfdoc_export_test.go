@@ -35,7 +35,10 @@ func PDFText(pdf []byte) (string, error) {
 		if end < 0 {
 			return "", fmt.Errorf("stream without endstream")
 		}
-		body := bytes.TrimRight(rest[:end], "\r\n")
+		// fpdf ends a stream's data with one "\n" before endstream; the
+		// compressed data itself may end in \r or \n bytes, so only that
+		// one is cut.
+		body := bytes.TrimSuffix(rest[:end], []byte("\n"))
 		rest = rest[end+len("endstream"):]
 		if bytes.Contains(dict, []byte("/FlateDecode")) {
 			r, err := zlib.NewReader(bytes.NewReader(body))

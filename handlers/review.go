@@ -23,6 +23,7 @@ func (s *Server) registerReview(e *echo.Echo) {
 	g.GET("/review/fair-pay", s.reviewFairPay)
 	g.GET("/review/exports", s.reviewExports)
 	g.GET("/review/exports/:table", s.reviewExport)
+	g.GET("/review/report.pdf", s.reviewReport)
 	s.registerReviewTrail(g)
 }
 

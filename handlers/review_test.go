@@ -199,6 +199,16 @@ func (rs *reviewShop) expected(t *testing.T, db *gorm.DB) map[int64]map[string]i
 	return out
 }
 
+// enSoles writes céntimos as the English pages do: S/ 1,234.50.
+func enSoles(n int64) string {
+	d := models.Soles(n).Decimal()
+	whole, frac, _ := strings.Cut(d, ".")
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	return "S/ " + whole + "." + frac
+}
+
 // cents reads an exported amount in soles ("-12.50") as céntimos.
 func cents(t *testing.T, s string) int64 {
 	t.Helper()
@@ -307,6 +317,27 @@ func TestReview_ExportsReconcileWithTheLedgerAndTheOrders(t *testing.T) {
 				t.Errorf("dashboard lacks %s %s", k, s)
 			}
 		}
+		// The PDF report says the same, with the chain head and a clean
+		// reconciliation for each group.
+		head, err := rs.ts.Store.LedgerHead(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		from := fmt.Sprintf("%d-01-01", now.Year())
+		text := pdfTextOf(t, c.Get("/review/report.pdf?"+thisYear), fmt.Sprintf("qhatu-transparency-%s-%d-12-31.pdf", from, now.Year()))
+		text = strings.ReplaceAll(text, "\u00a0", " ")
+		for _, want := range []string{"Transparency report", head.Hash, "Legal minimum wage (RMV)",
+			enSoles(want[rs.group1]["paid_to_artisans"]), enSoles(want[rs.group2]["surplus"]),
+			enSoles(want[rs.group1]["owed_at_end"]), "no difference"} {
+			// Amounts as the PDF prints them: "S/339.20".
+			if !strings.Contains(text, strings.Replace(want, "S/ ", "S/", 1)) {
+				t.Errorf("the report lacks %q", want)
+			}
+		}
+		if strings.Contains(text, "do not reconcile") {
+			t.Error("the report finds differences in a clean ledger")
+		}
+
 		// Next month: nothing happens in it, everything is owed at its start.
 		next := now.AddDate(0, 1, 0)
 		got := exportedGroups(t, c, "period=month&month="+next.Format("2006-01"), "csv")
