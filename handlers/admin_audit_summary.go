@@ -222,6 +222,8 @@ func (a *auditReader) value(key, v string) string {
 		return l.T("audit.no")
 	case last == "role" && models.Role(v).Valid():
 		return l.T("role." + v)
+	case last == "application_status" && models.ApplicationStatus(v).Valid():
+		return l.T("apply.status." + v)
 	}
 	return v
 }

@@ -216,6 +216,14 @@ func TestAdminResellers_ApprovalMakesAResellerAuditedAndMailed(t *testing.T) {
 		if p.Items[0].Actor != su.Email {
 			t.Errorf("audit actor %q", p.Items[0].Actor)
 		}
+		// The audit log tells the decision in words, and links to it.
+		res = staff.Get("/admin/audit/" + strconv.FormatInt(p.Items[0].ID, 10) + "?lang=en")
+		for _, want := range []string{"Wholesale application", "Pending review", "Approved", "Message to the applicant", `href="` + path + `"`} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("audit entry page lacks %q", want)
+			}
+		}
+		checkPage(t, "audit entry", res)
 		ts.RunJobs(t)
 		mails := ts.Mail.To(u.Email)
 		if len(mails) != 1 || mails[0].Subject != "Tu cuenta mayorista está abierta (Artesanías Wari SAC)" ||

@@ -368,5 +368,5 @@ func (e *Editor) DecideApplication(ctx context.Context, d Decision) (*ResellerAp
 // auditView is what the audit log keeps of an application.
 func (a *ResellerApplication) auditView() map[string]any {
 	return map[string]any{"user_id": a.UserID, "business_name": a.BusinessName, "ruc": a.RUC,
-		"status": a.Status, "message": a.Message}
+		"application_status": a.Status, "decision_message": a.Message}
 }
