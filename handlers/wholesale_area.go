@@ -145,16 +145,13 @@ func (s *Server) wholesaleReorder(c echo.Context) error {
 	if len(keep) == 0 {
 		return s.renderReorder(c, l, http.StatusConflict, v)
 	}
-	k := models.CartKey{UserID: s.currentUser(c).ID, Channel: models.ChannelWholesale}
+	k, _ := s.cartKey(c) // a reseller's: wholesale (the access table lets no one else here)
 	var refused *models.WholesaleLinesError
 	switch err := s.store.AddWholesaleLines(ctx, k, keep); {
 	case errors.As(err, &refused):
 		for _, ch := range refused.Bad() {
-			r := reorderRefusal{Name: orderLineOf(o, ch.Input.ProductID).Name(l.Lang())}
-			for _, p := range ch.Problems {
-				r.Problems = append(r.Problems, wholesaleProblemText(l, p))
-			}
-			v.Refused = append(v.Refused, r)
+			v.Refused = append(v.Refused, reorderRefusal{Name: orderLineOf(o, ch.Input.ProductID).Name(l.Lang()),
+				Problems: wholesaleProblems(l, &ch)})
 		}
 		return s.renderReorder(c, l, http.StatusConflict, v)
 	case errors.Is(err, models.ErrInvalid):

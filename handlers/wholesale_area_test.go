@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
@@ -128,6 +129,37 @@ func TestWholesaleReorder_UnchangedOrderGoesStraightToTheCart(t *testing.T) {
 		}
 		if cart := cartByProduct(t, ts, u); len(cart) != 2 || cart[lines[1].ID].Quantity != lines[1].Qty {
 			t.Errorf("cart after reorder: %+v", cart)
+		}
+	}, demoCatalog)
+}
+
+func TestWholesaleReorder_AMadeToOrderLineIsAskedMadeToOrderAgain(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := docsServer(t, db)
+		c, u := ts.signInAs(t, models.RoleReseller)
+		line := wholesaleLines(t, db, 1)[0]
+		p, err := ts.Store.ProductByID(context.Background(), line.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// More than the stock, in whole packs: the rest is made to order.
+		step := max(p.WholesalePackStep, 1)
+		qty := (p.Stock/step + 1) * step
+		o, err := ts.Store.CreateOrder(context.Background(), models.OrderInput{Channel: models.ChannelWholesale, UserID: &u.ID,
+			Customer: models.Customer{Email: u.Email, Name: u.Name, Phone: "+51 987 654 321",
+				Address: models.Address{Country: "PE", Region: "lima-metropolitana", City: "Lima", Line: "Jr. Junín 123"}},
+			Method: models.PaymentBankTransfer, ExpiresAt: time.Now().Add(time.Hour),
+			Lines: []models.OrderLineInput{{ProductID: p.ID, Quantity: qty, MadeToOrder: true}}})
+		if err != nil {
+			t.Fatalf("made-to-order order: %v", err)
+		}
+		res := c.PostForm("/account/wholesale/orders/"+o.Number+"/reorder", url.Values{})
+		if res.Status != http.StatusSeeOther || res.Location() != "/cart" {
+			t.Fatalf("reorder: %d %.500s", res.Status, text(res))
+		}
+		if it := cartByProduct(t, ts, u)[p.ID]; it.Quantity != qty || !it.MadeToOrder {
+			t.Errorf("cart line: %d pieces, made to order %v; want %d made to order", it.Quantity, it.MadeToOrder, qty)
 		}
 	}, demoCatalog)
 }
