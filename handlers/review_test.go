@@ -481,3 +481,44 @@ func TestReview_FairPayWithTheLivingWageAndTheLocalMarketSource(t *testing.T) {
 		}
 	})
 }
+
+// A reviewer reads every page and download of the portal; a write to any
+// of its paths is refused, whatever the method.
+func TestReview_ReviewerReadsEveryRouteAndWritesNone(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := newTestServer(t, db)
+		c, _ := ts.signInAs(t, models.RoleReviewer)
+		var paths []string
+		for _, r := range ts.ProtectedRoutesForTest() {
+			if underPortal := r.Path == "/review" || strings.HasPrefix(r.Path, "/review/"); underPortal {
+				if r.Method != http.MethodGet {
+					t.Errorf("%s %s: the portal has a write route", r.Method, r.Path)
+				}
+				paths = append(paths, concrete(r.Path))
+			}
+		}
+		for _, table := range []string{"months", "groups", "fair-pay", "price-history", "audit"} {
+			for _, format := range []string{"csv", "json"} {
+				paths = append(paths, "/review/exports/"+table+"?format="+format)
+			}
+		}
+		if len(paths) < 15 {
+			t.Fatalf("only %d portal paths: %v", len(paths), paths)
+		}
+		for _, p := range paths {
+			res := c.Get(p)
+			if res.Status == http.StatusForbidden || res.Status == http.StatusUnauthorized || res.Status >= 500 {
+				t.Errorf("reviewer GET %s: %d", p, res.Status)
+			}
+			if strings.Contains(p, "?format=") && res.Status != http.StatusOK {
+				t.Errorf("reviewer GET %s: %d, want the download", p, res.Status)
+			}
+			for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+				if res := c.Send(m, p, url.Values{"_csrf": {c.CSRFToken()}}); res.Status < 400 || res.Status >= 500 {
+					t.Errorf("reviewer %s %s: %d, want refused", m, p, res.Status)
+				}
+			}
+		}
+	}, demoCatalog)
+}
