@@ -126,3 +126,46 @@ func TestPriceEditor_ThinWholesaleMarginAndBadMinutes(t *testing.T) {
 		}
 	})
 }
+
+// Each language's pages show the reason written in it, and fall back to
+// the other language's, marked with its lang: the public price history,
+// the product page and the price history export.
+func TestPriceReasons_EachLanguageShowsItsOwn(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newAdminShop(t, db)
+		ctx := context.Background()
+		ed := s.Store.Editor("precios@ciap.example")
+		r, w := *s.product.RetailBreakdown, *s.product.WholesaleBreakdown
+		r.LabourMinutes, w.LabourMinutes = 330, 330
+		if _, err := ed.SaveBreakdownsWithReasons(ctx, s.product.ID, s.product.LockVersion, &r, &w,
+			models.PriceReasons{ES: "acuerdo de la asamblea", EN: "agreed by the assembly"}); err != nil {
+			t.Fatal(err)
+		}
+		reviewer, _ := s.signInAs(t, models.RoleReviewer)
+		for _, tc := range []struct {
+			path, lang, want, not string
+		}{
+			{"/products/" + s.product.Slug + "/history", "es", "acuerdo de la asamblea", "agreed by the assembly"},
+			{"/products/" + s.product.Slug + "/history", "en", "agreed by the assembly", "acuerdo de la asamblea"},
+			{"/products/" + s.product.Slug, "en", "agreed by the assembly", "acuerdo de la asamblea"},
+			{"/review/exports/price-history?format=csv&product=" + strconv.FormatInt(s.product.ID, 10), "es", "acuerdo de la asamblea,es", "agreed by the assembly"},
+			{"/review/exports/price-history?format=csv&product=" + strconv.FormatInt(s.product.ID, 10), "en", "agreed by the assembly,en", "acuerdo de la asamblea"},
+			// The first version has its reason in one language only: the
+			// English page shows it, marked as Spanish.
+			{"/products/" + s.product.Slug + "/history", "en", `<span lang="es">first fair price</span>`, ""},
+		} {
+			sep := "?"
+			if strings.Contains(tc.path, "?") {
+				sep = "&"
+			}
+			res := reviewer.Get(tc.path + sep + "lang=" + tc.lang)
+			if res.Status != http.StatusOK {
+				t.Fatalf("%s (%s): %d", tc.path, tc.lang, res.Status)
+			}
+			if !strings.Contains(res.Body, tc.want) || tc.not != "" && strings.Contains(res.Body, tc.not) {
+				t.Errorf("%s (%s): want %q and not %q", tc.path, tc.lang, tc.want, tc.not)
+			}
+		}
+	})
+}

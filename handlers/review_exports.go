@@ -330,7 +330,7 @@ func (s *Server) priceHistoryTable(ctx context.Context, l *Localizer, productID 
 		{"group", "review.group", exportText}, {"channel", "review.col.channel", exportText},
 		{"version", "review.col.version", exportInt}, {"effective_from", "review.col.effective_from", exportTime},
 		{"created_by", "review.col.created_by", exportText}, {"reason", "review.col.reason", exportText},
-		{"price", "review.col.price", exportMoney}}
+		{"reason_lang", "review.col.reason_lang", exportText}, {"price", "review.col.price", exportMoney}}
 	for _, k := range models.ComponentKeys {
 		cols = append(cols, exportColumn{string(k), "component." + string(k), exportMoney})
 	}
@@ -345,7 +345,10 @@ func (s *Server) priceHistoryTable(ctx context.Context, l *Localizer, productID 
 	return exportTable{Columns: cols, Rows: mapRows(s.store.BreakdownVersions(ctx, productID), func(v *models.BreakdownVersion) []any {
 		b := &v.Breakdown
 		row := []any{v.ProductSlug, v.ProductName(l.Lang()), v.GroupName, l.T("admin.prices.channel." + string(b.Channel)),
-			int64(b.Version), b.CreatedAt, b.CreatedBy, b.Reason, b.Price}
+			int64(b.Version), b.CreatedAt, b.CreatedBy}
+		// The reason in the export's language, or the other one's, said which.
+		reason := b.ReasonIn(l.Lang())
+		row = append(row, reason.Text, reason.Lang, b.Price)
 		for _, c := range b.Components() {
 			row = append(row, c.Amount.Amount)
 		}
