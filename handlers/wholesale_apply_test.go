@@ -239,6 +239,9 @@ func TestAdminResellers_ApprovalMakesAResellerAuditedAndMailed(t *testing.T) {
 		if res = applicant.Get("/wholesale/apply"); res.Status != http.StatusSeeOther || res.Location() != "/wholesale" {
 			t.Fatalf("approved reseller: %d %q", res.Status, res.Location())
 		}
+		if res = applicant.Get("/wholesale"); res.Status != http.StatusOK {
+			t.Fatalf("the new reseller's wholesale grid: %d", res.Status)
+		}
 		// A second decision from the same (now old) page changes nothing.
 		other, _ := ts.signInAs(t, models.RoleAdmin)
 		other.Get("/admin/resellers?lang=en")
