@@ -123,7 +123,7 @@ func TestErrors_EveryValidationCodeIsTranslated(t *testing.T) {
 		l := tr.For(lang)
 		for _, c := range codes {
 			ve := models.Invalid("f", c, "Max", 1, "Min", 1, "Count", 1, "Sum", models.Soles(1),
-				"Price", models.Soles(1), "Difference", models.Soles(0))
+				"Price", models.Soles(1), "Difference", models.Soles(0), "Row", 1)
 			msg := l.Invalid(ve)
 			if strings.Contains(msg, "admin.error.") || strings.Contains(msg, "no value") {
 				t.Errorf("%s: code %s has no message: %q", lang, c, msg)
