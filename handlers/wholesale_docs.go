@@ -14,6 +14,7 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ciap/qhatu/models"
@@ -74,7 +75,7 @@ func (s *Server) wholesaleOrderOf(c echo.Context) (*models.Order, error) {
 		return nil, errNotFound
 	case u.Role == models.RoleReseller && (o.UserID == nil || *o.UserID != u.ID):
 		return nil, errNotFound
-	case u.Role != models.RoleReseller && u.Role != models.RoleAdmin && u.Role != models.RoleStaff && u.Role != models.RoleReviewer:
+	case !slices.Contains(wholesaleDocReaders, u.Role):
 		return nil, errNotFound // the access table keeps others out already
 	}
 	return o, nil

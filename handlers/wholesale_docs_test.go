@@ -235,6 +235,10 @@ func TestWholesaleDocs_OnlyTheResellerAndTheBackOfficeGetThem(t *testing.T) {
 				t.Errorf("%s got the PDF", tc.who)
 			}
 		}
+		// The reseller area lists the wholesale order, not the retail one.
+		if area := owner.Get("/account/wholesale").Body; !strings.Contains(area, ">"+o.Number+"<") || strings.Contains(area, retail.Number) {
+			t.Errorf("the reseller area should list %s and not %s", o.Number, retail.Number)
+		}
 		// Staff find it from the back office's order page.
 		if res := staff.Get(fmt.Sprintf("/admin/orders/%d", o.ID)); !strings.Contains(res.Body, `href="`+path+`"`) {
 			t.Errorf("the back office's order page does not link the pro-forma (%d)", res.Status)
