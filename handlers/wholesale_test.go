@@ -63,6 +63,15 @@ func TestWholesaleGrid_ShowsTermsFiltersAndTotalsWithoutJavaScript(t *testing.T)
 		if res := reseller.Get("/wholesale?craft=plastic"); res.Status != http.StatusBadRequest {
 			t.Errorf("unknown craft: %d", res.Status)
 		}
+		// The product page shows a reseller their terms and starts at their minimum.
+		page := html.UnescapeString(reseller.Get("/products/" + s.product.Slug + "?lang=en").Body)
+		if !strings.Contains(page, "Your wholesale price: S/90.00 each, minimum 6") || !strings.Contains(page, `step="6" value="6"`) {
+			t.Errorf("reseller's product page: %.300s", page[max(0, strings.Index(page, "add-to-cart")):])
+		}
+		customer, _ := s.signInAs(t, models.RoleCustomer)
+		if page := customer.Get("/products/" + s.product.Slug); strings.Contains(page.Body, "wholesale-terms") {
+			t.Errorf("a customer's product page shows wholesale terms")
+		}
 		// "Update total" without JavaScript: the server's total, nothing added.
 		res = reseller.PostForm("/wholesale?lang=en", url.Values{"qty." + id: {"12"}, "action": {"total"}})
 		body = html.UnescapeString(res.Body)

@@ -308,6 +308,13 @@ type Product struct {
 	UpdatedAt time.Time
 }
 
+// WholesaleStartQty is the smallest quantity a reseller may order: the
+// minimum, rounded up to a multiple of the pack step.
+func (p *Product) WholesaleStartQty() int {
+	step := max(p.WholesalePackStep, 1)
+	return (max(p.WholesaleMinQty, 1) + step - 1) / step * step
+}
+
 // Price is the current retail price.
 func (p *Product) Price() Money { return Money{Amount: p.PriceAmount, Currency: p.Currency} }
 

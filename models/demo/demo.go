@@ -224,6 +224,13 @@ func createProduct(ctx context.Context, ed *models.Editor, p ProductSpec, groupI
 	if err != nil {
 		return nil, fmt.Errorf("demo catalog: prices of %q: %w", p.Slug, err)
 	}
+	if tiers := p.VolumeTiers(wholesale); len(tiers) > 0 {
+		m.LockVersion, m.Tiers = prices.LockVersion, tiers
+		if err := ed.UpdateProduct(ctx, m); err != nil {
+			return nil, fmt.Errorf("demo catalog: volume prices of %q: %w", p.Slug, err)
+		}
+		prices.LockVersion = m.LockVersion
+	}
 	if p.Stock > 0 {
 		if _, err := ed.AdjustStock(ctx, models.StockAdjustment{ProductID: m.ID, Delta: p.Stock,
 			Reason: models.StockReceived}); err != nil {

@@ -250,7 +250,7 @@ func TestData(t *testing.T) {
 	if artisans < 650 || artisans > 750 {
 		t.Errorf("artisans = %d, want about 700", artisans)
 	}
-	seen := map[string]bool{}
+	seen, seenSKU, withTiers := map[string]bool{}, map[string]bool{}, 0
 	for _, p := range demo.Products() {
 		if seen[p.Slug] || !models.ValidSlug(p.Slug) {
 			t.Errorf("product slug %q is invalid or repeated", p.Slug)
@@ -268,9 +268,25 @@ func TestData(t *testing.T) {
 		if p.Image() != "img/products/"+p.Slug+".svg" {
 			t.Errorf("product %s: image %s", p.Slug, p.Image())
 		}
-		if _, _, err := p.Breakdowns(); err != nil {
+		_, w, err := p.Breakdowns()
+		if err != nil {
 			t.Error(err)
+			continue
 		}
+		tiers := p.VolumeTiers(w)
+		if err := models.ValidateTiers(w, tiers); err != nil {
+			t.Errorf("product %s: volume prices %v: %v", p.Slug, tiers, err)
+		}
+		if len(tiers) > 0 {
+			withTiers++
+		}
+		if seenSKU[p.SKU] {
+			t.Errorf("product %s: SKU %s repeated", p.Slug, p.SKU)
+		}
+		seenSKU[p.SKU] = true
+	}
+	if withTiers == 0 {
+		t.Error("no demo product has a volume price")
 	}
 }
 

@@ -108,6 +108,20 @@ func priceFor(slug string, craft models.Craft, price int64, minutes int) (retail
 	return r, w, nil
 }
 
+// VolumeTiers gives pieces sold by the half dozen one volume price: from
+// four times the minimum, 5 % off the wholesale price w (rounded down to
+// a sol), when CIAP's side can pay for it (models.TierBreakdown).
+func (p ProductSpec) VolumeTiers(w *models.Breakdown) []models.VolumeTier {
+	if p.PackStep < 6 {
+		return nil
+	}
+	price := w.Price * 95 / 100 / 100 * 100
+	if _, ok := models.TierBreakdown(w, price); !ok {
+		return nil
+	}
+	return []models.VolumeTier{{MinQty: 4 * p.MinQty, Price: price, Currency: models.PEN}}
+}
+
 func ceilDiv(a, b int64) int64 { return (a + b - 1) / b }
 
 // hash is FNV-1a, 64 bits: a stable number per slug for deterministic
