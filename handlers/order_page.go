@@ -72,6 +72,8 @@ type orderView struct {
 	Shipment *models.Shipment
 	// Documents are a wholesale order's pro-forma and receipt.
 	Documents *orderDocuments
+	// Production is what a wholesale order asked the groups to make.
+	Production []models.ProductionOrder
 }
 
 // orderRefresh is how often a pending order's page reloads itself.
@@ -113,6 +115,11 @@ func (s *Server) orderPage(c echo.Context) error {
 	v.Documents = documentsOf(o)
 	if v.Shipment, err = s.store.ShipmentOfOrder(c.Request().Context(), o.ID); err != nil {
 		return err
+	}
+	if o.Channel == models.ChannelWholesale {
+		if v.Production, err = s.store.ProductionOrdersOf(c.Request().Context(), o.ID); err != nil {
+			return err
+		}
 	}
 	if v.Pending {
 		v.RefreshSeconds = orderRefresh

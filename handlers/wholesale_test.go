@@ -165,6 +165,7 @@ func TestWholesaleCheckout_MinimumOrderAndMadeToOrder(t *testing.T) {
 		if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location(), "/orders/") {
 			t.Fatalf("checkout: %d %.500s", res.Status, res.Body)
 		}
+		orderURL := res.Location()
 		var o models.Order
 		if err := db.Where("user_id = ?", u.ID).Take(&o).Error; err != nil {
 			t.Fatal(err)
@@ -175,6 +176,10 @@ func TestWholesaleCheckout_MinimumOrderAndMadeToOrder(t *testing.T) {
 		pos, err := s.Store.ProductionOrdersOf(ctx, o.ID)
 		if err != nil || len(pos) != 1 || pos[0].Pieces() != 2 {
 			t.Fatalf("production orders %+v %v", pos, err)
+		}
+		if page := html.UnescapeString(reseller.Get(orderURL + "?lang=en").Body); !strings.Contains(page, "Made to order") ||
+			!strings.Contains(page, "2 × Quinua church; Ceramistas de Quinua: expected by "+pos[0].DueOn.Format("2006-01-02")) {
+			t.Errorf("reseller's order page: %.3000s", page[max(0, strings.Index(page, "<main")):])
 		}
 		// Staff see it, with a link to record the advance, which names it.
 		staff, _ := s.signInAs(t, models.RoleStaff)
