@@ -40,6 +40,10 @@ type breakdownRecord struct {
 	Surplus            int64          `json:"surplus"`
 	LabourMinutes      int            `json:"labour_minutes"`
 	EffectiveHourlyPay int64          `json:"effective_hourly_pay"`
+	// Where the local market price comes from (empty when not recorded).
+	LocalMarketSource string `json:"local_market_source"`
+	LocalMarketDate   string `json:"local_market_date"`
+	LocalMarketMethod string `json:"local_market_method"`
 }
 
 // breakdownColumns is the CSV header, in the order of breakdownRecord.
@@ -47,7 +51,8 @@ var breakdownColumns = []string{"product_slug", "product_name", "group_slug", "g
 	"channel", "version", "effective_from", "currency", "price",
 	"artisan_labour", "artisan_materials", "community_fund", "ciap_operations",
 	"logistics", "payment_fees", "taxes", "margin",
-	"local_market_price", "paid_to_artisans", "surplus", "labour_minutes", "effective_hourly_pay"}
+	"local_market_price", "paid_to_artisans", "surplus", "labour_minutes", "effective_hourly_pay",
+	"local_market_source", "local_market_date", "local_market_method"}
 
 func (r breakdownRecord) csvRow() []string {
 	i := func(n int64) string { return strconv.FormatInt(n, 10) }
@@ -57,7 +62,7 @@ func (r breakdownRecord) csvRow() []string {
 		i(r.ArtisanLabour), i(r.ArtisanMaterials), i(r.CommunityFund), i(r.CIAPOperations),
 		i(r.Logistics), i(r.PaymentFees), i(r.Taxes), i(r.Margin),
 		i(r.LocalMarketPrice), i(r.PaidToArtisans), i(r.Surplus), strconv.Itoa(r.LabourMinutes),
-		i(r.EffectiveHourlyPay)}
+		i(r.EffectiveHourlyPay), csvText(r.LocalMarketSource), r.LocalMarketDate, csvText(r.LocalMarketMethod)}
 }
 
 // csvText keeps a spreadsheet from reading a text cell as a formula.
@@ -86,7 +91,9 @@ func breakdownRecords(lang string, ps []models.Product) []breakdownRecord {
 				PaymentFees: b.PaymentFees, Taxes: b.Taxes, Margin: b.Margin,
 				LocalMarketPrice: b.LocalMarketPrice, PaidToArtisans: b.PaidToArtisans().Amount,
 				Surplus: b.Surplus().Amount, LabourMinutes: b.LabourMinutes,
-				EffectiveHourlyPay: b.EffectiveHourlyPay().Amount}
+				EffectiveHourlyPay: b.EffectiveHourlyPay().Amount,
+				LocalMarketSource:  b.LocalMarketSource, LocalMarketDate: optionalDay(b.LocalMarketDate),
+				LocalMarketMethod: b.LocalMarketMethod}
 			if p.Group != nil {
 				r.GroupSlug, r.GroupName, r.Region = p.Group.Slug, p.Group.Name, p.Group.Region
 			}
