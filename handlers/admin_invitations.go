@@ -35,7 +35,7 @@ func (s *Server) adminInvite(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return tx.Enqueue(ctx, invitationJob{ID: inv.ID})
+		return tx.Enqueue(ctx, invitationJob{ID: inv.ID, To: inv.Email})
 	})
 	var msg string
 	switch {
@@ -67,6 +67,8 @@ const invitationJobKind = "reviewer_invitation"
 // worker makes it.
 type invitationJob struct {
 	ID int64 `json:"invitation"`
+	// To is the invitee, shown to admins if the mail cannot be sent.
+	To string `json:"to"`
 }
 
 func (invitationJob) Kind() string { return invitationJobKind }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -249,6 +250,33 @@ func TestReviewer_CannotPlaceOrders(t *testing.T) {
 		db.Table("carts").Count(&carts)
 		if carts > 1 {
 			t.Errorf("%d carts; only the customer's may exist", carts)
+		}
+	})
+}
+
+// An invitation whose mail cannot be sent shows on the outbox page, to
+// whom and what, without its link.
+func TestInvitation_UnsentMailShowsInTheOutbox(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := newTestServer(t, db)
+		admin, _ := ts.signInAs(t, models.RoleAdmin)
+		ts.Mail.Fail(errors.New("smtp: 421 mail server unavailable"))
+		if res := admin.PostForm("/admin/users/invitations?lang=en", url.Values{"email": {"revisora@example.org"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("invite: %d", res.Status)
+		}
+		if err := db.Exec("UPDATE river_job SET max_attempts = 1").Error; err != nil {
+			t.Fatal(err)
+		}
+		ts.RunJobs(t)
+		res := admin.Get("/admin/outbox?lang=en")
+		for _, want := range []string{"revisora@example.org", "Reviewer invitation link", "421 mail server unavailable"} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("outbox lacks %q", want)
+			}
+		}
+		if strings.Contains(res.Body, "/invitation/") {
+			t.Error("the outbox shows an invitation link")
 		}
 	})
 }

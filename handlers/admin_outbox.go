@@ -27,13 +27,15 @@ type outboxView struct {
 // failedMail is a mail job River discarded after its last attempt (or
 // cancelled: it can never be sent). It shows who and what, never the body.
 type failedMail struct {
-	ID       int64
-	Reset    bool
-	To       string
-	Subject  string
-	Attempts int
-	Error    string
-	At       time.Time
+	ID int64
+	// Reset and Invitation mark mail whose link is made by its job (the
+	// job holds no subject).
+	Reset, Invitation bool
+	To                string
+	Subject           string
+	Attempts          int
+	Error             string
+	At                time.Time
 }
 
 // failedMailLimit bounds the failed mail shown; River deletes discarded
@@ -52,7 +54,7 @@ func (s *Server) adminOutbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	jobs, err := s.store.FailedJobs(ctx, failedMailLimit, mailer.JobKind, resetJobKind)
+	jobs, err := s.store.FailedJobs(ctx, failedMailLimit, mailer.JobKind, resetJobKind, invitationJobKind)
 	if err != nil {
 		return err
 	}
@@ -77,14 +79,15 @@ func (s *Server) adminOutbox(c echo.Context) error {
 }
 
 func failedMailOf(j *rivertype.JobRow) failedMail {
-	// Both mail kinds name the recipient "to"; only the mail job has a
+	// Every mail kind names the recipient "to"; only the mail job has a
 	// subject.
 	var args struct {
 		To      string `json:"to"`
 		Subject string `json:"subject"`
 	}
 	_ = json.Unmarshal(j.EncodedArgs, &args)
-	f := failedMail{ID: j.ID, Reset: j.Kind == resetJobKind, To: args.To, Subject: args.Subject, Attempts: j.Attempt}
+	f := failedMail{ID: j.ID, Reset: j.Kind == resetJobKind, Invitation: j.Kind == invitationJobKind,
+		To: args.To, Subject: args.Subject, Attempts: j.Attempt}
 	if n := len(j.Errors); n > 0 {
 		f.Error = j.Errors[n-1].Error
 	}
