@@ -163,7 +163,7 @@ func (s *Server) shopWrite(e *echo.Echo, method, path string, h echo.HandlerFunc
 }
 
 // protectedPrefixes are where every route must go through protect.
-var protectedPrefixes = []string{"/admin", "/account", "/review"}
+var protectedPrefixes = []string{"/admin", "/account", "/review", "/wholesale"}
 
 // accessState is what protect collected while routes were registered.
 type accessState struct {
