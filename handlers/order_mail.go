@@ -112,10 +112,16 @@ func (s *Server) orderMail(o *models.Order, kind models.OrderMail, sh *models.Sh
 		} else {
 			line("order.mail.card_intro")
 		}
+		if d := documentsOf(o); d != nil {
+			line("order.mail.proforma", "Link", s.absURL(d.Proforma))
+		}
 	case models.OrderMailPaid:
 		subject = l.T("order.mail.paid_subject", "Number", o.Number)
 		line("order.mail.paid_intro", "Number", o.Number, "Amount", l.Money(o.Total()))
 		line("order.mail.paid_next", "Min", o.ShippingMinDays, "Max", o.ShippingMaxDays)
+		if d := documentsOf(o); d != nil && d.Receipt != "" {
+			line("order.mail.receipt", "Link", s.absURL(d.Receipt))
+		}
 	case models.OrderMailCancelled:
 		subject = l.T("order.mail.cancelled_subject", "Number", o.Number)
 		line("order.mail.cancelled_intro", "Number", o.Number)

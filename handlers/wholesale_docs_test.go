@@ -175,6 +175,16 @@ func TestWholesaleDocs_ProformaThenReceiptOncePaid(t *testing.T) {
 			}
 		}
 
+		// And from the reseller's mails.
+		for kind, link := range map[models.OrderMail]string{models.OrderMailReceived: "/proforma.pdf", models.OrderMailPaid: "/receipt.pdf"} {
+			msg, err := ts.OrderMailForTest(context.Background(), o.ID, kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(msg.Body, "/account/wholesale/orders/"+o.Number+link) {
+				t.Errorf("the %s mail lacks its document link:\n%s", kind, msg.Body)
+			}
+		}
 		// Both are linked from the order's page and the reseller area.
 		for _, page := range []string{"/orders/" + o.Token, "/account/wholesale"} {
 			res := c.Get(page)
