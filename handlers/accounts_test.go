@@ -114,8 +114,9 @@ func TestAccess_EveryProtectedRouteTimesEveryRole(t *testing.T) {
 					t.Errorf("%s %s as %s: allowed, got %d %s", r.Method, path, role, res.Status, res.Location())
 				case allowed && res.Status >= 500:
 					t.Errorf("%s %s as %s: %d: %.200s", r.Method, path, role, res.Status, res.Body)
-				case !allowed && r.Method == http.MethodGet && r.Path == "/wholesale":
-					// The grid sends everyone else to apply.
+				case !allowed && r.Method == http.MethodGet && (r.Path == "/wholesale" || strings.HasPrefix(r.Path, "/wholesale/csv")):
+					// The grid and the spreadsheet upload send everyone
+					// else to apply.
 					if res.Status != http.StatusSeeOther || res.Location() != "/wholesale/apply" {
 						t.Errorf("%s %s as %s: want 303 to /wholesale/apply, got %d %q", r.Method, path, role, res.Status, res.Location())
 					}

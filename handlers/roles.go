@@ -125,9 +125,9 @@ var accessRules = []accessRule{
 }
 
 // refusedGoTo sends a signed-in person whom a rule refuses a page (GET)
-// to where they can get access, instead of a 403: the wholesale grid to
-// the reseller application. Keyed by the rule's path.
-var refusedGoTo = map[string]string{"/wholesale": "/wholesale/apply"}
+// to where they can get access, instead of a 403: the wholesale grid and
+// the spreadsheet upload to the reseller application. Keyed by the rule's path.
+var refusedGoTo = map[string]string{"/wholesale": "/wholesale/apply", "/wholesale/csv/*": "/wholesale/apply"}
 
 // shopWrites are the public routes that fill a cart or place or pay an
 // order. Guests and every other role use them; a signed-in reviewer, who
