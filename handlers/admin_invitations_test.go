@@ -84,6 +84,8 @@ func TestInvitation_ReviewerSetsAPasswordOnceAndReadsTheBackOffice(t *testing.T)
 		if page.Status != http.StatusOK || !strings.Contains(page.Body, email) || !strings.Contains(page.Body, `name="password"`) {
 			t.Fatalf("invitation page: %d %.300s", page.Status, page.Body)
 		}
+		checkPage(t, "invitation page", page)
+		checkPage(t, "users page with invitations", pending)
 		if page.Header.Get("Referrer-Policy") != "no-referrer" {
 			t.Error("the invitation page may leak its link in a Referer")
 		}

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"strconv"
 	"fmt"
 	"os"
 	"os/exec"
@@ -164,6 +165,37 @@ func TestBrowser_StaffChangesAPriceWithTheLiveSum(t *testing.T) {
 		}
 	}
 	r, w := p.RetailBreakdown, p.WholesaleBreakdown
+	// The hourly pay follows the labour time typed in hours and minutes:
+	// 999 hours a piece is pay under the minimum wage, flagged at once.
+	hourly := func() (string, string) {
+		out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => { const o = document.getElementById("hourly-pay"); return [o.className, o.textContent]; })()`))
+		if err != nil || len(out) != 2 {
+			t.Fatalf("hourly pay: %v", err)
+		}
+		return out[0], out[1]
+	}
+	if cls, text := hourly(); strings.Contains(cls, "hourly-below") || !strings.Contains(text, "an hour") {
+		t.Fatalf("the saved breakdown's hourly pay: %q %q", cls, text)
+	}
+	setText := func(name, v string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`input[name="`+name+`"]`), v),
+			chromedp.SendKeys(chromedp.CSS(`input[name="`+name+`"]`), "0")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hours := strconv.Itoa(r.LabourMinutes / 60)
+	setText("labour_hours", "99") // typed "990"
+	if cls, text := hourly(); !strings.Contains(cls, "hourly-below") || !strings.Contains(text, "UNDER") {
+		t.Fatalf("990 hours a piece should be flagged under the minimum wage: %q %q", cls, text)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`input[name="labour_hours"]`), hours[:len(hours)-1]),
+		chromedp.SendKeys(chromedp.CSS(`input[name="labour_hours"]`), hours[len(hours)-1:])); err != nil {
+		t.Fatal(err)
+	}
+	if cls, _ := hourly(); strings.Contains(cls, "hourly-below") {
+		t.Fatalf("back to %s hours the flag should go: %q", hours, cls)
+	}
 	set("retail.artisan_labour", r.ArtisanLabour+100)
 	if cls := sumClass(); !strings.Contains(cls, "sum-bad") {
 		t.Fatalf("after raising labour alone the sum should be flagged: %q", cls)
