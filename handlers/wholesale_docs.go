@@ -168,7 +168,9 @@ func (s *Server) wholesaleProforma(c echo.Context) error {
 	orderLinesTable(d, l, o)
 	d.Heading(l.T("doc.how_to_pay"))
 	if o.Method == models.PaymentCard {
-		d.Text(l.T("doc.pay_by_card", "Link", s.cfg.BaseURL+orderPath(o)))
+		// The order page's link is the order's secret (order_page.go): the
+		// document, which the back office reads too, points to the area.
+		d.Text(l.T("doc.pay_by_card", "Link", s.absURL("/account/wholesale")))
 	} else {
 		bank := s.cfg.Payments.Bank
 		d.Fields([]pdfField{{Key: l.T("order.bank.bank"), Value: bank.Bank}, {Key: l.T("order.bank.holder"), Value: bank.Holder},

@@ -253,6 +253,18 @@ func TestWholesaleDocs_OnlyTheResellerAndTheBackOfficeGetThem(t *testing.T) {
 		if res := staff.Get(fmt.Sprintf("/admin/orders/%d", o.ID)); !strings.Contains(res.Body, `href="`+path+`"`) {
 			t.Errorf("the back office's order page does not link the pro-forma (%d)", res.Status)
 		}
+		// A card order's pro-forma sends the reseller to pay from their
+		// area, never printing the order's private link.
+		if err := db.Model(&models.Order{}).Where("id = ?", o.ID).Update("payment_method", models.PaymentCard).Error; err != nil {
+			t.Fatal(err)
+		}
+		owner.Header.Set("Accept-Language", "en")
+		card := pdfTextOf(t, owner.Get(path), "proforma-"+o.Number+".pdf")
+		if !strings.Contains(card, "Pay by card") || !strings.Contains(card, "/account/wholesale") || strings.Contains(card, o.Token) ||
+			strings.Contains(card, "191-1234567-0-12") {
+			t.Errorf("card pro-forma:\n%s", card)
+		}
+		owner.Header.Set("Accept-Language", "es")
 		// Without an approved application the order's own details are used.
 		text := pdfTextOf(t, owner.Get(path), "proforma-"+o.Number+".pdf")
 		if !strings.Contains(text, u.Name) {
