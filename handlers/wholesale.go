@@ -79,6 +79,8 @@ type gridView struct {
 	Crafts   []models.Craft
 	Regions  []models.Region
 	Groups   []models.GroupSummary
+	// Pager pages a catalog larger than one table (models.MaxPerPage rows).
+	Pager    pager
 	MinOrder models.Money
 	// Total is the server's total of the posted lines; Computed says it
 	// was computed (a POST).
@@ -248,7 +250,7 @@ func (s *Server) renderGrid(c echo.Context, status int, in *gridInput, checks []
 	if err != nil {
 		return err
 	}
-	f.Sort, f.PerPage, f.Page, f.MinPrice, f.MaxPrice = models.SortName, models.MaxPerPage, 1, 0, 0
+	f.Sort, f.PerPage, f.MinPrice, f.MaxPrice = models.SortName, models.MaxPerPage, 0, 0
 	v := gridView{F: f, Problem: problem, Crafts: models.Crafts, Regions: models.Regions, MinOrder: s.wholesaleMinOrder(),
 		Filtered: f.Craft != "" || f.Region != "" || f.GroupSlug != "" || f.Query != ""}
 	if v.Groups, err = s.catalogGroups(ctx); err != nil {
@@ -257,13 +259,17 @@ func (s *Server) renderGrid(c echo.Context, status int, in *gridInput, checks []
 	q := filterQuery(f)
 	q.Del("sort")
 	q.Del("per_page")
-	v.Action = "/wholesale"
-	if enc := q.Encode(); enc != "" {
-		v.Action += "?" + enc
-	}
 	page, err := s.store.ListProducts(ctx, f)
 	if err != nil {
 		return err
+	}
+	v.Pager = newPager("/wholesale", q, page.Page, page.Pages())
+	if f.Page > 1 {
+		q.Set("page", strconv.Itoa(f.Page))
+	}
+	v.Action = "/wholesale"
+	if enc := q.Encode(); enc != "" {
+		v.Action += "?" + enc
 	}
 	ids := make([]int64, len(page.Items))
 	for i := range page.Items {
