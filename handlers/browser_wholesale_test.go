@@ -110,7 +110,7 @@ func TestBrowser_ResellerOrdersFromASpreadsheetAndDownloadsTheProforma(t *testin
 	run("fix the quantity", chromedp.SetValue(chromedp.ID(bad), fmt.Sprint(qHerranza)))
 	submit("check again", `button[value="check"]`)
 	page = mainText()
-	if !strings.Contains(page, "Every row is fine: 3 products") {
+	if !strings.Contains(page, "Every row is fine. Products: 3;") {
 		t.Fatalf("after the fix:\n%.1200s", page)
 	}
 	submit("add everything to the cart", `button[value="add"]`)

@@ -134,7 +134,7 @@ func TestWholesaleCSV_FormShowsTheLayoutAndATemplateThatReadsBack(t *testing.T) 
 		// The template, uploaded as it is, is an order every row of which
 		// is fine.
 		prev := c.uploadSheet("template.csv", []byte(tpl.Body))
-		if prev.Status != http.StatusOK || !strings.Contains(prev.Body, "Every row is fine: 3 products") ||
+		if prev.Status != http.StatusOK || !strings.Contains(prev.Body, "Every row is fine. Products: 3;") ||
 			!strings.Contains(prev.Body, `name="action" value="add"`) {
 			t.Fatalf("template uploaded: %d %s", prev.Status, pageText(prev.Body))
 		}
@@ -298,7 +298,7 @@ func TestWholesaleCSV_PreviewFixedThenAddedAllAtOnce(t *testing.T) {
 		}
 		form.Set("action", "check")
 		res = c.PostForm("/wholesale/csv/preview", form)
-		if res.Status != http.StatusOK || !strings.Contains(res.Body, "Every row is fine: 3 products") {
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, "Every row is fine. Products: 3;") {
 			t.Fatalf("re-check: %d %s", res.Status, pageText(res.Body))
 		}
 		if n := len(resellerCart(t, ts, u).Items); n != 0 {
@@ -311,6 +311,10 @@ func TestWholesaleCSV_PreviewFixedThenAddedAllAtOnce(t *testing.T) {
 		res = c.PostForm("/wholesale/csv/preview", form)
 		if res.Status != http.StatusSeeOther || res.Location() != "/cart" {
 			t.Fatalf("add: %d %s", res.Status, pageText(res.Body))
+		}
+		pieces := 2*firstQty(mini) + firstQty(herranza) + firstQty(wari)
+		if page := c.Get("/cart"); !strings.Contains(page.Body, fmt.Sprintf("Added to your cart. Products: 3; pieces: %d.", pieces)) {
+			t.Errorf("the cart does not say what was added: %s", pageText(page.Body))
 		}
 		cart := resellerCart(t, ts, u)
 		got := cartQuantities(cart)
@@ -347,6 +351,35 @@ func TestWholesaleCSV_PagesRenderValidMarkupInBothLanguages(t *testing.T) {
 			form := previewForm(t, bad.Body)
 			form.Set("action", "add")
 			check("refused add", c.PostForm("/wholesale/csv/preview", form), http.StatusUnprocessableEntity)
+		}
+	}, demoCatalog)
+}
+
+// Between the preview and the add the stock sells out: the add checks
+// again, adds nothing, and the preview shows the line as it is now.
+func TestWholesaleCSV_AddAfterTheStockMovedAddsNothing(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts, c, u := resellerShop(t, db)
+		mini := wholesaleProduct(t, db, "retablo-miniatura")
+		carnaval := wholesaleProduct(t, db, "retablo-carnaval-ayacuchano")
+		res := c.uploadSheet("o.csv", fmt.Appendf(nil, "retablo-miniatura,%d\nretablo-carnaval-ayacuchano,%d\n", firstQty(mini), firstQty(carnaval)))
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, `value="add"`) {
+			t.Fatalf("upload: %d %s", res.Status, pageText(res.Body))
+		}
+		if err := db.Model(&models.Product{}).Where("id = ?", carnaval.ID).Update("stock", 0).Error; err != nil {
+			t.Fatal(err)
+		}
+		form := previewForm(t, res.Body)
+		form.Set("action", "add")
+		res = c.PostForm("/wholesale/csv/preview", form)
+		body := html.UnescapeString(res.Body)
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(body, "Nothing was added: first fix or remove the rows marked below (rows to fix: 1)") ||
+			!strings.Contains(body, "More than the 0 in stock") || strings.Contains(res.Body, `value="add"`) {
+			t.Fatalf("add after the stock moved: %d %s", res.Status, pageText(res.Body))
+		}
+		if n := len(resellerCart(t, ts, u).Items); n != 0 {
+			t.Errorf("%d lines added although one was refused", n)
 		}
 	}, demoCatalog)
 }
