@@ -2,11 +2,11 @@ package handlers_test
 
 import (
 	"context"
-	"strconv"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
