@@ -2,10 +2,12 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
@@ -93,6 +95,9 @@ type reviewDashboardView struct {
 	Months    []reviewMonthRow
 	Chart     template.HTML
 	Legend    template.HTML
+	// Split is the period's sales as one bar: the artisans' three parts
+	// and the rest (CIAP, costs and taxes).
+	Split template.HTML
 }
 
 type reviewMonthRow struct {
@@ -140,6 +145,7 @@ func (s *Server) reviewDashboard(c echo.Context) error {
 	}
 	v.Chart = monthlyLedgerChart(l, "review-chart", v.GroupName, months)
 	v.Legend = ledgerLegend(l)
+	v.Split = salesSplitChart(l, "review-split", &d.Total)
 	return s.renderReview(c, status, "review", l.T("review.title"), l, v)
 }
 
@@ -168,4 +174,31 @@ func (v reviewView) Export(table, format string) string {
 	q, _ := url.ParseQuery(v.Query)
 	q.Set("format", format)
 	return "/review/exports/" + table + "?" + q.Encode()
+}
+
+// salesSplitChart draws what the period's sales paid, split as the
+// product page's breakdown bar is (chart.go): labour, materials and the
+// community fund, then CIAP's side, costs and taxes as one segment.
+func salesSplitChart(l *Localizer, id string, f *models.ReviewFigures) template.HTML {
+	if f.Sales <= 0 {
+		return ""
+	}
+	permille := func(n int64) int64 { return n * 1000 / f.Sales }
+	rest := f.Sales - f.PaidToArtisans
+	parts := []string{
+		fmt.Sprintf("%s: %s (%s)", l.ComponentLabel(models.ArtisanLabour), l.Money(models.Soles(f.Labour)), l.Permille(permille(f.Labour))),
+		fmt.Sprintf("%s: %s (%s)", l.ComponentLabel(models.ArtisanMaterials), l.Money(models.Soles(f.Materials)), l.Permille(permille(f.Materials))),
+		fmt.Sprintf("%s: %s (%s)", l.ComponentLabel(models.CommunityFund), l.Money(models.Soles(f.CommunityFund)), l.Permille(permille(f.CommunityFund))),
+		l.T("review.split_rest", "Amount", l.Money(models.Soles(rest)), "Share", l.Permille(permille(rest))),
+	}
+	artisans := permille(f.PaidToArtisans)
+	return stackedBar{
+		ID:           id,
+		Title:        l.T("review.split_title", "Sales", l.Money(models.Soles(f.Sales))),
+		Desc:         l.T("chart.breakdown_desc", "Share", l.Permille(artisans)) + " " + strings.Join(parts, "; ") + ".",
+		ArtisanLabel: l.T("chart.artisans", "Share", l.Permille(artisans)),
+		OtherLabel:   l.T("chart.others", "Share", l.Permille(1000-artisans)),
+		Segments: []chartSegment{{models.ArtisanLabour, f.Labour}, {models.ArtisanMaterials, f.Materials},
+			{models.CommunityFund, f.CommunityFund}, {models.CIAPOperations, rest}},
+	}.SVG()
 }

@@ -317,6 +317,10 @@ func TestReview_ExportsReconcileWithTheLedgerAndTheOrders(t *testing.T) {
 				t.Errorf("dashboard lacks %s %s", k, s)
 			}
 		}
+		if !strings.Contains(page.Body, `id="review-split-t"`) || !strings.Contains(page.Body, `id="review-chart-t"`) {
+			t.Error("the dashboard lacks its charts")
+		}
+		checkPage(t, "dashboard with sales", page)
 		// The PDF report says the same, with the chain head and a clean
 		// reconciliation for each group.
 		head, err := rs.ts.Store.LedgerHead(context.Background())
