@@ -98,15 +98,11 @@ func (w *invitationWorker) Work(ctx context.Context, job *river.Job[invitationJo
 		return err
 	}
 	l := s.tr.For(inv.Lang)
-	link := strings.TrimRight(s.cfg.BaseURL, "/") + "/invitation/" + token
-	msg := mailer.Message{To: inv.Email, Subject: l.T("invite.mail_subject"),
-		Body: l.T("invite.mail_body", "Link", link, "By", inv.InvitedBy,
-			"Days", int(models.InvitationTTL.Hours()/24), "Until", inv.ExpiresAt.UTC().Format("2006-01-02 15:04 MST")),
-		Secrets: []string{link}}
-	if err := s.acct.mail.Send(ctx, msg); err != nil {
-		if errors.Is(err, mailer.ErrBadMessage) {
-			return river.JobCancel(err)
-		}
+	err = s.sendLinkMail(ctx, inv.Email, "/invitation/"+token, func(link string) (string, string) {
+		return l.T("invite.mail_subject"), l.T("invite.mail_body", "Link", link, "By", inv.InvitedBy,
+			"Days", int(models.InvitationTTL.Hours()/24), "Until", inv.ExpiresAt.UTC().Format("2006-01-02 15:04 MST"))
+	})
+	if err != nil {
 		return fmt.Errorf("send invitation %d: %w", inv.ID, err)
 	}
 	s.log.Info("invitation link sent", "invitation", inv.ID)

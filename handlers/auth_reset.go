@@ -98,14 +98,11 @@ func (w *resetWorker) Work(ctx context.Context, job *river.Job[resetJob]) error 
 		return err
 	}
 	l := s.tr.For(job.Args.Lang)
-	link := strings.TrimRight(s.cfg.BaseURL, "/") + "/reset/" + token
-	msg := mailer.Message{To: u.Email, Subject: l.T("accounts.reset_mail_subject"),
-		Body:    l.T("accounts.reset_mail_body", "Link", link, "Minutes", int(models.ResetTokenTTL.Minutes())),
-		Secrets: []string{link}}
-	if err := s.acct.mail.Send(ctx, msg); err != nil {
-		if errors.Is(err, mailer.ErrBadMessage) {
-			return river.JobCancel(err)
-		}
+	err = s.sendLinkMail(ctx, u.Email, "/reset/"+token, func(link string) (string, string) {
+		return l.T("accounts.reset_mail_subject"),
+			l.T("accounts.reset_mail_body", "Link", link, "Minutes", int(models.ResetTokenTTL.Minutes()))
+	})
+	if err != nil {
 		return fmt.Errorf("send password reset mail to user %d: %w", u.ID, err)
 	}
 	s.log.Info("password reset link sent", "user", u.ID)
@@ -157,4 +154,18 @@ func (s *Server) resetLinkInvalid(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
 	return s.renderForm(c, http.StatusGone, "reset", "accounts.new_password_title",
 		authForm{Problem: l.T("accounts.reset_invalid")})
+}
+
+// sendLinkMail sends, from its job, a mail holding a secret link to path
+// on the shop: compose gets the link and returns the subject and body.
+// The link is withheld from the outbox; a message that can never be sent
+// cancels the job, any other failure is retried.
+func (s *Server) sendLinkMail(ctx context.Context, to, path string, compose func(link string) (subject, body string)) error {
+	link := strings.TrimRight(s.cfg.BaseURL, "/") + path
+	subject, body := compose(link)
+	err := s.acct.mail.Send(ctx, mailer.Message{To: to, Subject: subject, Body: body, Secrets: []string{link}})
+	if errors.Is(err, mailer.ErrBadMessage) {
+		return river.JobCancel(err)
+	}
+	return err
 }
