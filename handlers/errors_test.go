@@ -92,8 +92,10 @@ func nbsp(s string) string { return strings.ReplaceAll(s, "\u00a0", " ") }
 
 // Every code the models can give has its message in both languages: a
 // new code without one fails here, not in front of a reader.
-func TestErrors_EveryValidationCodeIsTranslated(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "../models/validation.go", nil, 0)
+// codesIn lists the models.Code constants a file of models declares.
+func codesIn(t *testing.T, file string) []models.Code {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "../models/"+file, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +114,11 @@ func TestErrors_EveryValidationCodeIsTranslated(t *testing.T) {
 		}
 		return true
 	})
+	return codes
+}
+
+func TestErrors_EveryValidationCodeIsTranslated(t *testing.T) {
+	codes := codesIn(t, "validation.go")
 	if len(codes) < 40 {
 		t.Fatalf("found %d codes in models/validation.go; has the list moved?", len(codes))
 	}

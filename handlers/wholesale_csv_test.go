@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ciap/qhatu/handlers"
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
 	"golang.org/x/text/encoding/charmap"
@@ -382,4 +383,26 @@ func TestWholesaleCSV_AddAfterTheStockMovedAddsNothing(t *testing.T) {
 			t.Errorf("%d lines added although one was refused", n)
 		}
 	}, demoCatalog)
+}
+
+// Every problem a sheet can have, per file or per row, has its message in
+// both languages, with its arguments filled.
+func TestWholesaleCSV_EverySheetCodeIsTranslated(t *testing.T) {
+	codes := codesIn(t, "wholesale_sheet.go")
+	if len(codes) < 15 {
+		t.Fatalf("found %d codes in models/wholesale_sheet.go; has the list moved?", len(codes))
+	}
+	tr, err := handlers.NewTranslations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range handlers.Languages {
+		for _, c := range codes {
+			id := "wholesale.csv.error." + string(c)
+			msg := tr.For(lang).T(id, "Max", 9, "Value", "x")
+			if msg == id || strings.Contains(msg, "no value") {
+				t.Errorf("%s: code %s has no message: %q", lang, c, msg)
+			}
+		}
+	}
 }
