@@ -167,7 +167,7 @@ func (a *auditReader) fields(e models.AuditEntry) auditSummary {
 
 // auditHidden are bookkeeping fields no reader needs.
 var auditHidden = map[string]bool{"session_epoch": true, "password_hash": true,
-	"updated_at": true, "search_text": true, "lock_version": true}
+	"updated_at": true, "search_text": true, "lock_version": true, "token": true, "session": true}
 
 // fieldLabel names a field in words: its audit or form label, a price
 // component's name, or the key made readable.
