@@ -134,7 +134,7 @@ func (s *Server) readUploadedSheet(c echo.Context) (*models.WholesaleSheet, erro
 	fh, err := c.FormFile("file")
 	switch {
 	case errors.Is(err, http.ErrMissingFile):
-		return nil, models.Invalid("file", models.CodeSheetEmpty)
+		return nil, models.Invalid("file", models.CodeSheetMissing)
 	case err != nil:
 		return nil, badInput("error.bad_request")
 	case fh.Size > models.MaxSheetBytes:

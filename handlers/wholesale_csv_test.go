@@ -210,11 +210,21 @@ func TestWholesaleCSV_BadSheetsSayWhyAndAddNothing(t *testing.T) {
 	}, demoCatalog)
 }
 
-func TestWholesaleCSV_OversizedUploadIsRefusedBeforeItIsRead(t *testing.T) {
+func TestWholesaleCSV_MissingOrOversizedUploadIsRefused(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		_, c, _ := resellerShop(t, db)
 		big := bytes.Repeat([]byte("retablo-herranza;4\n"), 10<<20/19)
+		// A form sent without a file (the browser's "required" bypassed).
+		var empty bytes.Buffer
+		w := multipart.NewWriter(&empty)
+		w.WriteField("_csrf", c.CSRFToken())
+		w.Close()
+		req, _ := http.NewRequest(http.MethodPost, c.base+"/wholesale/csv", &empty)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		if res := c.Do(req); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Choose the spreadsheet file") {
+			t.Errorf("no file: %d %s", res.Status, pageText(res.Body))
+		}
 		for _, chunked := range []bool{false, true} {
 			var body bytes.Buffer
 			w := multipart.NewWriter(&body)

@@ -37,10 +37,11 @@ const (
 )
 
 // The codes of a sheet's problems. Per file (field "file" of the
-// ValidationError ReadWholesaleSheet returns): too large, a workbook
+// ValidationError ReadWholesaleSheet returns): missing, too large, a workbook
 // instead of a CSV, not text, not decodable, empty, one column, too many
 // rows. Per row (WholesaleSheetRow.Problem): the rest.
 const (
+	CodeSheetMissing     Code = "sheet_missing"       // no file chosen
 	CodeSheetTooLarge    Code = "sheet_too_large"     // Max (bytes)
 	CodeSheetWorkbook    Code = "sheet_workbook"      // .xlsx, .ods, .xls
 	CodeSheetNotText     Code = "sheet_not_text"      // binary, control bytes
