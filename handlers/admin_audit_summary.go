@@ -224,6 +224,8 @@ func (a *auditReader) value(key, v string) string {
 		return l.T("role." + v)
 	case last == "application_status" && models.ApplicationStatus(v).Valid():
 		return l.T("apply.status." + v)
+	case last == "status" && l.T("order.status."+v) != "order.status."+v:
+		return l.T("order.status." + v)
 	}
 	return v
 }
