@@ -416,3 +416,27 @@ func TestWholesaleCSV_EverySheetCodeIsTranslated(t *testing.T) {
 		}
 	}
 }
+
+// A product named by its SKU (in any case) on one row and by its slug on
+// another is one line: the rows are merged and say so.
+func TestWholesaleCSV_SKUAndSlugRowsOfOneProductMerge(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		_, c, _ := resellerShop(t, db)
+		mini := wholesaleProduct(t, db, "retablo-miniatura")
+		if mini.SKU == "" {
+			t.Fatal("demo product without a SKU")
+		}
+		q := firstQty(mini)
+		res := c.uploadSheet("o.txt", fmt.Appendf(nil, "sku\tqty\n%s\t%d\nRETABLO-MINIATURA\t%d\n", strings.ToLower(mini.SKU), q, q))
+		body := html.UnescapeString(res.Body)
+		if res.Status != http.StatusOK || !strings.Contains(body, "Rows 2, 3, merged") ||
+			!strings.Contains(body, "Every row is fine. Products: 1; pieces: "+fmt.Sprint(2*q)) {
+			t.Fatalf("SKU and slug rows: %d %s", res.Status, pageText(res.Body))
+		}
+		form := previewForm(t, res.Body)
+		if form.Get("n") != "1" || form.Get("rows_0") != "2 3" || form.Get("qty_0") != fmt.Sprint(2*q) {
+			t.Errorf("the merged line is carried as %v", form)
+		}
+	}, demoCatalog)
+}
