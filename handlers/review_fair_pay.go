@@ -21,6 +21,7 @@ type reviewFairPayView struct {
 	Living    *models.LivingWage
 	Rows      []fairPayRow
 	Flagged   int
+	OK        string // what an unflagged product's finding says
 }
 
 type fairPayRow struct {
@@ -63,7 +64,7 @@ func (s *Server) reviewFairPay(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Living = living
+	v.Living, v.OK = living, l.T(fairPayOK(living != nil))
 	for _, f := range rows {
 		r := fairPayRow{FairPay: f, Name: f.Product.Name(l.Lang()), RMVTenths: tenthsOf(f.Hourly.Amount, v.MinHourly.Amount)}
 		if f.Product.Group != nil {

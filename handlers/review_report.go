@@ -64,7 +64,7 @@ func (s *Server) reviewReport(c echo.Context) error {
 	doc.Fields(lines)
 	doc.Note(l.T("review.hint"))
 
-	figureCols := []pdfColumn{{Header: l.T("review.col.pieces"), Width: 1, Align: pdfRight},
+	figureCols := []pdfColumn{{Header: l.T("review.col.pieces"), Width: 1.4, Align: pdfRight},
 		{Header: l.T("review.col.sales"), Width: 1.6, Align: pdfRight}, {Header: l.T("review.col.labour"), Width: 1.5, Align: pdfRight},
 		{Header: l.T("review.col.materials"), Width: 1.5, Align: pdfRight}, {Header: l.T("review.col.fund"), Width: 1.5, Align: pdfRight},
 		{Header: l.T("review.col.paid"), Width: 1.6, Align: pdfRight}, {Header: l.T("review.col.surplus"), Width: 1.6, Align: pdfRight},
@@ -76,14 +76,14 @@ func (s *Server) reviewReport(c echo.Context) error {
 	}
 	doc.Heading(l.T("review.groups_heading"))
 	groups := pdfTable{Columns: append([]pdfColumn{{Header: l.T("review.group"), Width: 3}}, figureCols...),
-		Foot: [][]string{cells(l.T("breakdown.total"), &d.Total)}}
+		Foot: [][]string{cells(l.T("review.total"), &d.Total)}}
 	for i := range d.Groups {
 		groups.Rows = append(groups.Rows, cells(d.Groups[i].GroupName, &d.Groups[i].ReviewFigures))
 	}
 	doc.Table(groups)
 	doc.Heading(l.T("review.months_heading"))
 	months := pdfTable{Columns: append([]pdfColumn{{Header: l.T("ledger.col_month"), Width: 2}}, figureCols...),
-		Foot: [][]string{cells(l.T("breakdown.total"), &d.Total)}}
+		Foot: [][]string{cells(l.T("review.total"), &d.Total)}}
 	for i := range d.Months {
 		months.Rows = append(months.Rows, cells(monthLabel(l, d.Months[i].Month), &d.Months[i].ReviewFigures))
 	}
@@ -117,7 +117,7 @@ func (s *Server) reviewReport(c echo.Context) error {
 				}
 				t.Rows = append(t.Rows, []string{f.Product.Name(l.Lang()), l.Money(f.Hourly),
 					formatTenths(l.Lang(), tenthsOf(f.Hourly.Amount, rmv.Amount)) + "×", vsLiving,
-					l.Money(f.Breakdown.Surplus()), fairPayFinding(l, &f)})
+					l.Money(f.Breakdown.Surplus()), fairPayFinding(l, &f, living != nil)})
 			}
 			doc.Table(t)
 		}
@@ -146,9 +146,9 @@ func (s *Server) reviewReport(c echo.Context) error {
 }
 
 // fairPayFinding says in words what the fair pay page marks.
-func fairPayFinding(l *Localizer, f *models.FairPay) string {
+func fairPayFinding(l *Localizer, f *models.FairPay, living bool) string {
 	if !f.Flagged() {
-		return l.T("review.fair.ok")
+		return l.T(fairPayOK(living))
 	}
 	var out string
 	for _, m := range []struct {
@@ -163,4 +163,13 @@ func fairPayFinding(l *Localizer, f *models.FairPay) string {
 		}
 	}
 	return out
+}
+
+// fairPayOK is what an unflagged product gets: above both lines, or
+// above the RMV while no living-wage reference is recorded.
+func fairPayOK(living bool) string {
+	if living {
+		return "review.fair.ok"
+	}
+	return "review.fair.ok_rmv"
 }
