@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -94,4 +95,29 @@ func TestAuditLog_PriceChangeReadsAsHourlyPayAndIsMarkedUnderTheRMV(t *testing.T
 // cells is the audit summaries and before/after rows of a page.
 func cells(body string) string {
 	return strings.Join(regexp.MustCompile(`(?s)<td class="audit-summary">.*?</td>|<tbody>.*?</tbody>`).FindAllString(body, -1), "")
+}
+
+// Any other change reads as its fields named in words: a role change in
+// Spanish and English, with the roles' names, never "role" or "customer".
+func TestAuditLog_OtherChangesNameTheirFieldsInWords(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ts := newTestServer(t, db)
+		admin, _ := ts.signInAs(t, models.RoleAdmin)
+		u := ts.createUser(t, models.RoleCustomer)
+		res := admin.PostForm("/admin/users/"+strconv.FormatInt(u.ID, 10), url.Values{
+			"lock_version": {strconv.FormatInt(u.Version, 10)}, "role": {"reviewer"}, "active": {"on"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("role change: %d", res.Status)
+		}
+		for lang, want := range map[string]string{"en": "Role: customer → WFTO reviewer", "es": "Rol: cliente → revisor de la WFTO"} {
+			body := html.UnescapeString(admin.Get("/admin/audit?lang=" + lang).Body)
+			if !strings.Contains(body, want) {
+				t.Errorf("%s audit log lacks %q: %.400s", lang, want, cells(body))
+			}
+			if c := cells(body); strings.Contains(c, "role:") || strings.Contains(c, ">customer") {
+				t.Errorf("%s audit log shows raw keys or values: %.400s", lang, c)
+			}
+		}
+	})
 }
