@@ -3,12 +3,15 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
 	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 )
 
 // A living-wage reference is checked field by field; a good one is
@@ -152,6 +155,58 @@ func TestSaveBreakdowns_KeepsWhereTheLocalMarketPriceComesFrom(t *testing.T) {
 		long.LocalMarketSource = string(make([]rune, 301))
 		if _, err := c.ed.SaveBreakdowns(ctx, c.prod.ID, c.prod.LockVersion, long, boWholesale(), "too long"); !errors.Is(err, models.ErrInvalid) {
 			t.Errorf("a 301-character source: %v", err)
+		}
+	})
+}
+
+// sqlCounter counts the statements a store runs (gorm's logger sees each).
+type sqlCounter struct {
+	logger.Interface
+	n atomic.Int64
+}
+
+func (c *sqlCounter) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	c.n.Add(1)
+}
+
+// The dashboard is summed in SQL with the same few statements however
+// many groups there are: never one query per group.
+func TestReviewDashboard_SameStatementsForAnyNumberOfGroups(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newFulfilShop(t, db, 5)
+		o := c.paidOrder(t, models.OrderLineInput{ProductID: c.prod.ID, Quantity: 1},
+			models.OrderLineInput{ProductID: c.prod2.ID, Quantity: 2})
+		if _, err := c.store.FulfillOrder(ctx, o.ID); err != nil {
+			t.Fatal(err)
+		}
+		year := models.LimaDay(models.LimaNow().Year(), time.January, 1)
+		p := models.Period{From: year, To: year.AddDate(1, 0, 0)}
+		count := func() (int64, *models.ReviewDashboard) {
+			counter := &sqlCounter{Interface: logger.Discard}
+			s := models.NewStore(db.Session(&gorm.Session{Logger: counter}))
+			d, err := s.ReviewDashboard(ctx, 0, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return counter.n.Load(), d
+		}
+		before, d := count()
+		if len(d.Groups) != 2 || d.Total.Pieces != 3 || len(d.Months) != 12 {
+			t.Fatalf("dashboard: %d groups, %d pieces, %d months", len(d.Groups), d.Total.Pieces, len(d.Months))
+		}
+		for i := range 5 {
+			g := &models.Group{Slug: fmt.Sprintf("grupo-%d", i), Name: fmt.Sprintf("Grupo %d", i), AssociationID: c.assoc.ID,
+				Region: models.RegionPuno, Place: "Puno", Craft: models.CraftKnitwear, Artisans: 5, WomenPercent: 100,
+				AssemblyCadence: models.CadenceWeekly, StoryES: "Historia", StoryEN: "Story"}
+			if err := c.ed.CreateGroup(ctx, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		after, d := count()
+		if len(d.Groups) != 7 || after != before || before < 4 || before > 5 {
+			t.Errorf("%d statements for 2 groups, %d for %d groups; want the same few", before, after, len(d.Groups))
 		}
 	})
 }
