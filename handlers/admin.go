@@ -51,6 +51,7 @@ func (s *Server) registerAdmin(e *echo.Echo) {
 	s.registerLedger(g)
 	s.registerBalances(g, form)
 	g.GET("/admin/production", s.adminProduction)
+	g.POST("/admin/production/:id", s.adminProductionMove)
 
 	form("/admin/living-wage", s.adminLivingWage)
 	g.POST("/admin/living-wage", s.adminLivingWageSave)

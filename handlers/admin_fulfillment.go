@@ -224,6 +224,8 @@ func (s *Server) adminOrderShip(c echo.Context) error {
 			orderForms{fulfil: fulfilForms{ship: posted, shipErr: errs}})
 	case errors.Is(err, models.ErrWorkOrdersOpen):
 		return s.orderRefused(c, l, id, http.StatusConflict, l.T("admin.order.ship.not_ready"), orderForms{fulfil: fulfilForms{ship: posted}})
+	case errors.Is(err, models.ErrProductionPending):
+		return s.orderRefused(c, l, id, http.StatusConflict, l.T("admin.order.ship.production_pending"), orderForms{fulfil: fulfilForms{ship: posted}})
 	case transitionProblem(l, err) != "":
 		return s.orderRefused(c, l, id, http.StatusConflict, transitionProblem(l, err), orderForms{fulfil: fulfilForms{ship: posted}})
 	case err != nil:

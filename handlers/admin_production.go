@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -11,7 +12,10 @@ import (
 // Production orders in the back office: what wholesale orders asked the
 // groups to make beyond stock, soonest due first, each with a link to
 // record the advance paid to its group for it (the balances page's
-// advance form, with the production order filled in).
+// advance form, with the production order filled in). Staff move each
+// one on as the group works (ordered → in production → ready, or
+// cancelled) with a small form per row that names the stage they saw, so
+// a stale page is refused (409) instead of skipping a step.
 
 // adminProductionView is page_admin_production.html's data.
 type adminProductionView struct {
@@ -23,8 +27,14 @@ type adminProductionView struct {
 }
 
 // adminProduction lists production orders (GET /admin/production),
-// filtered by ?group= and ?status= (open by default; "all" for every one).
+// filtered by ?group= and ?status= (open by default: every one that
+// stands; a stage; or "all").
 func (s *Server) adminProduction(c echo.Context) error {
+	return s.renderProduction(c, http.StatusOK, "")
+}
+
+// renderProduction renders the list with status and a problem ("" none).
+func (s *Server) renderProduction(c echo.Context, status int, problem string) error {
 	l := s.tr.For(s.tr.Pick(c))
 	f := models.ProductionFilter{Status: models.ProductionOpen, PerPage: 50}
 	var err error
@@ -33,16 +43,15 @@ func (s *Server) adminProduction(c echo.Context) error {
 			return badInput("error.param_unknown", "Param", "group", "Value", g)
 		}
 	}
-	status := c.QueryParam("status")
-	switch models.ProductionStatus(status) {
-	case "":
-	case models.ProductionOpen, models.ProductionCancelled:
-		f.Status = models.ProductionStatus(status)
-	default:
-		if status != "all" {
-			return badInput("error.param_unknown", "Param", "status", "Value", status)
-		}
+	st := c.QueryParam("status")
+	switch {
+	case st == "" || st == string(models.ProductionOpen):
+	case st == "all":
 		f.Status = ""
+	case models.ProductionStage(st).Valid():
+		f.Status, f.Stage = "", models.ProductionStage(st)
+	default:
+		return badInput("error.param_unknown", "Param", "status", "Value", st)
 	}
 	if f.Page, err = intParam(c, "page", 1, 1, maxPage); err != nil {
 		return err
@@ -57,9 +66,42 @@ func (s *Server) adminProduction(c echo.Context) error {
 	}
 	v := adminProductionView{adminView: s.newAdminView(c, l, "production"), Groups: groups, Page: page,
 		Pager: newPager("/admin/production", c.QueryParams(), page.Page, page.Pages())}
-	for _, st := range []string{string(models.ProductionOpen), string(models.ProductionCancelled), "all"} {
-		v.Statuses = append(v.Statuses, formOption{Value: st, Label: l.T("admin.production.status." + st),
-			Selected: st == string(f.Status) || (st == "all" && f.Status == "")})
+	v.Problem = problem
+	options := []string{string(models.ProductionOpen)}
+	for _, stage := range models.ProductionStages {
+		options = append(options, string(stage))
 	}
-	return s.renderAdmin(c, http.StatusOK, "admin_production", l.T("admin.production.title"), l, v)
+	for _, o := range append(options, "all") {
+		v.Statuses = append(v.Statuses, formOption{Value: o, Label: l.T("admin.production.status." + o),
+			Selected: o == string(f.Status) && f.Stage == "" || o == string(f.Stage) ||
+				(o == "all" && f.Status == "" && f.Stage == "")})
+	}
+	return s.renderAdmin(c, status, "admin_production", l.T("admin.production.title"), l, v)
+}
+
+// adminProductionMove moves a production order from the stage the form
+// was made at (from) to the one asked (to): POST /admin/production/:id.
+func (s *Server) adminProductionMove(c echo.Context) error {
+	l := s.tr.For(s.tr.Pick(c))
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	from, to := models.ProductionStage(c.FormValue("from")), models.ProductionStage(c.FormValue("to"))
+	for name, st := range map[string]models.ProductionStage{"from": from, "to": to} {
+		if !st.Valid() {
+			return badInput("error.param_unknown", "Param", name, "Value", string(st))
+		}
+	}
+	po, err := s.store.MoveProductionOrder(c.Request().Context(), id, from, to, s.actor(c))
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		return errNotFound
+	case errors.Is(err, models.ErrConflict):
+		return s.renderProduction(c, http.StatusConflict, l.T("admin.production.conflict", "ID", id))
+	case err != nil:
+		return err
+	}
+	s.flash(c, l.T("admin.production.moved", "ID", po.ID, "Stage", l.T("admin.production.status."+string(po.Stage()))))
+	return seeOther(c, "/admin/production?status=all&group="+strconv.FormatInt(po.GroupID, 10))
 }

@@ -47,6 +47,8 @@ type wholesaleOrderRow struct {
 	Proforma string
 	Receipt  string // empty until paid
 	Reorder  string // the reorder form's action
+	// Production is where each of its made-to-order batches stands.
+	Production []models.ProductionOrder
 }
 
 // wholesaleArea lists the reseller's wholesale orders, newest first (GET
@@ -59,13 +61,21 @@ func (s *Server) wholesaleArea(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ids := make([]int64, len(res.Items))
+	for i := range res.Items {
+		ids[i] = res.Items[i].ID
+	}
+	made, err := s.store.ProductionOrdersOfOrders(c.Request().Context(), ids...)
+	if err != nil {
+		return err
+	}
 	v := wholesaleAreaView{Total: res.Total,
 		Pager: newPager("/account/wholesale", c.QueryParams(), res.Page, res.Pages())}
 	for i := range res.Items {
 		o := &res.Items[i]
 		row := wholesaleOrderRow{Number: o.Number, Path: orderPath(o), Placed: o.CreatedAt,
 			Status: l.T("order.status." + string(o.Status)), Total: o.Total(), Proforma: proformaPath(o.Number),
-			Reorder: wholesaleOrderPath(o.Number) + "/reorder"}
+			Reorder: wholesaleOrderPath(o.Number) + "/reorder", Production: made[o.ID]}
 		if o.PaidAt != nil {
 			row.Receipt = receiptPath(o.Number)
 		}

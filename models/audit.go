@@ -28,7 +28,7 @@ const (
 )
 
 // EntityTypes lists the entity types, for the audit log's filter.
-var EntityTypes = []string{EntityAssociation, EntityGroup, EntityProduct, EntityUser, EntityOrder, EntityShippingZone, EntityResellerApplication, EntityInvitation, EntityLivingWage}
+var EntityTypes = []string{EntityAssociation, EntityGroup, EntityProduct, EntityUser, EntityOrder, EntityShippingZone, EntityResellerApplication, EntityInvitation, EntityLivingWage, EntityProductionOrder}
 
 // Audit actions.
 const (

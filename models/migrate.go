@@ -48,6 +48,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0017_wholesale", Migrate: migrateWholesale},
 	{ID: "0019_invitations", Migrate: execAll(schemaInvitations)},
 	{ID: "0020_fair_pay", Migrate: migrateFairPay},
+	{ID: "0021_production_progress", Migrate: execAll(schemaProductionProgress)},
 }
 
 // migrateJobQueue brings River's tables (river_job, river_leader, …) to

@@ -137,6 +137,16 @@ func transition(tx *gorm.DB, o *Order, to OrderStatus, actor, note string) error
 	if !CanTransition(o.Status, to) {
 		return &TransitionError{Number: o.Number, From: o.Status, To: to}
 	}
+	if to == StatusShipped {
+		// The made-to-order pieces travel with the rest of the order.
+		n, err := productionPending(tx, o.ID)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("order %s: %d production orders not ready: %w", o.Number, n, ErrProductionPending)
+		}
+	}
 	now := time.Now().UTC()
 	fields := map[string]any{"status": to, "updated_at": now}
 	var stamp **time.Time // the in-memory copy of the column stamped below

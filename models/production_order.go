@@ -17,6 +17,20 @@ import (
 // production orders with its stock, once (releaseStock). Staff record the
 // advance they pay the group for it with the existing advance form; the
 // advance names the production order.
+//
+// While it stands, staff move a production order on as the group works:
+// ordered → in production → ready (MoveProductionOrder), or cancel it.
+// Ready means the group delivered the pieces for that order: they go
+// straight into the order, never through stock (the order never took
+// them from stock, so no stock movement is written either way). An order
+// is not shipped while one of its production orders is ordered or in
+// production (ErrProductionPending).
+//
+// The ledger does not wait for the making: fulfillment (FulfillOrder)
+// writes one sale entry per order line, for the whole line with its
+// made-to-order pieces, once, when the paid order is handed over. The
+// artisans are owed for the line from then on; what staff advanced for a
+// production order is an advance against that balance (payout.go).
 
 // ProductionStatus is where a production order stands.
 type ProductionStatus string
@@ -27,23 +41,104 @@ const (
 	ProductionCancelled ProductionStatus = "cancelled"
 )
 
+// ProductionProgress is how far the group got with a production order
+// that stands.
+type ProductionProgress string
+
+// Production progress, in the order it goes.
+const (
+	ProductionOrdered      ProductionProgress = "ordered"
+	ProductionInProduction ProductionProgress = "in_production"
+	ProductionReady        ProductionProgress = "ready"
+)
+
+// ProductionStage is a production order's place in its life: one of the
+// progress values while it stands, or "cancelled".
+type ProductionStage string
+
+// Production stages, in the order staff meet them.
+const (
+	StageOrdered      = ProductionStage(ProductionOrdered)
+	StageInProduction = ProductionStage(ProductionInProduction)
+	StageReady        = ProductionStage(ProductionReady)
+	StageCancelled    = ProductionStage(ProductionCancelled)
+)
+
+// ProductionStages lists every stage.
+var ProductionStages = []ProductionStage{StageOrdered, StageInProduction, StageReady, StageCancelled}
+
+// productionMoves is every move staff may make: the making goes one step
+// at a time, and what is not ready yet may be cancelled (the group will
+// not make it; the pieces are refunded from the order).
+var productionMoves = map[ProductionStage][]ProductionStage{
+	StageOrdered:      {StageInProduction, StageCancelled},
+	StageInProduction: {StageReady, StageCancelled},
+}
+
+// Next lists the stages a production order in st may move to.
+func (st ProductionStage) Next() []ProductionStage { return productionMoves[st] }
+
+// Valid reports whether st is a known stage.
+func (st ProductionStage) Valid() bool {
+	for _, s := range ProductionStages {
+		if s == st {
+			return true
+		}
+	}
+	return false
+}
+
+// EntityProductionOrder names production orders in the audit log.
+const EntityProductionOrder = "production_order"
+
+// ErrProductionPending refuses to ship an order whose made-to-order
+// pieces the groups have not delivered yet.
+var ErrProductionPending = fmt.Errorf("%w: made-to-order pieces not ready", ErrConflict)
+
 // ProductionOrder asks a group to make pieces for a wholesale order.
 type ProductionOrder struct {
-	ID           int64            `gorm:"primaryKey"`
-	OrderID      int64            `gorm:"not null"`
-	Order        *Order           `gorm:"foreignKey:OrderID"`
-	GroupID      int64            `gorm:"not null"`
-	Group        *Group           `gorm:"foreignKey:GroupID"`
-	Status       ProductionStatus `gorm:"size:12;not null"`
-	LeadTimeDays int              `gorm:"not null"`
-	DueOn        time.Time        `gorm:"type:date;not null"`
+	ID      int64            `gorm:"primaryKey"`
+	OrderID int64            `gorm:"not null"`
+	Order   *Order           `gorm:"foreignKey:OrderID"`
+	GroupID int64            `gorm:"not null"`
+	Group   *Group           `gorm:"foreignKey:GroupID"`
+	Status  ProductionStatus `gorm:"size:12;not null"`
+	// Progress is how far the making went (ordered while it is only
+	// asked); StartedAt and ReadyAt stamp its steps.
+	Progress     ProductionProgress `gorm:"size:16;not null;default:ordered"`
+	StartedAt    *time.Time
+	ReadyAt      *time.Time
+	LeadTimeDays int       `gorm:"not null"`
+	DueOn        time.Time `gorm:"type:date;not null"`
 	CancelledAt  *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	Lines        []ProductionOrderLine `gorm:"foreignKey:ProductionOrderID"`
-	// Advanced is what the advances naming it add up to (ProductionOrders
-	// and ProductionOrdersOf fill it).
-	Advanced int64 `gorm:"-"`
+	// Advanced is what the advances naming it add up to, and Advances
+	// those advances, oldest first (ProductionOrders and
+	// ProductionOrdersOf fill both).
+	Advanced int64     `gorm:"-"`
+	Advances []Advance `gorm:"-"`
+}
+
+// Stage is where the production order stands.
+func (p *ProductionOrder) Stage() ProductionStage {
+	if p.Status == ProductionCancelled {
+		return StageCancelled
+	}
+	if p.Progress == "" {
+		return StageOrdered
+	}
+	return ProductionStage(p.Progress)
+}
+
+// Next lists the stages staff may move it to.
+func (p *ProductionOrder) Next() []ProductionStage { return p.Stage().Next() }
+
+// AdvanceHalfPaid reports whether the advances reach half of what the
+// pieces pay the group (the WFTO Principle 3 prefinancing asked).
+func (p *ProductionOrder) AdvanceHalfPaid() bool {
+	return 2*p.Advanced >= p.ArtisansValue().Amount
 }
 
 // ArtisansValue is what the pieces to make pay the group, from the
@@ -61,7 +156,8 @@ func (p *ProductionOrder) ArtisansValue() Money {
 // AdvancedMoney is Advanced as Money.
 func (p *ProductionOrder) AdvancedMoney() Money { return Soles(p.Advanced) }
 
-// withAdvances fills Advanced of each production order.
+// withAdvances fills Advanced and Advances of each production order
+// (a reversal counts with its negative amount).
 func withAdvances(tx *gorm.DB, pos []ProductionOrder) error {
 	if len(pos) == 0 {
 		return nil
@@ -70,21 +166,19 @@ func withAdvances(tx *gorm.DB, pos []ProductionOrder) error {
 	for i := range pos {
 		ids[i] = pos[i].ID
 	}
-	var sums []struct {
-		ProductionOrderID int64
-		Amount            int64
-	}
-	err := tx.Model(&Advance{}).Select("production_order_id, SUM(amount) AS amount").
-		Where("production_order_id IN ?", ids).Group("production_order_id").Scan(&sums).Error
+	var advs []Advance
+	err := tx.Where("production_order_id IN ?", ids).Order("paid_on, id").Find(&advs).Error
 	if err != nil {
 		return fmt.Errorf("advances of production orders: %w", err)
 	}
-	by := map[int64]int64{}
-	for _, s := range sums {
-		by[s.ProductionOrderID] = s.Amount
-	}
+	at := map[int64]int{}
 	for i := range pos {
-		pos[i].Advanced = by[pos[i].ID]
+		at[pos[i].ID] = i
+	}
+	for _, a := range advs {
+		p := &pos[at[*a.ProductionOrderID]]
+		p.Advanced += a.Amount
+		p.Advances = append(p.Advances, a)
 	}
 	return nil
 }
@@ -161,10 +255,12 @@ func createProductionOrders(tx *gorm.DB, orderID int64, todo []toMake, now time.
 	return out, nil
 }
 
-// cancelProductionOrders cancels an order's open production orders (with
-// its stock release, which runs once).
+// cancelProductionOrders cancels an order's production orders that are
+// not ready (with its stock release, which runs once): delivered pieces
+// stay on the record as delivered.
 func cancelProductionOrders(tx *gorm.DB, orderID int64, now time.Time) error {
-	err := tx.Model(&ProductionOrder{}).Where("order_id = ? AND status = ?", orderID, ProductionOpen).
+	err := tx.Model(&ProductionOrder{}).
+		Where("order_id = ? AND status = ? AND progress <> ?", orderID, ProductionOpen, ProductionReady).
 		Updates(map[string]any{"status": ProductionCancelled, "cancelled_at": now, "updated_at": now}).Error
 	if err != nil {
 		return fmt.Errorf("cancel production orders of order %d: %w", orderID, err)
@@ -175,6 +271,7 @@ func cancelProductionOrders(tx *gorm.DB, orderID int64, now time.Time) error {
 // ProductionFilter selects production orders for the back office.
 type ProductionFilter struct {
 	Status  ProductionStatus // "" any
+	Stage   ProductionStage  // "" any; narrows Status
 	GroupID int64            // 0 any
 	Page    int
 	PerPage int
@@ -191,6 +288,13 @@ func (s *Store) ProductionOrders(ctx context.Context, f ProductionFilter) (Produ
 	q := s.db.WithContext(ctx).Model(&ProductionOrder{})
 	if f.Status != "" {
 		q = q.Where("production_orders.status = ?", f.Status)
+	}
+	switch f.Stage {
+	case "":
+	case StageCancelled:
+		q = q.Where("production_orders.status = ?", ProductionCancelled)
+	default:
+		q = q.Where("production_orders.status = ? AND production_orders.progress = ?", ProductionOpen, f.Stage)
 	}
 	if f.GroupID != 0 {
 		q = q.Where("production_orders.group_id = ?", f.GroupID)
@@ -210,11 +314,95 @@ func (s *Store) ProductionOrders(ctx context.Context, f ProductionFilter) (Produ
 
 // ProductionOrdersOf lists an order's production orders with their lines.
 func (s *Store) ProductionOrdersOf(ctx context.Context, orderID int64) ([]ProductionOrder, error) {
-	var out []ProductionOrder
-	err := s.db.WithContext(ctx).Joins("Group").Preload("Lines.OrderLine").
-		Where("production_orders.order_id = ?", orderID).Order("production_orders.id").Find(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("production orders of order %d: %w", orderID, err)
+	by, err := s.ProductionOrdersOfOrders(ctx, orderID)
+	return by[orderID], err
+}
+
+// ProductionOrdersOfOrders lists the production orders of several orders
+// (one query for a page of orders), by order, with their lines and
+// advances.
+func (s *Store) ProductionOrdersOfOrders(ctx context.Context, orderIDs ...int64) (map[int64][]ProductionOrder, error) {
+	by := map[int64][]ProductionOrder{}
+	if len(orderIDs) == 0 {
+		return by, nil
 	}
-	return out, withAdvances(s.db.WithContext(ctx), out)
+	var all []ProductionOrder
+	err := s.db.WithContext(ctx).Joins("Group").Preload("Lines.OrderLine").
+		Where("production_orders.order_id IN ?", orderIDs).Order("production_orders.id").Find(&all).Error
+	if err != nil {
+		return nil, fmt.Errorf("production orders of orders %v: %w", orderIDs, err)
+	}
+	if err := withAdvances(s.db.WithContext(ctx), all); err != nil {
+		return nil, err
+	}
+	for _, po := range all {
+		by[po.OrderID] = append(by[po.OrderID], po)
+	}
+	return by, nil
+}
+
+// MoveProductionOrder moves a production order from the stage staff saw
+// to the next one, on actor's behalf, in one transaction with its audit
+// entry: the row is locked and changed only if it is still at from
+// (ErrConflict otherwise, as for a move the stages do not allow).
+func (s *Store) MoveProductionOrder(ctx context.Context, id int64, from, to ProductionStage, actor string) (*ProductionOrder, error) {
+	if actor == "" {
+		return nil, fmt.Errorf("production order %d moved without an actor", id)
+	}
+	var po ProductionOrder
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := forUpdate(tx).Take(&po, id).Error; err != nil {
+			return dbError(err, fmt.Sprintf("production order %d", id))
+		}
+		if po.Stage() != from {
+			return fmt.Errorf("production order %d is %s, not %s: %w", id, po.Stage(), from, ErrConflict)
+		}
+		allowed := false
+		for _, n := range from.Next() {
+			allowed = allowed || n == to
+		}
+		if !allowed {
+			return fmt.Errorf("production order %d cannot go from %s to %s: %w", id, from, to, ErrConflict)
+		}
+		now := time.Now().UTC()
+		fields := map[string]any{"updated_at": now}
+		switch to {
+		case StageCancelled:
+			fields["status"], fields["cancelled_at"] = ProductionCancelled, now
+		case StageInProduction:
+			fields["progress"], fields["started_at"] = ProductionInProduction, now
+		case StageReady:
+			fields["progress"], fields["ready_at"] = ProductionReady, now
+		}
+		res := tx.Model(&ProductionOrder{}).Where("id = ? AND status = ? AND progress = ?", id, po.Status, po.Progress).
+			Updates(fields)
+		if res.Error != nil {
+			return fmt.Errorf("production order %d to %s: %w", id, to, res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return fmt.Errorf("production order %d changed meanwhile: %w", id, ErrConflict)
+		}
+		if err := writeAudit(tx, actor, ActionUpdate, EntityProductionOrder, id,
+			fmt.Sprintf("production order %d of order %d: %s → %s", id, po.OrderID, from, to),
+			map[string]any{"stage": from}, map[string]any{"stage": to}); err != nil {
+			return err
+		}
+		return tx.Take(&po, id).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &po, nil
+}
+
+// productionPending counts an order's production orders that stand and
+// are not ready: the order waits for them before it ships.
+func productionPending(tx *gorm.DB, orderID int64) (int64, error) {
+	var n int64
+	err := tx.Model(&ProductionOrder{}).
+		Where("order_id = ? AND status = ? AND progress <> ?", orderID, ProductionOpen, ProductionReady).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("production orders of order %d: %w", orderID, err)
+	}
+	return n, nil
 }
