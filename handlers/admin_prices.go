@@ -350,8 +350,13 @@ func (s *Server) adminPricesSave(c echo.Context) error {
 	posted, _ := c.FormParams()
 	f := newFormReader(l, posted)
 	retail, wholesale := parseBreakdowns(f)
+	// "Preview" (the form's second button) shows the figures the typed
+	// breakdown gives, hourly pay included, without saving: what the
+	// script shows while typing, for a browser without it. It needs no
+	// reason yet.
+	preview := f.str("preview") != ""
 	reasons := models.PriceReasons{ES: f.str("reason"), EN: f.str("reason_en")}
-	if reasons.ES == "" && reasons.EN == "" {
+	if reasons.ES == "" && reasons.EN == "" && !preview {
 		f.fail("reason", "admin.error.reason")
 	}
 	for name, text := range map[string]string{"reason": reasons.ES, "reason_en": reasons.EN} {
@@ -367,7 +372,7 @@ func (s *Server) adminPricesSave(c echo.Context) error {
 			confirm = nil
 		}
 	}
-	if len(f.errs) == 0 && confirm == nil {
+	if len(f.errs) == 0 && confirm == nil && !preview {
 		_, err = s.editor(c).SaveBreakdownsWithReasons(ctx, id, seen, retail, wholesale, reasons)
 		if err == nil {
 			return seeOther(c, idPath("/admin/products", id)+"/prices?done=prices")
@@ -390,7 +395,7 @@ func (s *Server) adminPricesSave(c echo.Context) error {
 	}
 	typed := url.Values{}
 	for k := range posted {
-		if k != "_csrf" && k != "lock_version" && k != "confirm" {
+		if k != "_csrf" && k != "lock_version" && k != "confirm" && k != "preview" {
 			typed.Set(k, posted.Get(k))
 		}
 	}
@@ -417,6 +422,10 @@ func (s *Server) adminPricesSave(c echo.Context) error {
 				v.Conflict.Diffs = append(v.Conflict.Diffs, fieldDiff{Label: in.Label, Saved: a, Yours: b})
 			}
 		}
+	} else if preview && len(f.errs) == 0 {
+		v.LockVersion, v.Confirm = seen, confirm
+		v.Notice = l.T("admin.prices.preview_notice")
+		return s.renderAdmin(c, http.StatusOK, "admin_prices", s.priceTitle(l, p), l, v)
 	} else if confirm != nil && len(f.errs) == 0 {
 		// Nothing wrong, but a figure to confirm: the same form again with
 		// the warnings and the confirm checkbox.

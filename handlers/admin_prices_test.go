@@ -169,3 +169,32 @@ func TestPriceReasons_EachLanguageShowsItsOwn(t *testing.T) {
 		}
 	})
 }
+
+// Without JavaScript, "Preview" shows the hourly pay the typed labour
+// time gives, and saves nothing.
+func TestPriceEditor_PreviewShowsTheHourlyPayWithoutSaving(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newAdminShop(t, db)
+		staff, _ := s.signInAs(t, models.RoleStaff)
+		v := retailPrices()
+		v.Del("labour_minutes")
+		v.Set("lock_version", strconv.FormatInt(s.product.LockVersion, 10))
+		v.Set("labour_hours", "5")
+		v.Set("labour_mins", "30")
+		v.Set("preview", "1")
+		res := staff.PostForm(s.path("/prices")+"?lang=en", v)
+		body := html.UnescapeString(res.Body)
+		// 35.00 over 5 h 30 min: S/ 6.36 an hour.
+		if res.Status != http.StatusOK || !strings.Contains(body, "S/6.36 an hour, at or above") || !strings.Contains(body, "nothing is saved yet") {
+			t.Fatalf("preview: %d %.300s", res.Status, body)
+		}
+		if got, _ := inputValue(res.Body, "labour_mins"); got != "30" {
+			t.Errorf("typed minutes kept as %q", got)
+		}
+		checkPage(t, "preview", res)
+		if h, _ := s.Store.BreakdownHistory(context.Background(), s.product.ID, models.ChannelRetail); len(h) != 1 {
+			t.Errorf("a preview saved: %d versions", len(h))
+		}
+	})
+}
