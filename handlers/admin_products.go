@@ -53,20 +53,21 @@ func productValues(p *models.Product) url.Values {
 	return url.Values{"name_es": {p.NameES}, "name_en": {p.NameEN}, "slug": {p.Slug},
 		"group": {strconv.FormatInt(p.GroupID, 10)}, "craft": {string(p.Craft)},
 		"wholesale_min_qty": {strconv.Itoa(p.WholesaleMinQty)}, "featured": {featured},
-		"sku": {p.SKU}, "wholesale_pack_step": {strconv.Itoa(max(p.WholesalePackStep, 1))}, "tiers": {tiersText(p.Tiers)},
+		"sku": {p.SKU}, "wholesale_pack_step": {strconv.Itoa(max(p.WholesalePackStep, 1))}, "tiers": {tiersText(p.Tiers, "\n")},
 		"description_es": {p.DescriptionES}, "description_en": {p.DescriptionEN},
 		"technique_es": {p.TechniqueES}, "technique_en": {p.TechniqueEN},
 		"materials_es": {p.MaterialsES}, "materials_en": {p.MaterialsEN}}
 }
 
-// tiersText writes volume tiers one per line: "12 = 80.00" (from 12
-// pieces, S/ 80.00 each), as the form's field takes them.
-func tiersText(ts []models.VolumeTier) string {
+// tiersText writes volume tiers as "12 = 80.00" (from 12 pieces, S/
+// 80.00 each), the way the form's field takes them, joined by sep (a new
+// line in the form, "; " in the price list's cell).
+func tiersText(ts []models.VolumeTier, sep string) string {
 	lines := make([]string, len(ts))
 	for i, t := range ts {
 		lines[i] = strconv.Itoa(t.MinQty) + " = " + models.Soles(t.Price).Decimal()
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, sep)
 }
 
 // parseTiers reads the tiers field: one "quantity = price" per line

@@ -275,7 +275,9 @@ func (s *Server) renderGrid(c echo.Context, status int, in *gridInput, checks []
 	for i := range page.Items {
 		ids[i] = page.Items[i].ID
 	}
-	tiers, err := s.store.VolumeTiers(ctx, ids...)
+	// Only the tiers an order is charged (a tier a later price change made
+	// impossible is skipped by pricing, and so is not offered).
+	tiers, err := s.store.ApplicableVolumeTiers(ctx, ids...)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ciap/qhatu/models"
@@ -199,7 +200,25 @@ func (s *Server) renderReorder(c echo.Context, l *Localizer, status int, v reord
 
 // priceListColumns is the price list's CSV header.
 var priceListColumns = []string{"slug", "sku", "name", "group", "wholesale_price", "currency", "minimum",
-	"pack_step", "stock", "lead_time_days"}
+	"pack_step", "stock", "lead_time_days", "volume_tiers"}
+
+// priceListTiers loads the volume tiers that apply to the listed products.
+func (s *Server) priceListTiers(c echo.Context, ps []models.Product) (map[int64][]models.VolumeTier, error) {
+	ids := make([]int64, len(ps))
+	for i := range ps {
+		ids[i] = ps[i].ID
+	}
+	return s.store.ApplicableVolumeTiers(c.Request().Context(), ids...)
+}
+
+// tiersShown is a product's tiers in the reader's language.
+func tiersShown(l *Localizer, ts []models.VolumeTier) string {
+	parts := make([]string, len(ts))
+	for i := range ts {
+		parts[i] = l.T("wholesale.tier", "Min", ts[i].MinQty, "Price", l.Money(ts[i].PriceMoney()))
+	}
+	return strings.Join(parts, "; ")
+}
 
 // wholesalePricesCSV downloads today's wholesale price list (GET
 // /account/wholesale/prices.csv): one row per product a reseller can
@@ -208,6 +227,10 @@ var priceListColumns = []string{"slug", "sku", "name", "group", "wholesale_price
 // accents; text cells are kept from being read as formulas.
 func (s *Server) wholesalePricesCSV(c echo.Context) error {
 	ps, err := s.store.WholesalePriceList(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	tiers, err := s.priceListTiers(c, ps)
 	if err != nil {
 		return err
 	}
@@ -220,7 +243,8 @@ func (s *Server) wholesalePricesCSV(c echo.Context) error {
 		p := &ps[i]
 		_ = w.Write([]string{csvText(p.Slug), csvText(p.SKU), csvText(p.Name(lang)), csvText(p.Group.Name),
 			p.WholesalePrice().Decimal(), string(p.Currency), strconv.Itoa(p.WholesaleMinQty),
-			strconv.Itoa(max(p.WholesalePackStep, 1)), strconv.Itoa(p.Stock), strconv.Itoa(p.Group.LeadTimeDays)})
+			strconv.Itoa(max(p.WholesalePackStep, 1)), strconv.Itoa(p.Stock), strconv.Itoa(p.Group.LeadTimeDays),
+			tiersText(tiers[p.ID], "; ")})
 	}
 	if w.Flush(); w.Error() != nil {
 		return fmt.Errorf("price list csv: %w", w.Error())
@@ -240,6 +264,10 @@ func (s *Server) wholesalePricesPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	tiers, err := s.priceListTiers(c, ps)
+	if err != nil {
+		return err
+	}
 	l := s.tr.For(s.tr.Pick(c))
 	now := s.acct.now()
 	is := s.cfg.Issuer
@@ -247,13 +275,15 @@ func (s *Server) wholesalePricesPDF(c echo.Context) error {
 		Footer: is.Name + " · RUC " + is.RUC})
 	d.Title(l.T("warea.prices.title"), l.T("warea.prices.as_of", "Date", docDate(now)))
 	d.Note(l.T("warea.prices.note"))
-	t := pdfTable{Columns: []pdfColumn{{Header: "SKU", Width: 1.4}, {Header: l.T("doc.product"), Width: 5},
-		{Header: l.T("warea.prices.group"), Width: 3.2}, {Header: l.T("warea.prices.price"), Width: 1.5, Align: pdfRight},
+	t := pdfTable{Columns: []pdfColumn{{Header: "SKU", Width: 1.4}, {Header: l.T("doc.product"), Width: 4.2},
+		{Header: l.T("warea.prices.group"), Width: 2.6}, {Header: l.T("warea.prices.price"), Width: 1.5, Align: pdfRight},
+		{Header: l.T("warea.prices.tiers"), Width: 2.2},
 		{Header: l.T("warea.prices.minimum"), Width: 1.1, Align: pdfRight}, {Header: l.T("warea.prices.pack_step"), Width: 1.1, Align: pdfRight},
 		{Header: l.T("warea.prices.stock"), Width: 1.1, Align: pdfRight}, {Header: l.T("warea.prices.lead_time"), Width: 1.4, Align: pdfRight}}}
 	for i := range ps {
 		p := &ps[i]
 		t.Rows = append(t.Rows, []string{p.SKU, p.Name(l.Lang()) + " (" + p.Slug + ")", p.Group.Name, l.Money(p.WholesalePrice()),
+			tiersShown(l, tiers[p.ID]),
 			strconv.Itoa(p.WholesaleMinQty), strconv.Itoa(max(p.WholesalePackStep, 1)), strconv.Itoa(p.Stock),
 			l.T("warea.prices.days", "Days", p.Group.LeadTimeDays)})
 	}

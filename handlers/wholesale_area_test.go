@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/csv"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -242,6 +243,39 @@ func TestWholesalePriceList_CSVAndPDF(t *testing.T) {
 			AND g.active ORDER BY p.slug`).Scan(&want).Error; err != nil || len(want) < 10 {
 			t.Fatalf("demo products: %d, %v", len(want), err)
 		}
+		// The first product sells 10 céntimos cheaper from 12 pieces; its
+		// tier from 24 at S/ 0.01 (written past the form's check, as a
+		// later price change could leave it) pays artisans less: pricing
+		// skips it, and so does the list.
+		var first models.Product
+		if err := db.Where("slug = ?", want[0].Slug).Take(&first).Error; err != nil {
+			t.Fatal(err)
+		}
+		good := models.VolumeTier{ProductID: first.ID, MinQty: 12, Price: want[0].WholesalePriceAmount - 10, Currency: models.PEN}
+		for _, tier := range []models.VolumeTier{good, {ProductID: first.ID, MinQty: 24, Price: 1, Currency: models.PEN}} {
+			if err := db.Create(&tier).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Every other tier is the demo's own (each passed the form's check).
+		var demoTiers []struct {
+			Slug          string
+			MinQty, Price int64
+		}
+		if err := db.Raw(`SELECT p.slug, t.min_qty, t.price FROM volume_tiers t JOIN products p ON p.id = t.product_id
+			WHERE t.price > 1 ORDER BY p.slug, t.min_qty`).Scan(&demoTiers).Error; err != nil {
+			t.Fatal(err)
+		}
+		tiersCell := map[string]string{}
+		for _, dt := range demoTiers {
+			if tiersCell[dt.Slug] != "" {
+				tiersCell[dt.Slug] += "; "
+			}
+			tiersCell[dt.Slug] += strconv.FormatInt(dt.MinQty, 10) + " = " + models.Soles(dt.Price).Decimal()
+		}
+		if !strings.HasPrefix(tiersCell[want[0].Slug], "12 = "+models.Soles(good.Price).Decimal()) {
+			t.Fatalf("tiers of %s: %q", want[0].Slug, tiersCell[want[0].Slug])
+		}
 
 		res := c.Get("/account/wholesale/prices.csv")
 		if res.Status != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||
@@ -256,7 +290,7 @@ func TestWholesalePriceList_CSVAndPDF(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		header := "slug,sku,name,group,wholesale_price,currency,minimum,pack_step,stock,lead_time_days"
+		header := "slug,sku,name,group,wholesale_price,currency,minimum,pack_step,stock,lead_time_days,volume_tiers"
 		if got := strings.Join(rows[0], ","); got != header {
 			t.Errorf("header %q, want %q", got, header)
 		}
@@ -265,7 +299,8 @@ func TestWholesalePriceList_CSVAndPDF(t *testing.T) {
 		}
 		for i, w := range want {
 			exp := []string{w.Slug, w.SKU, w.NameES, w.GroupName, models.Soles(w.WholesalePriceAmount).Decimal(), "PEN",
-				strconv.Itoa(w.WholesaleMinQty), strconv.Itoa(max(w.WholesalePackStep, 1)), strconv.Itoa(w.Stock), strconv.Itoa(w.LeadTimeDays)}
+				strconv.Itoa(w.WholesaleMinQty), strconv.Itoa(max(w.WholesalePackStep, 1)), strconv.Itoa(w.Stock), strconv.Itoa(w.LeadTimeDays),
+				tiersCell[w.Slug]}
 			if got := rows[i+1]; strings.Join(got, "|") != strings.Join(exp, "|") {
 				t.Errorf("row %d: %q, want %q", i+1, got, exp)
 			}
@@ -280,6 +315,17 @@ func TestWholesalePriceList_CSVAndPDF(t *testing.T) {
 					t.Errorf("the PDF price list lacks %q of %s", s, w.Slug)
 				}
 			}
+		}
+		if tier := "desde 12: " + es.Money(good.PriceMoney()); !strings.Contains(pdf, tier) || strings.Contains(pdf, "desde 24") {
+			t.Errorf("the PDF price list's tiers: want %q and not the one from 24", tier)
+		}
+		var groupSlug string
+		if err := db.Table("producer_groups").Where("id = ?", first.GroupID).Pluck("slug", &groupSlug).Error; err != nil {
+			t.Fatal(err)
+		}
+		grid := html.UnescapeString(c.Get("/wholesale?group=" + url.QueryEscape(groupSlug)).Body)
+		if !strings.Contains(grid, "desde 12: "+es.Money(good.PriceMoney())) || strings.Contains(grid, "desde 24") {
+			t.Errorf("the grid's tiers for %s: %.2000s", want[0].Slug, grid[max(0, strings.Index(grid, "<table")):])
 		}
 		if !strings.Contains(pdf, "Lista de precios mayoristas") {
 			t.Error("the PDF has no title")

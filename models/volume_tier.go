@@ -172,6 +172,47 @@ func volumeTiers(tx *gorm.DB, ids []int64) (map[int64][]VolumeTier, error) {
 	return out, nil
 }
 
+// ApplicableTiers keeps the tiers (lowest quantity first) that pricing
+// applies over the wholesale breakdown w: those TierBreakdown can split,
+// the rule wholesaleTerms follows. What a price list shows is then what
+// an order is charged.
+func ApplicableTiers(w *Breakdown, tiers []VolumeTier) []VolumeTier {
+	var out []VolumeTier
+	for _, t := range tiers {
+		if _, ok := TierBreakdown(w, t.Price); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ApplicableVolumeTiers loads the given products' tiers that apply today
+// (ApplicableTiers over each product's current wholesale breakdown),
+// lowest quantity first, by product.
+func (s *Store) ApplicableVolumeTiers(ctx context.Context, productIDs ...int64) (map[int64][]VolumeTier, error) {
+	tx := s.db.WithContext(ctx)
+	all, err := volumeTiers(tx, productIDs)
+	if err != nil || len(all) == 0 {
+		return all, err
+	}
+	ids := make([]int64, 0, len(all))
+	for id := range all {
+		ids = append(ids, id)
+	}
+	var ps []Product
+	err = tx.Select("id", "wholesale_breakdown_id").Preload("WholesaleBreakdown").Where("id IN ?", ids).Find(&ps).Error
+	if err != nil {
+		return nil, fmt.Errorf("wholesale breakdowns of tiered products: %w", err)
+	}
+	out := make(map[int64][]VolumeTier, len(ps))
+	for i := range ps {
+		if ts := ApplicableTiers(ps[i].WholesaleBreakdown, all[ps[i].ID]); len(ts) > 0 {
+			out[ps[i].ID] = ts
+		}
+	}
+	return out, nil
+}
+
 // WholesaleTerms is how a wholesale line of some pieces is sold: the
 // breakdown its snapshot copies and the tier applied, if any.
 type WholesaleTerms struct {

@@ -443,3 +443,36 @@ func TestWholesaleMadeToOrder_ExpiryAndRefundGiveBackOnlyWhatWasTaken(t *testing
 		}
 	})
 }
+
+// The tiers a price list shows are the ones an order is charged: a tier
+// a later price change made impossible (here written past the form's
+// check) is left out, and pricing skips it the same way.
+func TestApplicableVolumeTiers_LeaveOutWhatPricingSkips(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newWholesaleShop(t, db, 100)
+		c.terms(t, c.prod.ID, 6, models.VolumeTier{MinQty: 12, Price: 8000})
+		bad := models.VolumeTier{ProductID: c.prod.ID, MinQty: 48, Price: 4600, Currency: models.PEN, CreatedAt: time.Now()}
+		if err := db.Create(&bad).Error; err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.store.ApplicableVolumeTiers(ctx, c.prod.ID, c.prod2.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ts := got[c.prod.ID]; len(ts) != 1 || ts[0].MinQty != 12 || ts[0].Price != 8000 {
+			t.Errorf("applicable tiers %+v, want only 12 at 80.00", ts)
+		}
+		if _, ok := got[c.prod2.ID]; ok {
+			t.Errorf("a product without tiers has %+v", got[c.prod2.ID])
+		}
+		checks, err := c.store.CheckWholesaleLines(ctx, []models.WholesaleLineInput{{ProductID: c.prod.ID, Quantity: 48}})
+		if err != nil || len(checks) != 1 || checks[0].UnitPrice.Amount != 8000 {
+			t.Errorf("48 pieces priced %+v %v, want the 12-piece tier", checks, err)
+		}
+		if ts := models.ApplicableTiers(nil, []models.VolumeTier{{MinQty: 12, Price: 8000}}); ts != nil {
+			t.Errorf("tiers without a wholesale price: %+v", ts)
+		}
+	})
+}
