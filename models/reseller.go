@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"gorm.io/gorm"
 )
@@ -113,6 +114,11 @@ func (in *ApplicationInput) Validate() error {
 			v.add(l.field, CodeRequired)
 		case len([]rune(l.val)) > l.max:
 			v.add(l.field, CodeTooLong, "Max", l.max)
+		case strings.ContainsFunc(l.val, unicode.IsControl):
+			// The business name goes into the decision mail's subject,
+			// which the mailer refuses with a line break in it: the
+			// applicant would never hear back. The documents print them.
+			v.add(l.field, CodeOneLine)
 		}
 	}
 	ruc, err := ParseRUC(in.RUC)

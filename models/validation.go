@@ -78,6 +78,7 @@ const (
 	CodeBankReference        Code = "bank_reference"
 	CodeRefund               Code = "refund"
 	CodeRUCFormat            Code = "ruc_format"
+	CodeOneLine              Code = "one_line"
 	CodeRUCPrefix            Code = "ruc_prefix"
 	CodeRUCCheckDigit        Code = "ruc_check_digit"
 	CodeSKU                  Code = "sku"
