@@ -95,6 +95,10 @@ func (s *Server) reviewSample(c echo.Context) error {
 		v.Problem, status = l.T("review.sample.bad_n", "Max", sampleMaxN), http.StatusBadRequest
 	case fromErr != nil || toErr != nil:
 		v.Problem, status = l.T("review.sample.bad_date"), http.StatusBadRequest
+	case from.Year() < firstYear || from.Year() > lastYear:
+		v.Problem, status = l.T("review.period.bad_year", "Value", from.Year(), "First", firstYear, "Last", lastYear), http.StatusBadRequest
+	case to.Year() < firstYear || to.Year() > lastYear:
+		v.Problem, status = l.T("review.period.bad_year", "Value", to.Year(), "First", firstYear, "Last", lastYear), http.StatusBadRequest
 	case to.Before(from):
 		v.Problem, status = l.T("admin.reconcile.bad_period"), http.StatusBadRequest
 	default:
