@@ -103,20 +103,22 @@ func (a *auditReader) prices(e models.AuditEntry) (auditSummary, bool) {
 	l := a.l
 	var s auditSummary
 	money := func(m models.Money) string { return l.Money(m) }
-	line := func(label, b, a string) { s.Lines = append(s.Lines, auditLine{Label: label, Before: b, After: a}) }
+	line := func(label, before, after string) {
+		s.Lines = append(s.Lines, auditLine{Label: label, Before: before, After: after})
+	}
 	for _, ch := range []struct {
 		channel       models.Channel
 		before, after map[string]json.Number
 	}{{models.ChannelRetail, before.Retail, after.Retail}, {models.ChannelWholesale, before.Wholesale, after.Wholesale}} {
-		b, a := auditBreakdown(ch.before), auditBreakdown(ch.after)
-		if a == nil {
+		was, now := auditBreakdown(ch.before), auditBreakdown(ch.after)
+		if now == nil {
 			continue
 		}
 		label := l.T("audit.price_of", "Channel", l.T("admin.prices.channel."+string(ch.channel)))
-		if b == nil {
-			line(label, "", money(a.PriceMoney()))
-		} else if b.Price != a.Price || b.Version != a.Version {
-			line(label, money(b.PriceMoney()), money(a.PriceMoney()))
+		if was == nil {
+			line(label, "", money(now.PriceMoney()))
+		} else if was.Price != now.Price || was.Version != now.Version {
+			line(label, money(was.PriceMoney()), money(now.PriceMoney()))
 		}
 	}
 	// Labour, materials and community fund are the same in both channels
