@@ -313,9 +313,15 @@ func (s *Server) adminAdvanceRecord(c echo.Context) error {
 	if group == 0 {
 		f.fail("advance_group", "admin.error.group")
 	}
+	// The production order is optional, but one typed wrong must not
+	// record the advance unlinked from it.
+	po := f.integer("advance_production_order", false)
+	if po < 0 || po == 0 && f.str("advance_production_order") != "" {
+		f.fail("advance_production_order", "admin.error.positive")
+	}
 	in := models.AdvanceInput{GroupID: group, PaidOn: s.paidOn(f, "advance_paid_on"),
 		Amount: models.Soles(f.amount("advance_amount")), Reference: f.str("advance_reference"), Note: f.str("advance_note"),
-		ProductionOrderID: f.id("advance_production_order")}
+		ProductionOrderID: int64(max(po, 0))}
 	forms := func(errs map[string]string) balanceForms { return balanceForms{advance: posted, advanceErr: errs} }
 	if len(f.errs) > 0 {
 		return s.balancesRefused(c, l, group, http.StatusBadRequest, l.T("admin.form.fix"), forms(f.errs))

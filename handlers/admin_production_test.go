@@ -84,6 +84,21 @@ func TestAdminProduction_StaffMoveStagesResellerSeesThem(t *testing.T) {
 		// The advance: 45.00 of the 2 pieces' S/ 90.00 reaches half.
 		form := staff.Get("/admin/balances?group=" + strconv.FormatInt(s.group.ID, 10) + "&production_order=" + po)
 		today, _ := inputValue(form.Body, "advance_paid_on")
+		// A production order typed wrong is refused: the advance is not
+		// recorded unlinked from it.
+		for _, bad := range []string{"1O", "-" + po, "0", "99999999999999999999"} {
+			r := staff.PostForm("/admin/balances/advances?lang=en", url.Values{"advance_group": {strconv.FormatInt(s.group.ID, 10)},
+				"advance_paid_on": {today}, "advance_amount": {"45.00"}, "advance_reference": {"BCP-PO-7"},
+				"advance_production_order": {bad}})
+			if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, `id="f-advance-production-order-error"`) {
+				t.Errorf("advance for production order %q: %d", bad, r.Status)
+			}
+		}
+		var advances int64
+		db.Model(&models.Advance{}).Count(&advances)
+		if advances != 0 {
+			t.Fatalf("%d advances recorded with a wrong production order", advances)
+		}
 		if r := staff.PostForm("/admin/balances/advances", url.Values{"advance_group": {strconv.FormatInt(s.group.ID, 10)},
 			"advance_paid_on": {today}, "advance_amount": {"45.00"}, "advance_reference": {"BCP-PO-7"},
 			"advance_production_order": {po}}); r.Status != http.StatusSeeOther {
