@@ -68,7 +68,18 @@ func (s *Server) cartProduct(c echo.Context, allowSlug bool) (int64, error) {
 // the first add.
 func (s *Server) cartAdd(c echo.Context) error {
 	return s.changeCart(c, true, func(k models.CartKey, id int64, qty int) error {
-		return s.store.AddToCart(c.Request().Context(), k, id, qty)
+		ctx := c.Request().Context()
+		if _, sent := c.Request().PostForm["quantity"]; !sent && k.Channel == models.ChannelWholesale {
+			// A card's form, for a reseller: the smallest quantity they
+			// may order (the minimum rounded up to the pack step), which
+			// the store checks as any wholesale line.
+			p, err := s.store.ProductByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			qty = p.WholesaleStartQty()
+		}
+		return s.store.AddToCart(ctx, k, id, qty)
 	}, "cart.added")
 }
 

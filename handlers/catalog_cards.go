@@ -13,7 +13,7 @@ import (
 // catalog data memo (catalog_data.go) keeps its cards too, rendered once
 // per language: the listing is read again, with new cards, once the
 // catalog or one of its products' stock changes. Cards carrying a
-// visitor's CSRF token are never kept.
+// visitor's CSRF token, or a reseller's wholesale terms, are never kept.
 
 // cardFragments are the rendered cards of one listing.
 type cardFragments struct {
@@ -30,9 +30,9 @@ type cardKey struct {
 // cardFunc is the "card" template function: the "product_card" partial of
 // *base (set once the templates are parsed) for p, from frags when it was
 // rendered before.
-func cardFunc(base **template.Template) func(*cardFragments, *models.Product, *Localizer, string, bool) (template.HTML, error) {
-	return func(frags *cardFragments, p *models.Product, l *Localizer, csrf string, eager bool) (template.HTML, error) {
-		keep := frags != nil && csrf == ""
+func cardFunc(base **template.Template) func(*cardFragments, *models.Product, *Localizer, string, bool, bool) (template.HTML, error) {
+	return func(frags *cardFragments, p *models.Product, l *Localizer, csrf string, eager, wholesale bool) (template.HTML, error) {
+		keep := frags != nil && csrf == "" && !wholesale
 		k := cardKey{id: p.ID, lang: l.Lang(), eager: eager}
 		if keep {
 			frags.mu.Lock()
@@ -44,7 +44,7 @@ func cardFunc(base **template.Template) func(*cardFragments, *models.Product, *L
 		}
 		var b bytes.Buffer
 		err := (*base).ExecuteTemplate(&b, "product_card",
-			map[string]any{"P": p, "L": l, "CSRF": csrf, "Eager": eager})
+			map[string]any{"P": p, "L": l, "CSRF": csrf, "Eager": eager, "Wholesale": wholesale})
 		if err != nil {
 			return "", err
 		}

@@ -320,13 +320,16 @@ func TestCatalogCards_KeptCardsReadAsRenderedOnes(t *testing.T) {
 		card := cardFunc(&tmpl)
 		p := &models.Product{ID: 1, Slug: "x", NameES: "x", Group: &models.Group{Name: "g"}}
 		l := memo.tr.For("es")
-		if _, err := card(&frags, p, l, "token-of-a-visitor", false); err != nil {
+		if _, err := card(&frags, p, l, "token-of-a-visitor", false, false); err != nil {
 			t.Fatal(err)
 		}
 		if len(frags.cards) != 0 {
 			t.Fatal("a card with a visitor's token was kept")
 		}
-		if _, err := card(&frags, p, l, "", false); err != nil || len(frags.cards) != 1 {
+		if _, err := card(&frags, p, l, "", false, true); err != nil || len(frags.cards) != 0 {
+			t.Fatalf("a card with wholesale terms was kept: %v", err)
+		}
+		if _, err := card(&frags, p, l, "", false, false); err != nil || len(frags.cards) != 1 {
 			t.Fatalf("an anonymous card was not kept: %v", err)
 		}
 	}, DemoCatalog)
