@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -156,16 +157,7 @@ func transition(tx *gorm.DB, o *Order, to OrderStatus, actor, note string) error
 	case StatusCancelled:
 		fields["cancelled_at"], stamp = now, &o.CancelledAt
 	}
-	// Conditional on the status read, so a change that slipped past the
-	// lock can never apply twice.
-	res := tx.Model(&Order{}).Where("id = ? AND status = ?", o.ID, o.Status).Updates(fields)
-	if res.Error != nil {
-		return fmt.Errorf("order %s to %s: %w", o.Number, to, res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return fmt.Errorf("order %s changed while being moved to %s: %w", o.Number, to, ErrConflict)
-	}
-	if err := recordStatus(tx, o.ID, o.Status, to, actor, note); err != nil {
+	if err := moveStatus(tx, o, to, fields, actor, note); err != nil {
 		return err
 	}
 	o.Status, o.UpdatedAt = to, now
@@ -178,6 +170,50 @@ func transition(tx *gorm.DB, o *Order, to OrderStatus, actor, note string) error
 	case StatusRefunded:
 		// Nothing is left to make for a fully refunded order.
 		return cancelProductionOrders(tx, o.ID, now)
+	}
+	return nil
+}
+
+// moveStatus changes the order's row to fields, conditional on the status
+// read, so a change that slipped past the lock can never apply twice, and
+// records the change in its history. On PostgreSQL both writes are one
+// statement (the history row is inserted from the updated row), one round
+// trip fewer on every status change; SQLite allows no UPDATE in a WITH.
+func moveStatus(tx *gorm.DB, o *Order, to OrderStatus, fields map[string]any, actor, note string) error {
+	if tx.Dialector.Name() != "postgres" {
+		res := tx.Model(&Order{}).Where("id = ? AND status = ?", o.ID, o.Status).Updates(fields)
+		if res.Error != nil {
+			return fmt.Errorf("order %s to %s: %w", o.Number, to, res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return fmt.Errorf("order %s changed while being moved to %s: %w", o.Number, to, ErrConflict)
+		}
+		return recordStatus(tx, o.ID, o.Status, to, actor, note)
+	}
+	cols := make([]string, 0, len(fields))
+	for c := range fields {
+		cols = append(cols, c)
+	}
+	sort.Strings(cols) // one statement text per kind of change: prepared once
+	set := make([]string, len(cols))
+	args := make([]any, 0, len(cols)+7)
+	for i, c := range cols {
+		set[i] = c + " = ?"
+		args = append(args, fields[c])
+	}
+	var from any
+	if o.Status != "" {
+		from = o.Status
+	}
+	args = append(args, o.ID, o.Status, from, to, actor, clip(note, 1000), time.Now().UTC())
+	res := tx.Exec(`WITH moved AS (UPDATE orders SET `+strings.Join(set, ", ")+` WHERE id = ? AND status = ? RETURNING id)
+	INSERT INTO order_status_history (order_id, from_status, to_status, actor, note, created_at)
+	SELECT id, CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS timestamptz) FROM moved`, args...)
+	if res.Error != nil {
+		return fmt.Errorf("order %s to %s: %w", o.Number, to, res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("order %s changed while being moved to %s: %w", o.Number, to, ErrConflict)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // PaymentKind says whether money came in or went back.
@@ -178,11 +179,18 @@ func (s *Store) MarkOrderPaid(ctx context.Context, in PaymentInput) (o *Order, c
 		return nil, false, err
 	}
 	var refused *PaymentRefusedError
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		o, changed, refused, err = markPaid(tx, in)
-		return err
-	})
+	if s.InTx() {
+		// In the caller's transaction, without a savepoint of its own (one
+		// round trip fewer): an error here fails the caller's transaction
+		// (PayOrder returns it), which rolls these writes back with it.
+		o, changed, refused, err = markPaid(s.db.WithContext(ctx), in)
+	} else {
+		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var err error
+			o, changed, refused, err = markPaid(tx, in)
+			return err
+		})
+	}
 	if err != nil {
 		return nil, false, err
 	}
@@ -205,17 +213,6 @@ func markPaid(tx *gorm.DB, in PaymentInput) (*Order, bool, *PaymentRefusedError,
 	refusal := func(r PaymentRefusal) *PaymentRefusedError {
 		return &PaymentRefusedError{Number: o.Number, Status: o.Status, Reason: r, Paid: in.Amount, Due: due}
 	}
-	var seen []Payment
-	err = tx.Where("order_id = ? AND kind = ? AND dedupe_key = ?", o.ID, KindPayment, in.dedupeKey()).Find(&seen).Error
-	if err != nil {
-		return nil, false, nil, fmt.Errorf("payments of order %s: %w", o.Number, err)
-	}
-	if len(seen) > 0 { // the same payment reported again: nothing changes
-		if seen[0].Outcome == PaymentRefused {
-			return o, false, refusal(seen[0].Refusal), nil
-		}
-		return o, false, nil, nil
-	}
 	var reason PaymentRefusal
 	switch {
 	case o.Status == StatusCancelled:
@@ -235,8 +232,25 @@ func markPaid(tx *gorm.DB, in PaymentInput) (*Order, bool, *PaymentRefusedError,
 	if reason != "" {
 		p.Outcome = PaymentRefused
 	}
-	if err := tx.Create(&p).Error; err != nil {
-		return nil, false, nil, dbError(err, "record payment for order "+o.Number)
+	// The payment's dedupe key is unique per order: inserted, it is new;
+	// not inserted, the same payment was recorded before (by a call that
+	// held the order's lock and committed), and nothing changes. Inserting
+	// first saves the paying call a look-up.
+	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "order_id"}, {Name: "kind"}, {Name: "dedupe_key"}},
+		DoNothing: true}).Create(&p)
+	if res.Error != nil {
+		return nil, false, nil, dbError(res.Error, "record payment for order "+o.Number)
+	}
+	if res.RowsAffected == 0 {
+		var seen Payment
+		err := tx.Where("order_id = ? AND kind = ? AND dedupe_key = ?", o.ID, KindPayment, p.DedupeKey).Take(&seen).Error
+		if err != nil {
+			return nil, false, nil, dbError(err, "payment recorded for order "+o.Number)
+		}
+		if seen.Outcome == PaymentRefused {
+			return o, false, refusal(seen.Refusal), nil
+		}
+		return o, false, nil, nil
 	}
 	o.Payments = append(o.Payments, p)
 	if reason != "" {
