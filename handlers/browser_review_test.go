@@ -41,7 +41,7 @@ func TestBrowser_ReviewTrailPagesFitAPhone(t *testing.T) {
 		t.Fatalf("sign in: %v", err)
 	}
 	day := time.Now().In(time.FixedZone("", -5*3600)).Format(time.DateOnly)
-	for _, path := range []string{"/review/orders/" + o.Number, "/review/ledger/1", "/review/ledger",
+	for _, path := range []string{"/review", "/review/fair-pay", "/review/exports", "/review/orders/" + o.Number, "/review/ledger/1", "/review/ledger",
 		fmt.Sprintf("/review/sample?seed=phone&n=5&from=%s&to=%s", day, day),
 		fmt.Sprintf("/review/reconciliation?period=custom&from=%s&to=%s", day, day)} {
 		res, err := chromedp.RunResponse(ctx, chromedp.Navigate(web.URL+path))

@@ -148,6 +148,19 @@ func TestBrowser_ResellerOrdersFromASpreadsheetAndDownloadsTheProforma(t *testin
 		t.Fatalf("order %s: channel %s, method %s, %d lines", o.Number, o.Channel, o.Method, len(o.Lines))
 	}
 
+	// The reseller area and the grid fit the phone: their tables scroll in
+	// their box, and the visually hidden labels in their cells (absolutely
+	// placed) must not widen the page.
+	for what, path := range map[string]string{"the reseller area": "/account/wholesale", "the grid": "/wholesale"} {
+		if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(web.URL+path)); err != nil {
+			t.Fatalf("open %s: %v", path, err)
+		}
+		checkWidth(t, ctx, what)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(loc)); err != nil {
+		t.Fatalf("back to the order: %v", err)
+	}
+
 	// The pro-forma: the order page's link downloads a PDF.
 	link, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`a[href$="/proforma.pdf"]`), "href"))
 	href := link.Value
