@@ -3,8 +3,10 @@ package handlers_test
 import (
 	"context"
 	"html"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -67,7 +69,7 @@ func TestWholesaleCards_ResellerAddsTheMinimumCacheKeepsAnonymousPages(t *testin
 			noTerms("anonymous product page", res.Body)
 		}
 		if _, ok := ts.CachedBodiesForTest()["en "+productPath]; !ok {
-			t.Fatalf("the anonymous product page was not cached: %v", keys(ts.CachedBodiesForTest()))
+			t.Fatalf("the anonymous product page was not cached: %v", slices.Sorted(maps.Keys(ts.CachedBodiesForTest())))
 		}
 		if body := reseller.Get(productPath).Body; !strings.Contains(body, input) || !strings.Contains(body, "wholesale-terms") {
 			t.Errorf("reseller's product page: no wholesale quantity input %s", input)
@@ -116,12 +118,4 @@ func TestWholesaleCards_ResellerAddsTheMinimumCacheKeepsAnonymousPages(t *testin
 			t.Errorf("after a refused add the cart holds %d", got)
 		}
 	}, demoCatalog)
-}
-
-func keys(m map[string]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
