@@ -200,6 +200,9 @@ type adminOrderView struct {
 	// Documents are a wholesale order's pro-forma and receipt.
 	Documents *orderDocuments
 	Fulfil    *orderFulfilView // admin_fulfillment.go
+	// Production is a wholesale order's made-to-order batches: the order
+	// ships once each one is ready.
+	Production []models.ProductionOrder
 }
 
 // Forms of the order page; field names are unique across the three.
@@ -250,6 +253,12 @@ func (s *Server) orderView(c echo.Context, l *Localizer, o *models.Order, forms 
 		Delivery:   deliveryEstimate(l, o.ShippingMinDays, o.ShippingMaxDays),
 		Breadcrumb: []adminLink{{"/admin", l.T("admin.title")}, {"/admin/orders", l.T("admin.orders.title")}},
 		Documents:  documentsOf(o)}
+	if o.Channel == models.ChannelWholesale {
+		var err error
+		if v.Production, err = s.store.ProductionOrdersOf(c.Request().Context(), o.ID); err != nil {
+			return v, err
+		}
+	}
 	if o.PaidAt != nil {
 		v.Paid = shopDateTime(*o.PaidAt)
 	}

@@ -73,6 +73,13 @@ func TestAdminProduction_StaffMoveStagesResellerSeesThem(t *testing.T) {
 				t.Errorf("%s → %s: conflict without its message", st.from, st.to)
 			}
 		}
+		// The order's page in the back office says where its batch stands.
+		if page := staff.Get("/admin/orders/" + strconv.FormatInt(o.ID, 10) + "?lang=en"); !strings.Contains(html.UnescapeString(page.Body),
+			"Ready (delivered to the order) · Due "+due) || !strings.Contains(page.Body, "pieces: 2") {
+			t.Errorf("admin order page: %d %.2000s", page.Status, page.Body[max(0, strings.Index(page.Body, "production-title")):])
+		} else {
+			checkPage(t, "admin order with production", page)
+		}
 		if r := staff.PostForm("/admin/production/999999", url.Values{"from": {"ordered"}, "to": {"in_production"}}); r.Status != http.StatusNotFound {
 			t.Errorf("unknown production order: %d", r.Status)
 		}
