@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -70,6 +69,10 @@ func (FulfillOrderArgs) InsertOpts() river.InsertOpts {
 // in's lines, see takeCart), and queues the "received" mail and the
 // expiry job, all in one transaction.
 func (s *Store) PlaceOrder(ctx context.Context, in OrderInput, cart *CartKey) (*Order, error) {
+	now := time.Now().UTC()
+	if err := in.Validate(now); err != nil {
+		return nil, err
+	}
 	var o *Order
 	err := s.Tx(ctx, func(tx *Store) error {
 		if cart != nil {
@@ -79,10 +82,13 @@ func (s *Store) PlaceOrder(ctx context.Context, in OrderInput, cart *CartKey) (*
 				return err
 			}
 		}
+		// CreateOrder without its savepoint (one round trip fewer): any
+		// error here rolls the whole checkout back anyway.
 		var err error
-		if o, err = tx.CreateOrder(ctx, in); err != nil {
+		if o, err = createOrder(tx.db.WithContext(ctx), in, now); err != nil {
 			return err
 		}
+		tx.afterStockMoved(o.stockMoves)
 		return tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailReceived},
 			ExpireOrderArgs{OrderID: o.ID, At: o.ExpiresAt})
 	})
@@ -101,20 +107,24 @@ func (s *Store) PlaceOrder(ctx context.Context, in OrderInput, cart *CartKey) (*
 // A refused payment (ErrPaymentRefused) is kept, with the order's flag
 // for staff, and returned as the error.
 func (s *Store) PayOrder(ctx context.Context, in PaymentInput) (o *Order, changed bool, err error) {
-	var refused error
+	if err := in.validate(); err != nil {
+		return nil, false, err
+	}
+	var refused *PaymentRefusedError
 	err = s.Tx(ctx, func(tx *Store) error {
-		o, changed, err = tx.MarkOrderPaid(ctx, in)
-		if errors.Is(err, ErrPaymentRefused) {
-			refused = err
-			return nil // commit the refused payment and the flag
-		}
+		// MarkOrderPaid without its savepoint (one round trip fewer): any
+		// error here rolls the whole transaction back anyway.
+		o, changed, refused, err = markPaid(tx.db.WithContext(ctx), in)
 		if err != nil || !changed {
-			return err
+			return err // a refused payment and the flag commit
 		}
 		return tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailPaid}, FulfillOrderArgs{OrderID: o.ID})
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	return o, changed, refused
+	if refused != nil {
+		return o, false, refused
+	}
+	return o, changed, nil
 }

@@ -179,18 +179,11 @@ func (s *Store) MarkOrderPaid(ctx context.Context, in PaymentInput) (o *Order, c
 		return nil, false, err
 	}
 	var refused *PaymentRefusedError
-	if s.InTx() {
-		// In the caller's transaction, without a savepoint of its own (one
-		// round trip fewer): an error here fails the caller's transaction
-		// (PayOrder returns it), which rolls these writes back with it.
-		o, changed, refused, err = markPaid(s.db.WithContext(ctx), in)
-	} else {
-		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			var err error
-			o, changed, refused, err = markPaid(tx, in)
-			return err
-		})
-	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		o, changed, refused, err = markPaid(tx, in)
+		return err
+	})
 	if err != nil {
 		return nil, false, err
 	}
