@@ -228,6 +228,9 @@ func (a *auditReader) value(key, v string) string {
 		return l.T("apply.status." + v)
 	case last == "status" && l.T("order.status."+v) != "order.status."+v:
 		return l.T("order.status." + v)
+	case last == "reason" && l.T("admin.stock.reason."+v) != "admin.stock.reason."+v:
+		// A stock movement's reason is a code (received_from_group).
+		return l.T("admin.stock.reason." + v)
 	}
 	return v
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
@@ -88,6 +89,57 @@ func TestAuditLog_PriceChangeReadsAsHourlyPayAndIsMarkedUnderTheRMV(t *testing.T
 		res := reviewer.Get("/admin/audit?lang=en")
 		if n := strings.Count(res.Body, `class="audit-below"`); n != 1 {
 			t.Errorf("%d entries marked under the RMV, want 1", n)
+		}
+	})
+}
+
+// The local market price's source, date and method, entered with the
+// breakdown, are named in the reader's language in the audit log, not as
+// "Local market source" on a Spanish page.
+func TestAuditLog_LocalMarketSourceNamedInWords(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newAdminShop(t, db)
+		ctx := context.Background()
+		p := s.product
+		r, w := retablo(1200)
+		day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+		for _, b := range []*models.Breakdown{r, w} {
+			b.LocalMarketSource, b.LocalMarketDate, b.LocalMarketMethod = "feria de Huamanga", &day, "tres puestos"
+		}
+		if _, err := s.Store.Editor("precios@ciap.example").SaveBreakdownsWithReasons(ctx, p.ID, p.LockVersion, r, w,
+			models.PriceReasons{ES: "fuente del precio local"}); err != nil {
+			t.Fatal(err)
+		}
+		reviewer, _ := s.signInAs(t, models.RoleReviewer)
+		entries, _ := s.Store.ListAudit(ctx, models.AuditFilter{EntityType: models.EntityProduct, Action: models.ActionPrice})
+		entry := "/admin/audit/" + strconv.FormatInt(entries.Items[0].ID, 10)
+		for lang, want := range map[string][]string{
+			"es": {"Precio del mercado local: fuente", "Precio del mercado local: fecha", "Precio del mercado local: método"},
+			"en": {"Local market price: source", "Local market price: date", "Local market price: method"},
+		} {
+			res := reviewer.Get(entry + "?lang=" + lang)
+			body := html.UnescapeString(res.Body)
+			body = body[strings.Index(body, "<main"):]
+			for _, w := range want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: the audit log lacks %q in %.1500s", lang, w, body)
+				}
+			}
+			if lang == "es" && strings.Contains(body, "Local market") {
+				t.Errorf("es: English field names in %.1500s", body)
+			}
+		}
+		// The demo shop's stock movements: their reason and movement in
+		// words, not received_from_group or "Movement id".
+		list := html.UnescapeString(cells(reviewer.Get("/admin/audit?lang=es").Body))
+		if !strings.Contains(list, "Motivo: Recibido del grupo") || !strings.Contains(list, "Movimiento de stock: ") {
+			t.Errorf("stock movement in the audit log: %.1500s", list)
+		}
+		for _, raw := range []string{"received_from_group", "Movement id"} {
+			if strings.Contains(list, raw) {
+				t.Errorf("the audit log shows %q", raw)
+			}
 		}
 	})
 }
