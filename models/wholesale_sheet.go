@@ -132,7 +132,15 @@ func ParseWholesaleSheet(b []byte) (*WholesaleSheet, error) {
 	if strings.IndexByte(text, '\r') >= 0 {
 		text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	}
-	sheet := &WholesaleSheet{Encoding: enc, Delimiter: sheetDelimiter(text)}
+	sheet := &WholesaleSheet{Encoding: enc}
+	// A first line "sep=;" names the delimiter: Excel reads it (and hides
+	// it), so exports meant for Excel often start with it.
+	if line, rest, _ := strings.Cut(text, "\n"); len(line) == 5 && strings.EqualFold(line[:4], "sep=") &&
+		slices.Contains(sheetDelimiters, rune(line[4])) {
+		sheet.Delimiter, text = rune(line[4]), rest
+	} else {
+		sheet.Delimiter = sheetDelimiter(text)
+	}
 	if sheet.Delimiter == 0 {
 		if strings.TrimSpace(text) == "" {
 			return nil, Invalid("file", CodeSheetEmpty)

@@ -73,6 +73,8 @@ func TestParseWholesaleSheet_RealExportsReadTheSame(t *testing.T) {
 		{"UTF-16 with BOM (Excel Unicode text)", utf16LE(t, "Producto\tCantidad\r\nretablo-herranza\t4\r\ntapiz-camino-wari\t6\r\n", true), SheetUTF16, '\t', true},
 		{"quantities formatted with decimals", []byte("retablo-herranza;4,00\ntapiz-camino-wari;6.0\n"), SheetUTF8, ';', false},
 		{"decimal comma quoted in a comma file", []byte("retablo-herranza,\"4,00\"\ntapiz-camino-wari,6\n"), SheetUTF8, ',', false},
+		{"Excel's sep= line, then a header", []byte("sep=;\r\nSKU;Cantidad\r\nretablo-herranza;4\r\ntapiz-camino-wari;6\r\n"), SheetUTF8, ';', true},
+		{"sep= naming the comma, no header", []byte("SEP=,\nretablo-herranza,4\ntapiz-camino-wari,6\n"), SheetUTF8, ',', false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
