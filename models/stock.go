@@ -148,14 +148,32 @@ func (e *Editor) AdjustStock(ctx context.Context, a StockAdjustment) (*StockMove
 // creation and release call it inside the order's transaction with
 // StockSold and StockReleased.
 func adjustStock(tx *gorm.DB, actor string, a StockAdjustment) (*StockMovement, error) {
+	now := time.Now().UTC()
 	sql := "UPDATE products SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0"
-	args := []any{a.Delta, time.Now().UTC(), a.ProductID, a.Delta}
+	args := []any{a.Delta, now, a.ProductID, a.Delta}
 	if a.SeenStock != nil {
 		sql += " AND stock = ?"
 		args = append(args, *a.SeenStock)
 	}
-	var rows []struct{ Stock int }
-	if err := tx.Raw(sql+" RETURNING stock", args...).Scan(&rows).Error; err != nil {
+	pg := tx.Dialector.Name() == "postgres"
+	if pg {
+		// The movement is written by the same statement, from the updated
+		// row: one round trip fewer per line of every order.
+		sql = "WITH moved AS (" + sql + ` RETURNING id, stock)
+	INSERT INTO stock_movements (product_id, delta, reason, note, actor, created_at, resulting_stock, order_id)
+	SELECT id, CAST(? AS integer), CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS timestamptz), stock,
+		CAST(? AS bigint) FROM moved`
+		args = append(args, a.Delta, a.Reason, a.Note, actor, now, a.OrderID)
+	}
+	var rows []struct {
+		ID    int64
+		Stock int
+	}
+	returning := " RETURNING stock"
+	if pg {
+		returning = " RETURNING id, resulting_stock AS stock"
+	}
+	if err := tx.Raw(sql+returning, args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("adjust stock of product %d: %w", a.ProductID, err)
 	}
 	if len(rows) != 1 {
@@ -172,7 +190,9 @@ func adjustStock(tx *gorm.DB, actor string, a StockAdjustment) (*StockMovement, 
 	after := rows[0].Stock
 	m := &StockMovement{ProductID: a.ProductID, Delta: a.Delta, Reason: a.Reason, Note: a.Note,
 		Actor: actor, ResultingStock: after, OrderID: a.OrderID}
-	if err := tx.Create(m).Error; err != nil {
+	if pg {
+		m.ID, m.CreatedAt = rows[0].ID, now
+	} else if err := tx.Create(m).Error; err != nil {
 		return nil, fmt.Errorf("record stock movement of product %d: %w", a.ProductID, err)
 	}
 	summary := fmt.Sprintf("stock %d → %d (%+d, %s)", after-a.Delta, after, a.Delta, a.Reason)
