@@ -23,13 +23,20 @@ type country struct {
 // language's alphabetical order. Built once, from CLDR's names.
 var countryLists = buildCountryLists()
 
+// notAPlace are codes CLDR counts as countries that nobody ships to.
+var notAPlace = map[string]bool{"UN": true, "EZ": true}
+
 func buildCountryLists() map[string][]country {
 	var codes []language.Region
 	for a := 'A'; a <= 'Z'; a++ {
 		for b := 'A'; b <= 'Z'; b++ {
 			code := string([]rune{a, b})
 			r, err := language.ParseRegion(code)
-			if err != nil || !r.IsCountry() || r.String() != code || code == models.CountryPeru {
+			if err != nil || !r.IsCountry() || r.String() != code || code == models.CountryPeru || notAPlace[code] {
+				continue
+			}
+			// A withdrawn code (DD, UK, ZR…) would list its country twice.
+			if r.Canonicalize() != r {
 				continue
 			}
 			codes = append(codes, r)

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -23,6 +24,30 @@ func TestCheckoutCountryOptions_MatchThePlainTemplateForEveryCountry(t *testing.
 			if got, want := handlers.CountryOptions(lang, code), handlers.PlainCountryOptions(lang, code); got != want {
 				t.Fatalf("%s, %q selected: options differ from the plain template", lang, code)
 			}
+		}
+	}
+}
+
+// Each country is listed once, under its current code, in every language:
+// withdrawn codes (DD, UK, ZR…) named the same country a second time, and
+// the United Nations and the euro area are not places to ship to.
+func TestCheckoutCountries_EachCountryOnce(t *testing.T) {
+	t.Parallel()
+	option := regexp.MustCompile(`<option value="([A-Z]{2})"[^>]*>([^<]+)</option>`)
+	for _, lang := range handlers.Languages {
+		seen := map[string]string{}
+		for _, m := range option.FindAllStringSubmatch(string(handlers.CountryOptions(lang, "")), -1) {
+			if prev, ok := seen[m[2]]; ok {
+				t.Errorf("%s: %q listed as %s and %s", lang, m[2], prev, m[1])
+			}
+			seen[m[2]] = m[1]
+			switch m[1] {
+			case "DD", "UK", "ZR", "UN", "EZ":
+				t.Errorf("%s: %s (%s) offered", lang, m[1], m[2])
+			}
+		}
+		if len(seen) < 240 {
+			t.Errorf("%s: %d countries", lang, len(seen))
 		}
 	}
 }
