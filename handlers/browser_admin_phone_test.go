@@ -10,11 +10,10 @@ import (
 	"github.com/ciap/qhatu/models/dbtest"
 )
 
-// Staff on a 390 px phone open a paid order: its refund form's table
-// scrolls in its box instead of widening the page (a fieldset is as wide
-// as its widest content unless told otherwise).
-func TestBrowser_StaffOrderPageFitsAPhone(t *testing.T) {
-	t.Parallel()
+// paidOrderOnAPhone is a demo shop with a paid, fulfilled order of two
+// pieces and a browser on a 390 px phone signed in with role.
+func paidOrderOnAPhone(t *testing.T, role models.Role, lang string) (context.Context, *testServer, *models.Order) {
+	t.Helper()
 	ctx := browser(t)
 	db := dbtest.Open(t, "sqlite", demoCatalog)
 	web := newTestServer(t, db)
@@ -27,9 +26,9 @@ func TestBrowser_StaffOrderPageFitsAPhone(t *testing.T) {
 	if _, err := web.Store.FulfillOrder(context.Background(), o.ID); err != nil {
 		t.Fatal(err)
 	}
-	u := web.createUser(t, models.RoleStaff)
+	u := web.createUser(t, role)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
-		chromedp.Navigate(web.URL+"/signin?lang=es"),
+		chromedp.Navigate(web.URL+"/signin?lang="+lang),
 		chromedp.SendKeys(chromedp.CSS(`#signin-email`), u.Email),
 		chromedp.SendKeys(chromedp.CSS(`#signin-password`), testPassword),
 	); err != nil {
@@ -38,6 +37,15 @@ func TestBrowser_StaffOrderPageFitsAPhone(t *testing.T) {
 	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.CSS(`#signin-password`))); err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
+	return ctx, web, o
+}
+
+// Staff on a 390 px phone open a paid order: its refund form's table
+// scrolls in its box instead of widening the page (a fieldset is as wide
+// as its widest content unless told otherwise).
+func TestBrowser_StaffOrderPageFitsAPhone(t *testing.T) {
+	t.Parallel()
+	ctx, web, o := paidOrderOnAPhone(t, models.RoleStaff, "es")
 	path := "/admin/orders/" + strconv.FormatInt(o.ID, 10)
 	if res, err := chromedp.RunResponse(ctx, chromedp.Navigate(web.URL+path)); err != nil || res.Status != 200 {
 		t.Fatalf("%s: %v %v", path, res, err)

@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/ciap/qhatu/models"
-	"github.com/ciap/qhatu/models/dbtest"
 )
 
 // A reviewer on a 390 px phone reads an order's trail, a ledger entry with
@@ -17,29 +15,7 @@ import (
 // scrolling sideways (long hashes wrap; wide tables scroll in their box).
 func TestBrowser_ReviewTrailPagesFitAPhone(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
-	db := dbtest.Open(t, "sqlite", demoCatalog)
-	web := newTestServer(t, db)
-	var prod struct{ ID, GroupID int64 }
-	if err := db.Raw(`SELECT id, group_id FROM products WHERE published AND stock >= 3 ORDER BY id LIMIT 1`).
-		Scan(&prod).Error; err != nil || prod.ID == 0 {
-		t.Fatalf("a product in stock: %v", err)
-	}
-	o := paidDemoOrder(t, web, prod.ID, 2)
-	if _, err := web.Store.FulfillOrder(context.Background(), o.ID); err != nil {
-		t.Fatal(err)
-	}
-	u := web.createUser(t, models.RoleReviewer)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
-		chromedp.Navigate(web.URL+"/signin?lang=en"),
-		chromedp.SendKeys(chromedp.CSS(`#signin-email`), u.Email),
-		chromedp.SendKeys(chromedp.CSS(`#signin-password`), testPassword),
-	); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.CSS(`#signin-password`))); err != nil {
-		t.Fatalf("sign in: %v", err)
-	}
+	ctx, web, o := paidOrderOnAPhone(t, models.RoleReviewer, "en")
 	day := time.Now().In(time.FixedZone("", -5*3600)).Format(time.DateOnly)
 	for _, path := range []string{"/review", "/review/fair-pay", "/review/exports", "/review/orders/" + o.Number, "/review/ledger/1", "/review/ledger",
 		fmt.Sprintf("/review/sample?seed=phone&n=5&from=%s&to=%s", day, day),
