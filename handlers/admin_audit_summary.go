@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -46,6 +47,29 @@ type auditLine struct {
 	Label, Before, After string
 	// Warn marks the line that goes under the RMV.
 	Warn bool
+}
+
+// Text is the summary on one line, for an export: what the audit_summary
+// template shows, in the same words.
+func (s auditSummary) Text(l *Localizer) string {
+	var parts []string
+	if s.BelowMinimum {
+		parts = append(parts, "⚠ "+s.Minimum)
+	}
+	for _, ln := range s.Lines {
+		v := cmp.Or(ln.After, "—")
+		if ln.Before != "" {
+			v = ln.Before + " → " + v
+		}
+		parts = append(parts, ln.Label+": "+v)
+	}
+	if len(s.Lines) == 0 {
+		parts = append(parts, l.T("audit.no_change"))
+	}
+	if s.Reason != nil {
+		parts = append(parts, l.T("admin.prices.reason")+": "+s.Reason.Text)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Summary tells one entry.

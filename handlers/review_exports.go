@@ -257,7 +257,7 @@ func (s *Server) reviewExport(c echo.Context) error {
 		t.Name = "price-history"
 		return s.writeExport(c, l, t, format, nil)
 	case "audit":
-		t = auditTable(l, s.store.AuditEntries(ctx, p.From, p.To))
+		t = auditTable(s.auditReader(l), s.store.AuditEntries(ctx, p.From, p.To))
 	default:
 		return errNotFound
 	}
@@ -357,9 +357,11 @@ func (s *Server) priceHistoryTable(ctx context.Context, l *Localizer, productID 
 	})}
 }
 
-// auditTable is the audit log's entries, each with its record before and
-// after as JSON.
-func auditTable(l *Localizer, seq iter.Seq2[*models.AuditEntry, error]) exportTable {
+// auditTable is the audit log's entries, each told as the audit log page
+// tells it (in the reader's language, hourly pay before → after), with its
+// record before and after as JSON.
+func auditTable(ar *auditReader, seq iter.Seq2[*models.AuditEntry, error]) exportTable {
+	l := ar.l
 	return exportTable{Name: "audit", Columns: []exportColumn{{"id", "review.col.audit_id", exportInt},
 		{"when", "admin.audit.when", exportTime}, {"who", "admin.audit.who", exportText},
 		{"action", "admin.audit.action_label", exportText}, {"record_type", "review.col.record_type", exportText},
@@ -367,6 +369,6 @@ func auditTable(l *Localizer, seq iter.Seq2[*models.AuditEntry, error]) exportTa
 		{"before", "review.col.before", exportText}, {"after", "review.col.after", exportText}},
 		Rows: mapRows(seq, func(e *models.AuditEntry) []any {
 			return []any{e.ID, e.CreatedAt, e.Actor, l.T("admin.audit.action." + e.Action), l.T("admin.entity." + e.EntityType),
-				e.EntityID, e.Summary, e.BeforeJSON, e.AfterJSON}
+				e.EntityID, ar.Summary(*e).Text(l), e.BeforeJSON, e.AfterJSON}
 		})}
 }

@@ -471,6 +471,13 @@ func TestReview_FairPayWithTheLivingWageAndTheLocalMarketSource(t *testing.T) {
 		kinds := map[string]bool{}
 		for _, r := range auditDoc.Rows {
 			kinds[fmt.Sprint(r["record_type"], " / ", r["action"])] = true
+			// A price change reads as on the audit log page, in words and
+			// soles, never "retail v1 100.00 → v2 100.00".
+			if r["action"] == "Changed prices" {
+				if sum := fmt.Sprint(r["summary"]); !strings.Contains(sum, "Retail") || strings.Contains(sum, " v1 ") {
+					t.Errorf("audit export's price summary: %q", sum)
+				}
+			}
 		}
 		for _, want := range []string{"Living-wage reference / Edited", "Product / Changed prices"} {
 			if !kinds[want] {
