@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -53,22 +54,34 @@ func (s *Server) reconcilePage(area backArea) echo.HandlerFunc {
 			return s.renderArea(c, area, http.StatusBadRequest, "admin_reconcile", l.T("admin.reconcile.title"), l, v)
 		}
 		v.From, v.To = p.From.Format(time.DateOnly), p.LastDay().Format(time.DateOnly)
-		for _, g := range groups {
-			if v.GroupID != 0 && g.ID != v.GroupID {
-				continue
-			}
-			r, err := s.store.Reconcile(ctx, g.ID, p.From, p.LastDay())
-			if err != nil {
-				return err
-			}
-			v.Results = append(v.Results, groupReconciliation{Group: g, Result: r})
-			v.Differences += len(r.Differences)
+		if v.Results, err = s.reconcileGroups(ctx, groups, v.GroupID, p); err != nil {
+			return err
 		}
-		if v.GroupID != 0 && len(v.Results) == 0 {
-			return &userError{Status: http.StatusNotFound, ID: "review.no_such_group"}
+		for _, r := range v.Results {
+			v.Differences += len(r.Result.Differences)
 		}
 		return s.renderArea(c, area, http.StatusOK, "admin_reconcile", l.T("admin.reconcile.title"), l, v)
 	}
+}
+
+// reconcileGroups reconciles the chosen group, or each group when groupID
+// is 0, over a period: the page and the portal's exports read the same.
+func (s *Server) reconcileGroups(ctx context.Context, groups []models.ReviewGroupRef, groupID int64, p models.Period) ([]groupReconciliation, error) {
+	var out []groupReconciliation
+	for _, g := range groups {
+		if groupID != 0 && g.ID != groupID {
+			continue
+		}
+		r, err := s.store.Reconcile(ctx, g.ID, p.From, p.LastDay())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, groupReconciliation{Group: g, Result: r})
+	}
+	if groupID != 0 && len(out) == 0 {
+		return nil, &userError{Status: http.StatusNotFound, ID: "review.no_such_group"}
+	}
+	return out, nil
 }
 
 // renderArea renders a page shared by the back office and the reviewers'

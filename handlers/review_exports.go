@@ -258,6 +258,21 @@ func (s *Server) reviewExport(c echo.Context) error {
 		return s.writeExport(c, l, t, format, nil)
 	case "audit":
 		t = auditTable(s.auditReader(l), s.store.AuditEntries(ctx, p.From, p.To))
+	case "reconciliation", "differences":
+		groups, err := s.store.ReviewGroups(ctx)
+		if err != nil {
+			return err
+		}
+		results, err := s.reconcileGroups(ctx, groups, rv.GroupID, p)
+		if err != nil {
+			return err
+		}
+		meta["group_id"] = rv.GroupID
+		if table == "reconciliation" {
+			t = reconcileTable(results)
+		} else {
+			t = differencesTable(l, results)
+		}
 	default:
 		return errNotFound
 	}
@@ -284,6 +299,8 @@ var reviewExportTables = []struct{ Table, Label, Hint string }{
 	{"fair-pay", "review.export.fair_pay", "review.export.fair_pay_hint"},
 	{"price-history", "review.export.price_history", "review.export.price_history_hint"},
 	{"audit", "review.export.audit", "review.export.audit_hint"},
+	{"reconciliation", "review.export.reconciliation", "review.export.reconciliation_hint"},
+	{"differences", "review.export.differences", "review.export.differences_hint"},
 }
 
 // reviewExports is /review/exports: the list of downloads.
@@ -371,4 +388,65 @@ func auditTable(ar *auditReader, seq iter.Seq2[*models.AuditEntry, error]) expor
 			return []any{e.ID, e.CreatedAt, e.Actor, l.T("admin.audit.action." + e.Action), l.T("admin.entity." + e.EntityType),
 				e.EntityID, ar.Summary(*e).Text(l), e.BeforeJSON, e.AfterJSON}
 		})}
+}
+
+// reconcileTable is the reconciliation's totals, one row per group.
+func reconcileTable(results []groupReconciliation) exportTable {
+	return exportTable{Name: "reconciliation", Columns: []exportColumn{
+		{"group_id", "review.col.group_id", exportInt},
+		{"group", "review.group", exportText},
+		{"orders", "review.col.orders", exportInt},
+		{"lines", "review.col.lines", exportInt},
+		{"ledger_entries", "review.col.entries", exportInt},
+		{"sold_paid", "admin.reconcile.sold", exportMoney},
+		{"refunded_paid", "admin.reconcile.refunded", exportMoney},
+		{"expected_paid", "admin.reconcile.expected", exportMoney},
+		{"ledger_paid", "admin.reconcile.ledger", exportMoney},
+		{"expected_surplus", "admin.reconcile.expected_surplus", exportMoney},
+		{"ledger_surplus", "admin.reconcile.ledger_surplus", exportMoney},
+		{"payouts", "admin.reconcile.payouts", exportMoney},
+		{"advances", "admin.reconcile.advances", exportMoney},
+		{"differences", "review.col.differences", exportInt},
+	}, Rows: sliceRows(results, func(r *groupReconciliation) []any {
+		t := &r.Result.Totals
+		return []any{r.Group.ID, r.Group.Name, int64(t.Orders), int64(t.Lines), int64(t.Entries),
+			t.SoldPaid.Amount, t.RefundedPaid.Amount, t.ExpectedPaid.Amount, t.LedgerPaid.Amount,
+			t.ExpectedSurplus.Amount, t.LedgerSurplus.Amount, t.Payouts.Amount, t.Advances.Amount,
+			int64(len(r.Result.Differences))}
+	})}
+}
+
+// differencesTable lists every line that does not reconcile, of every
+// group reconciled, as the page does.
+func differencesTable(l *Localizer, results []groupReconciliation) exportTable {
+	type row struct {
+		g *groupReconciliation
+		d *models.ReconcileDifference
+	}
+	var rows []row
+	for i := range results {
+		for j := range results[i].Result.Differences {
+			rows = append(rows, row{&results[i], &results[i].Result.Differences[j]})
+		}
+	}
+	return exportTable{Name: "differences", Columns: []exportColumn{
+		{"group_id", "review.col.group_id", exportInt},
+		{"group", "review.group", exportText},
+		{"kind", "review.col.kind", exportText},
+		{"problem", "admin.reconcile.problem", exportText},
+		{"order", "admin.reconcile.order", exportText},
+		{"order_line_id", "review.col.order_line", exportInt},
+		{"product_slug", "review.col.product_slug", exportText},
+		{"expected_quantity", "review.col.expected_quantity", exportInt},
+		{"ledger_quantity", "review.col.ledger_quantity", exportInt},
+		{"expected_paid", "admin.reconcile.expected_paid", exportMoney},
+		{"ledger_paid", "admin.reconcile.ledger_paid", exportMoney},
+		{"expected_surplus", "admin.reconcile.expected_surplus", exportMoney},
+		{"ledger_surplus", "admin.reconcile.ledger_surplus", exportMoney},
+	}, Rows: sliceRows(rows, func(r *row) []any {
+		d := r.d
+		return []any{r.g.Group.ID, r.g.Group.Name, string(d.Kind), l.T("admin.reconcile.kind." + string(d.Kind)),
+			d.OrderNumber, d.OrderLineID, d.ProductSlug, int64(d.ExpectedQuantity), int64(d.LedgerQuantity),
+			d.ExpectedPaid.Amount, d.LedgerPaid.Amount, d.ExpectedSurplus.Amount, d.LedgerSurplus.Amount}
+	})}
 }
