@@ -94,7 +94,11 @@ func (s *Server) adminProductionMove(c echo.Context) error {
 		}
 	}
 	po, err := s.store.MoveProductionOrder(c.Request().Context(), id, from, to, s.actor(c))
+	var unpaid *models.ProductionUnpaidError
 	switch {
+	case errors.As(err, &unpaid):
+		return s.renderProduction(c, http.StatusConflict, l.T("admin.production.unpaid", "ID", id,
+			"Status", l.T("order.status."+string(unpaid.OrderStatus))))
 	case errors.Is(err, models.ErrNotFound):
 		return errNotFound
 	case errors.Is(err, models.ErrConflict):

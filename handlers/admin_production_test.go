@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
@@ -53,6 +54,15 @@ func TestAdminProduction_StaffMoveStagesResellerSeesThem(t *testing.T) {
 		}
 		if r := reviewer.PostForm("/admin/production/"+po, url.Values{"from": {"ordered"}, "to": {"in_production"}}); r.Status != http.StatusForbidden {
 			t.Errorf("reviewer moved a production order: %d", r.Status)
+		}
+		// Work waits for the reseller's payment.
+		if r := staff.PostForm("/admin/production/"+po+"?lang=en", url.Values{"from": {"ordered"}, "to": {"in_production"}}); r.Status != http.StatusConflict ||
+			!strings.Contains(html.UnescapeString(r.Body), "its order is “Waiting for payment”") {
+			t.Fatalf("started before payment: %d %.300s", r.Status, r.Body)
+		}
+		if _, _, err := s.Store.RecordBankTransfer(context.Background(), models.BankTransfer{OrderID: o.ID, Amount: o.Total(),
+			Reference: "BCP-PO", ReceivedAt: time.Now(), Actor: "staff@example.com"}); err != nil {
+			t.Fatal(err)
 		}
 		steps := []struct {
 			from, to string

@@ -351,8 +351,22 @@ func (s *Store) MoveProductionOrder(ctx context.Context, id int64, from, to Prod
 	}
 	var po ProductionOrder
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Select("order_id").Take(&po, id).Error; err != nil {
+			return dbError(err, fmt.Sprintf("production order %d", id))
+		}
+		// The order first, as cancelling and expiring lock it before its
+		// production orders: work starts only on an order the reseller
+		// has paid, so a pending order that is then cancelled or expires
+		// never leaves pieces made for nobody.
+		var o Order
+		if err := forUpdate(tx).Select("id, status").Take(&o, po.OrderID).Error; err != nil {
+			return dbError(err, fmt.Sprintf("order %d of production order %d", po.OrderID, id))
+		}
 		if err := forUpdate(tx).Take(&po, id).Error; err != nil {
 			return dbError(err, fmt.Sprintf("production order %d", id))
+		}
+		if to != StageCancelled && (o.Status == StatusPendingPayment || o.Status == StatusCancelled) {
+			return &ProductionUnpaidError{ID: id, OrderStatus: o.Status}
 		}
 		if po.Stage() != from {
 			return fmt.Errorf("production order %d is %s, not %s: %w", id, po.Stage(), from, ErrConflict)
@@ -394,6 +408,20 @@ func (s *Store) MoveProductionOrder(ctx context.Context, id int64, from, to Prod
 	}
 	return &po, nil
 }
+
+// ProductionUnpaidError refuses starting or finishing a production order
+// whose order is not paid (pending payment or cancelled).
+type ProductionUnpaidError struct {
+	ID          int64
+	OrderStatus OrderStatus
+}
+
+func (e *ProductionUnpaidError) Error() string {
+	return fmt.Sprintf("production order %d: its order is %s, not paid", e.ID, e.OrderStatus)
+}
+
+// Is makes the refusal a conflict with the order's state.
+func (e *ProductionUnpaidError) Is(target error) bool { return target == ErrConflict }
 
 // productionPending counts an order's production orders that stand and
 // are not ready: the order waits for them before it ships.

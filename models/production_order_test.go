@@ -145,3 +145,38 @@ func TestMoveProductionOrder_ConcurrentMovesApplyOnce(t *testing.T) {
 		}
 	})
 }
+
+// Work on a made-to-order line starts only once the reseller has paid: a
+// pending order's production order stays "ordered" (it may be cancelled),
+// so an order that expires never leaves pieces made for nobody.
+func TestMoveProductionOrder_WaitsForThePayment(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newWholesaleShop(t, db, 4)
+		o, err := c.store.PlaceOrder(ctx, c.wholesaleOrder(models.OrderLineInput{ProductID: c.prod.ID, Quantity: 10, MadeToOrder: true}), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pos, err := c.store.ProductionOrdersOf(ctx, o.ID)
+		if err != nil || len(pos) != 1 {
+			t.Fatalf("production orders %+v %v", pos, err)
+		}
+		id := pos[0].ID
+		_, err = c.store.MoveProductionOrder(ctx, id, models.StageOrdered, models.StageInProduction, staffEmail)
+		var unpaid *models.ProductionUnpaidError
+		if !errors.As(err, &unpaid) || unpaid.OrderStatus != models.StatusPendingPayment || !errors.Is(err, models.ErrConflict) {
+			t.Fatalf("started before payment: %v", err)
+		}
+		if n := c.count(t, "audit_log", "entity_type = ? AND entity_id = ?", models.EntityProductionOrder, id); n != 0 {
+			t.Errorf("a refused move wrote %d audit entries", n)
+		}
+		if _, changed, err := c.store.PayOrder(ctx, cardPayment(o, "cs_"+o.Token[:12])); err != nil || !changed {
+			t.Fatalf("pay: %v", err)
+		}
+		if po, err := c.store.MoveProductionOrder(ctx, id, models.StageOrdered, models.StageInProduction, staffEmail); err != nil ||
+			po.Stage() != models.StageInProduction {
+			t.Fatalf("after payment: %v", err)
+		}
+	})
+}
