@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -15,7 +16,12 @@ import (
 // The shop reads text only: a NUL byte or invalid UTF-8 in a query
 // parameter or a form field is refused here, once for every route, before
 // a handler or the CSRF check reads it. PostgreSQL refuses such text (a 500
-// deep in a query) and SQLite would store it.
+// deep in a query) and SQLite would store it. So are control characters
+// other than tab, LF and CR (multi-line fields need those; single-line
+// fields refuse line breaks in models), line separators and bidi overrides:
+// they garble mails, documents, logs and CSV exports, or make text read
+// otherwise than it is stored. Uploaded files are not form values and are
+// not checked here.
 
 // maxBody is the site-wide limit of a request body; picture uploads have
 // their own (admin_images.go).
@@ -99,25 +105,57 @@ func tooLarge(limit int64) error {
 // megabytes writes a limit in bytes for a message ("1 MB").
 func megabytes(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/(1<<20)) }
 
-// checkText refuses a NUL byte or invalid UTF-8 in any name or value.
+// checkText refuses a NUL byte, invalid UTF-8 or a control character
+// (controlChar) in any name or value.
 func checkText(vs url.Values) error {
 	for k, values := range vs {
-		bad := !isText(k)
+		id := textProblem(k)
 		for _, v := range values {
-			bad = bad || !isText(v)
+			if id == "" {
+				id = textProblem(v)
+			}
 		}
-		if bad {
-			return badInput("error.not_text", "Param", printable(k))
+		if id != "" {
+			return badInput(id, "Param", printable(k))
 		}
 	}
 	return nil
 }
 
+// textProblem is the message ID that says why s is refused, or "".
+func textProblem(s string) string {
+	switch {
+	case !isText(s):
+		return "error.not_text"
+	case strings.ContainsFunc(s, controlChar):
+		return "error.control_chars"
+	}
+	return ""
+}
+
 func isText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// controlChar reports a character no form field takes: a C0 or C1 control
+// or DEL, except tab, LF and CR; a line or paragraph separator; a bidi
+// embedding, override or isolate.
+func controlChar(r rune) bool {
+	switch {
+	case r == '\t', r == '\n', r == '\r':
+		return false
+	case unicode.IsControl(r), r == '\u2028', r == '\u2029':
+		return true
+	}
+	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069'
+}
 
 // printable shows a parameter's name in a message: valid text, short.
 func printable(s string) string {
-	s = strings.ReplaceAll(strings.ToValidUTF8(s, "�"), "\x00", "�")
+	s = strings.Map(func(r rune) rune {
+		if controlChar(r) {
+			return '�'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "�"))
 	if utf8.RuneCountInString(s) > 40 {
 		s = string([]rune(s)[:40]) + "…"
 	}

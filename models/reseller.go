@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
 	"gorm.io/gorm"
 )
@@ -114,10 +113,12 @@ func (in *ApplicationInput) Validate() error {
 			v.add(l.field, CodeRequired)
 		case len([]rune(l.val)) > l.max:
 			v.add(l.field, CodeTooLong, "Max", l.max)
-		case strings.ContainsFunc(l.val, unicode.IsControl):
+		case strings.ContainsAny(l.val, "\t\n\r"):
 			// The business name goes into the decision mail's subject,
 			// which the mailer refuses with a line break in it: the
-			// applicant would never hear back. The documents print them.
+			// applicant would never hear back. The documents print them
+			// on one line. Other control characters are refused at the
+			// edge (handlers/request_input.go), for every form.
 			v.add(l.field, CodeOneLine)
 		}
 	}

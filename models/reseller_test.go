@@ -167,19 +167,21 @@ func TestApplyForWholesale_ValidatesAndKeepsOnePendingPerAccount(t *testing.T) {
 }
 
 // A line break in the business name would stop the decision mail (its
-// subject names the business) and a control character garbles the
-// documents: both are refused per field, and nothing is stored.
-func TestApplyForWholesale_RefusesLineBreaksAndControlCharacters(t *testing.T) {
+// subject names the business) and a tab or line break garbles the
+// documents: they are refused per field, and nothing is stored. Other
+// control characters are refused for every form at the edge
+// (handlers.TestInput_ControlCharactersAreA400).
+func TestApplyForWholesale_RefusesLineBreaksAndTabs(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		sh := newApplicationShop(t, db)
 		in := validApplication()
-		in.BusinessName, in.Address, in.Market = "Tienda\r\nBcc: x@example.org", "Jr. Huancavelica\x01 123", "Mercado\tIndio"
+		in.BusinessName, in.Address, in.Market = "Tienda\r\nBcc: x@example.org", "Jr. Huancavelica\n123", "Mercado\tIndio"
 		_, err := sh.s.ApplyForWholesale(ctx, mustUser(t, sh.s, sh.h, "otro@example.org", models.RoleCustomer).ID, in)
 		var ve *models.ValidationError
 		if !errors.As(err, &ve) {
-			t.Fatalf("application with control characters: %v", err)
+			t.Fatalf("application with line breaks and a tab: %v", err)
 		}
 		for _, f := range []string{"business_name", "address", "market"} {
 			if ve.Fields[f].Code != models.CodeOneLine {
