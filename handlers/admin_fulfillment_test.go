@@ -508,7 +508,7 @@ func TestAdminLedger_FiltersByGroupAndShowsTheVerifiedChain(t *testing.T) {
 		}
 		checkPage(t, "ledger verified", res)
 		page = text(reviewer.Get("/admin/ledger?group=" + strconv.FormatInt(s.group2.ID, 10)))
-		if !strings.Contains(page, "1 entries") || !strings.Contains(page, a.Number) || strings.Contains(page, b.Number) {
+		if !strings.Contains(page, "1 entry") || !strings.Contains(page, a.Number) || strings.Contains(page, b.Number) {
 			t.Errorf("ledger of the retablo group: %.3000s", page)
 		}
 		page = text(reviewer.Get("/admin/ledger?product=" + strconv.FormatInt(s.product.ID, 10)))

@@ -646,7 +646,7 @@ func TestAdmin_AuditLog_RecordsAndFilters(t *testing.T) {
 			t.Fatalf("reviewer reads the audit log: %d", all.Status)
 		}
 		mine := reviewer.Get("/admin/audit?lang=en&actor=" + url.QueryEscape(user.Email))
-		if !strings.Contains(mine.Body, "1 changes") || !strings.Contains(html.UnescapeString(mine.Body), "Stock: 3 → 5") {
+		if !strings.Contains(mine.Body, ">1 change</p>") || !strings.Contains(html.UnescapeString(mine.Body), "Stock: 3 → 5") {
 			t.Errorf("filtered by actor: %.500s", mine.Body)
 		}
 		entries, _ := s.Store.ListAudit(context.Background(), models.AuditFilter{Actor: user.Email})
@@ -746,13 +746,13 @@ func TestAdmin_GroupsAndAssociations_CreateEditDeactivate(t *testing.T) {
 		// The group of a published product cannot be deactivated; the page says why.
 		gpath := "/admin/groups/" + strconv.FormatInt(s.group.ID, 10)
 		res = staff.PostForm(gpath+"/active?lang=en", url.Values{"active": {"0"}, "lock_version": {strconv.FormatInt(s.group.LockVersion, 10)}})
-		if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "1 published products: unpublish them first") {
+		if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "1 published product: unpublish it first") {
 			t.Errorf("deactivate a selling group: %d", res.Status)
 		}
 		// The association of an active group neither.
 		apath := "/admin/associations/" + strconv.FormatInt(s.assoc.ID, 10)
 		res = staff.PostForm(apath+"/active?lang=en", url.Values{"active": {"0"}, "lock_version": {strconv.FormatInt(s.assoc.LockVersion, 10)}})
-		if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "active producer groups") {
+		if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "1 active producer group: deactivate it first") {
 			t.Errorf("deactivate an association with groups: %d", res.Status)
 		}
 		// Unpublish, then the group can go.

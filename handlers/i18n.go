@@ -46,10 +46,11 @@ func NewTranslations() (*Translations, error) {
 	tr := &Translations{bundle: b, localizers: map[string]*Localizer{},
 		matcher: language.NewMatcher([]language.Tag{language.Spanish, language.English})}
 	for _, lang := range Languages {
+		filled, plurals := compileMessages(files[lang])
 		f := currency.NewFormatter(currency.NewLocale(lang + "-PE"))
 		f.SymbolMap = map[string]string{"PEN": "S/"}
 		tr.localizers[lang] = &Localizer{lang: lang, l: i18n.NewLocalizer(b, lang), money: f,
-			cache: map[string]string{}, filled: compileMessages(files[lang]), moneyMemo: map[models.Money]string{}}
+			cache: map[string]string{}, filled: filled, plurals: plurals, moneyMemo: map[models.Money]string{}}
 	}
 	return tr, nil
 }
@@ -97,6 +98,8 @@ type Localizer struct {
 	// placeholders, split once so T fills them without a template
 	// (i18n_fast.go).
 	filled map[string][]msgPart
+	// plurals are the plain messages with "one" and "other" forms.
+	plurals map[string][2][]msgPart
 	// moneyMemo keeps formatted amounts: a catalog shows the same prices
 	// on every page (i18n_fast.go).
 	moneyMu   sync.RWMutex
@@ -107,8 +110,9 @@ type Localizer struct {
 func (l *Localizer) Lang() string { return l.lang }
 
 // T translates a message ID. Arguments come in name/value pairs for the
-// message's {{.Name}} placeholders. An unknown ID shows the ID itself, so a
-// missing translation is visible, never a blank.
+// message's {{.Name}} placeholders; a message with plural forms takes its
+// form from the "Count" argument (see Plural for other counts). An unknown
+// ID shows the ID itself, so a missing translation is visible, never a blank.
 func (l *Localizer) T(id string, args ...any) string {
 	if len(args) == 0 {
 		l.mu.RLock()
@@ -124,7 +128,11 @@ func (l *Localizer) T(id string, args ...any) string {
 	for i := 0; i+1 < len(args); i += 2 {
 		data[fmt.Sprint(args[i])] = args[i+1]
 	}
-	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if n, ok := countArg(args); ok {
+		cfg.PluralCount = n
+	}
+	s, err := l.l.Localize(cfg)
 	if err != nil && s == "" {
 		s = id
 	}
@@ -132,6 +140,24 @@ func (l *Localizer) T(id string, args ...any) string {
 		l.mu.Lock()
 		l.cache[id] = s
 		l.mu.Unlock()
+	}
+	return s
+}
+
+// Plural translates a message with "one" and "other" forms, choosing the
+// form by count n: for messages whose number is not named Count
+// ("{{.Days}} días"). Arguments are name/value pairs as for T.
+func (l *Localizer) Plural(id string, n int, args ...any) string {
+	if s, ok := l.fillPlural(id, int64(n), args); ok {
+		return s
+	}
+	data := map[string]any{}
+	for i := 0; i+1 < len(args); i += 2 {
+		data[fmt.Sprint(args[i])] = args[i+1]
+	}
+	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: n})
+	if err != nil && s == "" {
+		s = id
 	}
 	return s
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/ciap/qhatu/models"
@@ -63,5 +64,82 @@ func TestLocalizer_MoneyMemoFormatsAsTheFormatter(t *testing.T) {
 				t.Errorf("%s %d: %q then %q, formatter %q", lang, a, first, again, l.formatMoney(m))
 			}
 		}
+	}
+}
+
+// Every message with "one" and "other" forms reads in the singular for 1
+// and in the plural for 2, in both languages, through T (a "Count"
+// argument) and Plural, exactly as go-i18n writes it with a PluralCount.
+func TestLocalizer_PluralMessagesAgreeWithTheirCount(t *testing.T) {
+	tr, err := NewTranslations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "1 pedidos": a 1 followed by a plural noun the shop counts.
+	onePlural := map[string]*regexp.Regexp{
+		"es": regexp.MustCompile(`(^|[^0-9.,])1 (productos|piezas|pedidos|grupos|solicitudes|cuentas|correos|cambios|asientos|líneas|días|horas|minutos|activos|artesanos|artesanas)\b`),
+		"en": regexp.MustCompile(`(^|[^0-9.,])1 (products|pieces|orders|groups|applications|accounts|emails|changes|entries|lines|days|working days|hours|minutes|artisans)\b`),
+	}
+	for _, lang := range Languages {
+		l := tr.For(lang)
+		if len(l.plurals) < 25 {
+			t.Fatalf("%s: only %d plural messages", lang, len(l.plurals))
+		}
+		for id, forms := range l.plurals {
+			for _, n := range []int{1, 2} {
+				var args []any
+				data := map[string]any{}
+				hasCount := false
+				for _, form := range forms {
+					for _, p := range form {
+						if p.arg != "" && data[p.arg] == nil {
+							args = append(args, p.arg, n)
+							data[p.arg] = n
+							hasCount = hasCount || p.arg == "Count"
+						}
+					}
+				}
+				want, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: n})
+				if err != nil {
+					t.Fatalf("%s %s(%d): %v", lang, id, n, err)
+				}
+				got := l.Plural(id, n, args...)
+				if got != want {
+					t.Errorf("%s Plural %s(%d): %q, go-i18n %q", lang, id, n, got, want)
+				}
+				if hasCount {
+					if viaT := l.T(id, args...); viaT != want {
+						t.Errorf("%s T %s(%d): %q, go-i18n %q", lang, id, n, viaT, want)
+					}
+				}
+				if n == 1 && onePlural[lang].MatchString(got) {
+					t.Errorf("%s %s: %q puts a plural noun after 1", lang, id, got)
+				}
+				if n == 2 && got == l.Plural(id, 1, args...) {
+					t.Errorf("%s %s: the same text for 1 and 2: %q", lang, id, got)
+				}
+			}
+		}
+	}
+	// The count messages pages use, in the singular.
+	for _, tc := range []struct{ lang, id, want string }{
+		{"es", "admin.resellers.count", "1 solicitud"},
+		{"es", "admin.orders.count", "1 pedido"},
+		{"en", "admin.orders.count", "1 order"},
+		{"es", "products.results", "1 producto"},
+		{"en", "duration.days", "1 day"},
+	} {
+		if got := tr.For(tc.lang).T(tc.id, "Count", 1); got != tc.want {
+			t.Errorf("%s %s: %q, want %q", tc.lang, tc.id, got, tc.want)
+		}
+		if got := tr.For(tc.lang).T(tc.id, "Count", int64(3)); got == tc.want {
+			t.Errorf("%s %s with 3: still %q", tc.lang, tc.id, got)
+		}
+	}
+	if got := deliveryEstimate(tr.For("es"), 1, 1); got != "1 día hábil" {
+		t.Errorf("delivery in one day: %q", got)
+	}
+	if got := deliveryEstimate(tr.For("en"), 4, 4); got != "4 working days" {
+		t.Errorf("delivery in four days: %q", got)
 	}
 }

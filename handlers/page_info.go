@@ -65,10 +65,8 @@ func (s *Server) shippingPage(c echo.Context) error {
 // ends agree.
 func deliveryEstimate(l *Localizer, minDays, maxDays int) string {
 	switch {
-	case minDays == maxDays && maxDays == 1:
-		return l.T("shipping.days_one")
 	case minDays == maxDays:
-		return l.T("shipping.days_exact", "Days", maxDays)
+		return l.Plural("shipping.days_exact", maxDays, "Days", maxDays)
 	}
 	return l.T("shipping.days_range", "Min", minDays, "Max", maxDays)
 }

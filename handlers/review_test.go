@@ -415,7 +415,7 @@ func TestReview_FairPayWithTheLivingWageAndTheLocalMarketSource(t *testing.T) {
 		// (5.43), under the living wage (8.89).
 		res = reviewer.Get("/review/fair-pay")
 		checkPage(t, "fair pay", res)
-		for _, want := range []string{"Under the living wage", "Feria de Quinua", "Quinua church", "1 products pay under a line"} {
+		for _, want := range []string{"Under the living wage", "Feria de Quinua", "Quinua church", "1 product pays under a line"} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("fair pay page lacks %q", want)
 			}

@@ -147,7 +147,7 @@ func TestReviewLedger_VerifyOnAskExportAndDailyHeads(t *testing.T) {
 		res := reviewer.Get("/review/ledger?group=" + fmt.Sprint(s.group2.ID))
 		page := text(res)
 		if res.Status != http.StatusOK || strings.Contains(page, "The chain verifies") || !strings.Contains(page, head.Hash) ||
-			!strings.Contains(page, "1 entries") || !strings.Contains(res.Body, `href="/review/ledger/`) ||
+			!strings.Contains(page, "1 entry") || !strings.Contains(res.Body, `href="/review/ledger/`) ||
 			!strings.Contains(res.Body, `aria-current="page">Ledger`) {
 			t.Fatalf("ledger: %d %.3000s", res.Status, page)
 		}

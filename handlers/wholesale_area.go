@@ -285,7 +285,7 @@ func (s *Server) wholesalePricesPDF(c echo.Context) error {
 		t.Rows = append(t.Rows, []string{p.SKU, p.Name(l.Lang()) + " (" + p.Slug + ")", p.Group.Name, l.Money(p.WholesalePrice()),
 			tiersShown(l, tiers[p.ID]),
 			strconv.Itoa(p.WholesaleMinQty), strconv.Itoa(max(p.WholesalePackStep, 1)), strconv.Itoa(p.Stock),
-			l.T("warea.prices.days", "Days", p.Group.LeadTimeDays)})
+			l.Plural("warea.prices.days", p.Group.LeadTimeDays, "Days", p.Group.LeadTimeDays)})
 	}
 	d.Table(t)
 	privatePage(c)
