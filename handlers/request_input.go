@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/ciap/qhatu/models"
 	"github.com/labstack/echo/v4"
 )
 
@@ -106,7 +106,7 @@ func tooLarge(limit int64) error {
 func megabytes(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/(1<<20)) }
 
 // checkText refuses a NUL byte, invalid UTF-8 or a control character
-// (controlChar) in any name or value.
+// (models.ControlChar) in any name or value.
 func checkText(vs url.Values) error {
 	for k, values := range vs {
 		id := textProblem(k)
@@ -127,7 +127,7 @@ func textProblem(s string) string {
 	switch {
 	case !isText(s):
 		return "error.not_text"
-	case strings.ContainsFunc(s, controlChar):
+	case strings.ContainsFunc(s, models.ControlChar):
 		return "error.control_chars"
 	}
 	return ""
@@ -135,23 +135,10 @@ func textProblem(s string) string {
 
 func isText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
-// controlChar reports a character no form field takes: a C0 or C1 control
-// or DEL, except tab, LF and CR; a line or paragraph separator; a bidi
-// embedding, override or isolate.
-func controlChar(r rune) bool {
-	switch {
-	case r == '\t', r == '\n', r == '\r':
-		return false
-	case unicode.IsControl(r), r == '\u2028', r == '\u2029':
-		return true
-	}
-	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069'
-}
-
 // printable shows a parameter's name in a message: valid text, short.
 func printable(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if controlChar(r) {
+		if models.ControlChar(r) {
 			return '�'
 		}
 		return r

@@ -168,6 +168,8 @@ func TestWholesaleCSV_BadSheetsSayWhyAndAddNothing(t *testing.T) {
 		{"wrong encoding", append([]byte("retablo-herranza;4\n"), 0x81, 0x8D, ';', '2', '\n'), http.StatusUnprocessableEntity, "encoding we cannot read"},
 		{"UTF-16 without a BOM", []byte("r\x00e\x00t\x00;\x004\x00\r\x00\n\x00"), http.StatusUnprocessableEntity, "not text"},
 		{"wrong delimiter", []byte("retablo-herranza|4\ntapiz-camino-wari|6\n"), http.StatusUnprocessableEntity, "only one column"},
+		// The preview would carry it in a hidden field, which the edge refuses.
+		{"a right-to-left override", []byte("retablo-herranza\u202e;4\n"), http.StatusUnprocessableEntity, "not text"},
 		{"garbage", bytes.Repeat([]byte{0x00, 0x13, 0xFF, 0x7F, 0x02}, 300), http.StatusUnprocessableEntity, "not text"},
 		{"an .xlsx workbook", []byte("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"), http.StatusUnprocessableEntity, "is a workbook"},
 		{"10 MB", bytes.Repeat([]byte("retablo-herranza;4\n"), 10<<20/19), http.StatusRequestEntityTooLarge, "larger than 1 MB"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // ErrInvalid marks input that breaks a domain rule.
@@ -186,4 +187,19 @@ func (e *ValidationError) orNil() error {
 		return nil
 	}
 	return e
+}
+
+// ControlChar reports a character no text the shop reads takes, in a form
+// field or an uploaded sheet: a C0 or C1 control or DEL, except tab, LF and
+// CR; a line or paragraph separator; a bidi embedding, override or isolate.
+// They garble mails, documents, logs and exports, or make text read
+// otherwise than it is stored.
+func ControlChar(r rune) bool {
+	switch {
+	case r == '\t', r == '\n', r == '\r':
+		return false
+	case unicode.IsControl(r), r == '\u2028', r == '\u2029':
+		return true
+	}
+	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069'
 }

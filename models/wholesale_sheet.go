@@ -359,7 +359,7 @@ func decodeSheet(b []byte) (string, string, error) {
 		text, enc = string(out), SheetWindows1252
 	}
 	for _, r := range text {
-		if r != '\t' && r != '\n' && r != '\r' && (unicode.IsControl(r) || r == utf8.RuneError) {
+		if ControlChar(r) || r == utf8.RuneError {
 			return "", "", Invalid("file", CodeSheetNotText)
 		}
 	}
