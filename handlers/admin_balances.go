@@ -122,11 +122,15 @@ func (s *Server) balancesView(c echo.Context, l *Localizer, groupID int64, forms
 	if err != nil {
 		return v, fmt.Errorf("groups: %w", err)
 	}
+	all, err := s.store.AllGroupBalances(ctx)
+	if err != nil {
+		return v, err
+	}
 	found := groupID == 0
 	for _, g := range gs {
-		bs, err := s.store.GroupBalances(ctx, g.ID)
-		if err != nil {
-			return v, err
+		bs, ok := all[g.ID]
+		if !ok {
+			bs = models.ZeroBalance()
 		}
 		for _, b := range bs {
 			v.Rows = append(v.Rows, balanceRowView{GroupID: g.ID, Group: g.Name, B: b})

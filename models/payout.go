@@ -478,14 +478,38 @@ func (b *GroupBalance) Money(amount int64) Money { return Money{Amount: amount, 
 // entries, payouts or advances in, by currency code; a group with none
 // has one zero balance in soles.
 func (s *Store) GroupBalances(ctx context.Context, groupID int64) ([]GroupBalance, error) {
-	by := map[Currency]*GroupBalance{}
-	get := func(c Currency) *GroupBalance {
-		if by[c] == nil {
-			by[c] = &GroupBalance{Currency: c}
+	by, err := s.balances(ctx, &groupID)
+	if err != nil {
+		return nil, err
+	}
+	return by[groupID], nil
+}
+
+// AllGroupBalances is GroupBalances for every group at once, in three
+// statements whatever the number of groups, by group ID; a group with
+// nothing recorded is absent (its balance is zero: see ZeroBalance).
+func (s *Store) AllGroupBalances(ctx context.Context) (map[int64][]GroupBalance, error) {
+	return s.balances(ctx, nil)
+}
+
+// ZeroBalance is the balance of a group with nothing recorded.
+func ZeroBalance() []GroupBalance { return []GroupBalance{{Currency: PEN}} }
+
+// balances sums the ledger, payouts and advances by group and currency,
+// for one group or (nil) all.
+func (s *Store) balances(ctx context.Context, groupID *int64) (map[int64][]GroupBalance, error) {
+	by := map[int64]map[Currency]*GroupBalance{}
+	get := func(g int64, c Currency) *GroupBalance {
+		if by[g] == nil {
+			by[g] = map[Currency]*GroupBalance{}
 		}
-		return by[c]
+		if by[g][c] == nil {
+			by[g][c] = &GroupBalance{Currency: c}
+		}
+		return by[g][c]
 	}
 	type sum struct {
+		GroupID  int64
 		Currency Currency
 		Total    int64
 	}
@@ -498,27 +522,33 @@ func (s *Store) GroupBalances(ctx context.Context, groupID int64) ([]GroupBalanc
 		{"advances", "amount", func(b *GroupBalance, n int64) { b.Advances += n }},
 	} {
 		var sums []sum
-		err := s.db.WithContext(ctx).Table(q.table).Select("currency, SUM("+q.column+") AS total").
-			Where("group_id = ?", groupID).Group("currency").Scan(&sums).Error
-		if err != nil {
-			return nil, fmt.Errorf("balance of group %d: %s: %w", groupID, q.table, err)
+		tx := s.db.WithContext(ctx).Table(q.table).Select("group_id, currency, SUM(" + q.column + ") AS total")
+		if groupID != nil {
+			tx = tx.Where("group_id = ?", *groupID)
+		}
+		if err := tx.Group("group_id, currency").Scan(&sums).Error; err != nil {
+			return nil, fmt.Errorf("balances: %s: %w", q.table, err)
 		}
 		for _, x := range sums {
-			q.add(get(x.Currency), x.Total)
+			q.add(get(x.GroupID, x.Currency), x.Total)
 		}
 	}
-	if len(by) == 0 {
-		get(PEN)
+	if groupID != nil && len(by) == 0 {
+		get(*groupID, PEN)
 	}
-	out := make([]GroupBalance, 0, len(by))
-	for _, b := range by {
-		b.Balance = b.Owed - b.Payouts - b.Advances
-		if b.Balance < 0 {
-			b.AdvancesUncovered = min(b.Advances, -b.Balance)
+	out := make(map[int64][]GroupBalance, len(by))
+	for g, cs := range by {
+		list := make([]GroupBalance, 0, len(cs))
+		for _, b := range cs {
+			b.Balance = b.Owed - b.Payouts - b.Advances
+			if b.Balance < 0 {
+				b.AdvancesUncovered = min(b.Advances, -b.Balance)
+			}
+			list = append(list, *b)
 		}
-		out = append(out, *b)
+		sort.Slice(list, func(i, j int) bool { return list[i].Currency < list[j].Currency })
+		out[g] = list
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
 	return out, nil
 }
 

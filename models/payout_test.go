@@ -23,6 +23,8 @@ func TestGroupBalance_LedgerMinusPayoutsAndAdvances(t *testing.T) {
 		r := boRetail()
 		perPiece := r.ArtisanLabour + r.ArtisanMaterials + r.CommunityFund
 		day := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+		cdb, counter := dbtest.Counted(t, db)
+		counted := models.NewStore(cdb)
 
 		check := func(step string, want models.GroupBalance) {
 			t.Helper()
@@ -30,6 +32,23 @@ func TestGroupBalance_LedgerMinusPayoutsAndAdvances(t *testing.T) {
 			got, err := c.store.GroupBalance(ctx, g)
 			if err != nil || got != want {
 				t.Fatalf("%s: balance %+v, %v; want %+v", step, got, err, want)
+			}
+			// The back office's list reads every group at once, in three
+			// statements however many groups there are.
+			counter.Reset()
+			all, err := counted.AllGroupBalances(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k := len(counter.Statements()); k != 3 {
+				t.Errorf("%s: all balances in %d statements, want 3", step, k)
+			}
+			bs, ok := all[g]
+			if !ok {
+				bs = models.ZeroBalance()
+			}
+			if len(bs) != 1 || bs[0] != want {
+				t.Errorf("%s: all balances give %+v, want %+v", step, bs, want)
 			}
 		}
 		check("nothing yet", models.GroupBalance{})
