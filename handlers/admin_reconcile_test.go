@@ -70,7 +70,7 @@ func TestAdminReconcile_CleanPeriodThenAPaidOrderNeverFulfilled(t *testing.T) {
 
 		stuck := paidDemoOrder(t, ts, prod.ID, 2) // its fulfillment job is never run
 		res = c.Get(path)
-		for _, s := range []string{"1 lines do not reconcile", stuck.Number, "Paid, but no ledger entry"} {
+		for _, s := range []string{"1 line does not reconcile", stuck.Number, "Paid, but no ledger entry"} {
 			if !strings.Contains(res.Body, s) {
 				t.Errorf("page lacks %q", s)
 			}
@@ -80,7 +80,7 @@ func TestAdminReconcile_CleanPeriodThenAPaidOrderNeverFulfilled(t *testing.T) {
 		}
 		// No group chosen: every group, the stuck order's among them.
 		res = c.Get(fmt.Sprintf("/admin/reconciliation?period=custom&from=%s&to=%s", day, day))
-		if res.Status != http.StatusOK || !strings.Contains(res.Body, "1 lines do not reconcile, across") ||
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, "1 line does not reconcile, in ") ||
 			!strings.Contains(res.Body, stuck.Number) {
 			t.Errorf("every group: %d", res.Status)
 		}

@@ -126,7 +126,8 @@ func (s *Server) reviewReport(c echo.Context) error {
 			return err
 		}
 		if len(rec.Differences) == 0 {
-			doc.Text(l.T("review.report.reconciled", "Orders", rec.Totals.Orders, "Lines", rec.Totals.Lines,
+			doc.Text(l.T("review.report.reconciled", "Orders", l.T("admin.orders.count", "Count", rec.Totals.Orders),
+				"Lines", l.T("admin.reconcile.lines", "Count", rec.Totals.Lines),
 				"Expected", l.Money(rec.Totals.ExpectedPaid), "Ledger", l.Money(rec.Totals.LedgerPaid)))
 			continue
 		}
