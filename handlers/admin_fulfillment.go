@@ -284,7 +284,7 @@ func (s *Server) adminOrderRefund(c echo.Context) error {
 		restock := f.integer("restock_"+key, false)
 		switch {
 		case qty < 0 || qty > ln.Quantity:
-			f.fail("qty_"+key, "admin.order.refund.bad_quantity", "Max", ln.Quantity)
+			f.fail("qty_"+key, "admin.order.refund.bad_quantity", "Count", ln.Quantity)
 			continue
 		case restock < 0 || restock > qty:
 			f.fail("restock_"+key, "admin.order.refund.bad_restock")

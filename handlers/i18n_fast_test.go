@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/ciap/qhatu/models"
@@ -134,6 +135,17 @@ func TestLocalizer_PluralMessagesAgreeWithTheirCount(t *testing.T) {
 		}
 		if got := tr.For(tc.lang).T(tc.id, "Count", int64(3)); got == tc.want {
 			t.Errorf("%s %s with 3: still %q", tc.lang, tc.id, got)
+		}
+	}
+	// A lead time of one day, where the message also counts the stock.
+	for lang, want := range map[string]string{"es": "(1 día).", "en": "(1 day)."} {
+		p := models.WholesaleProblem{Code: models.CodeAboveStock, Stock: 5, LeadTime: 1}
+		if got := wholesaleProblemText(tr.For(lang), p); !strings.HasSuffix(got, want) {
+			t.Errorf("%s above stock, lead time 1: %q", lang, got)
+		}
+		p.LeadTime = 30
+		if got := wholesaleProblemText(tr.For(lang), p); !strings.Contains(got, "30 d") || strings.HasSuffix(got, want) {
+			t.Errorf("%s above stock, lead time 30: %q", lang, got)
 		}
 	}
 	if got := deliveryEstimate(tr.For("es"), 1, 1); got != "1 día hábil" {

@@ -321,8 +321,13 @@ func sheetMessage(l *Localizer, fe models.FieldError) string {
 // wholesaleProblemText is a wholesale line's problem in the reader's
 // language: wholesale.problem.<code>.
 func wholesaleProblemText(l *Localizer, p models.WholesaleProblem) string {
-	return l.T("wholesale.problem."+string(p.Code), "Min", p.Min, "Step", p.Step, "Stock", p.Stock,
-		"Max", p.MaxQty, "LeadTime", p.LeadTime)
+	id, args := "wholesale.problem."+string(p.Code), []any{"Min", p.Min, "Step", p.Step, "Stock", p.Stock,
+		"Max", p.MaxQty, "LeadTime", p.LeadTime}
+	if p.Code == models.CodeAboveStock {
+		// "made to order in 1 day": the form follows the lead time.
+		return l.Plural(id, p.LeadTime, args...)
+	}
+	return l.T(id, args...)
 }
 
 // sheetSource says how the file was read, so a reseller sees at once a
