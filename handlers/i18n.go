@@ -124,18 +124,11 @@ func (l *Localizer) T(id string, args ...any) string {
 	} else if s, ok := l.fill(id, args); ok {
 		return s
 	}
-	data := map[string]any{}
-	for i := 0; i+1 < len(args); i += 2 {
-		data[fmt.Sprint(args[i])] = args[i+1]
-	}
-	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	var count any
 	if n, ok := countArg(args); ok {
-		cfg.PluralCount = n
+		count = n
 	}
-	s, err := l.l.Localize(cfg)
-	if err != nil && s == "" {
-		s = id
-	}
+	s := l.localize(id, count, args)
 	if len(args) == 0 {
 		l.mu.Lock()
 		l.cache[id] = s
@@ -151,11 +144,17 @@ func (l *Localizer) Plural(id string, n int, args ...any) string {
 	if s, ok := l.fillPlural(id, int64(n), args); ok {
 		return s
 	}
+	return l.localize(id, n, args)
+}
+
+// localize runs message id through go-i18n (the slow path): args are
+// name/value pairs, count the plural count or nil.
+func (l *Localizer) localize(id string, count any, args []any) string {
 	data := map[string]any{}
 	for i := 0; i+1 < len(args); i += 2 {
 		data[fmt.Sprint(args[i])] = args[i+1]
 	}
-	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: n})
+	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
 	if err != nil && s == "" {
 		s = id
 	}
