@@ -362,7 +362,7 @@ func (s *Server) startSession(c echo.Context, u *models.User) error {
 	sm.Put(ctx, sessEpoch, u.SessionEpoch)
 	sm.Put(ctx, sessSeen, s.acct.now().Unix())
 	c.Set(userKey, u)
-	s.renewCSRFToken(c)
+	s.newCSRFToken(c)
 	return s.commitSession(c)
 }
 

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"crypto/rand"
 	"fmt"
 
 	"github.com/ciap/qhatu/models"
@@ -48,7 +47,7 @@ func (s *Server) ensureCartKey(c echo.Context) (models.CartKey, error) {
 	sm := s.acct.sessions
 	sm.Put(ctx, sessCart, tok)
 	if sm.GetString(ctx, sessCSRF) == "" {
-		sm.Put(ctx, sessCSRF, rand.Text())
+		s.newCSRFToken(c)
 	}
 	return models.CartKey{Token: tok}, nil
 }

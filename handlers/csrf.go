@@ -109,8 +109,7 @@ func (s *Server) csrfToken(c echo.Context) string {
 			// in renews the token and with it the full lifetime.
 			sm.SetDeadline(ctx, time.Now().Add(formSessionLifetime))
 		}
-		tok = rand.Text()
-		sm.Put(ctx, sessCSRF, tok)
+		tok = s.newCSRFToken(c)
 		h := c.Response().Header()
 		h.Add(echo.HeaderVary, echo.HeaderCookie)
 		h.Set(echo.HeaderCacheControl, "private, no-cache")
@@ -119,12 +118,15 @@ func (s *Server) csrfToken(c echo.Context) string {
 	return tok
 }
 
-// renewCSRFToken gives the session a new token when the visitor signs in,
-// so a token seen before (on a shared computer, say) is worthless after.
-func (s *Server) renewCSRFToken(c echo.Context) {
+// newCSRFToken is the one place a token is made: it puts a fresh one in
+// the session and leaves it for this request's page. Signing in calls it
+// so that a token seen before (on a shared computer, say) is worthless
+// after; a guest's first cart write, so the pages after carry one.
+func (s *Server) newCSRFToken(c echo.Context) string {
 	tok := rand.Text()
 	s.acct.sessions.Put(c.Request().Context(), sessCSRF, tok)
 	c.Set(csrfKey, tok)
+	return tok
 }
 
 // formPage marks a GET route whose page has a form: it gets a CSRF token.
