@@ -195,7 +195,8 @@ func showsStock(c echo.Context, ids ...int64) {
 	c.Set(stockKey, append(prev, ids...))
 }
 
-// productIDs lists the IDs of ps, for showsStock.
+// productIDs lists the IDs of ps (for showsStock, or to load what
+// belongs to a page of products in one query).
 func productIDs(ps []models.Product) []int64 {
 	ids := make([]int64, len(ps))
 	for i := range ps {

@@ -271,13 +271,9 @@ func (s *Server) renderGrid(c echo.Context, status int, in *gridInput, checks []
 	if enc := q.Encode(); enc != "" {
 		v.Action += "?" + enc
 	}
-	ids := make([]int64, len(page.Items))
-	for i := range page.Items {
-		ids[i] = page.Items[i].ID
-	}
 	// Only the tiers an order is charged (a tier a later price change made
 	// impossible is skipped by pricing, and so is not offered).
-	tiers, err := s.store.ApplicableVolumeTiers(ctx, ids...)
+	tiers, err := s.store.ApplicableVolumeTiers(ctx, productIDs(page.Items)...)
 	if err != nil {
 		return err
 	}

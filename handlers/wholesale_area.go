@@ -202,13 +202,19 @@ func (s *Server) renderReorder(c echo.Context, l *Localizer, status int, v reord
 var priceListColumns = []string{"slug", "sku", "name", "group", "wholesale_price", "currency", "minimum",
 	"pack_step", "stock", "lead_time_days", "volume_tiers"}
 
-// priceListTiers loads the volume tiers that apply to the listed products.
-func (s *Server) priceListTiers(c echo.Context, ps []models.Product) (map[int64][]models.VolumeTier, error) {
-	ids := make([]int64, len(ps))
-	for i := range ps {
-		ids[i] = ps[i].ID
+// priceList loads today's wholesale price list with the volume tiers
+// that apply to each product: what both its CSV and its PDF show.
+func (s *Server) priceList(c echo.Context) ([]models.Product, map[int64][]models.VolumeTier, error) {
+	ctx := c.Request().Context()
+	ps, err := s.store.WholesalePriceList(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
-	return s.store.ApplicableVolumeTiers(c.Request().Context(), ids...)
+	tiers, err := s.store.ApplicableVolumeTiers(ctx, productIDs(ps)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ps, tiers, nil
 }
 
 // tiersShown is a product's tiers in the reader's language.
@@ -226,11 +232,7 @@ func tiersShown(l *Localizer, ts []models.VolumeTier) string {
 // language. UTF-8 with a byte-order mark, so spreadsheets read the
 // accents; text cells are kept from being read as formulas.
 func (s *Server) wholesalePricesCSV(c echo.Context) error {
-	ps, err := s.store.WholesalePriceList(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	tiers, err := s.priceListTiers(c, ps)
+	ps, tiers, err := s.priceList(c)
 	if err != nil {
 		return err
 	}
@@ -260,11 +262,7 @@ func priceListFile(now time.Time) string { return "qhatu-precios-mayoristas-" + 
 // wholesalePricesPDF is the same list as a printable PDF (GET
 // /account/wholesale/prices.pdf).
 func (s *Server) wholesalePricesPDF(c echo.Context) error {
-	ps, err := s.store.WholesalePriceList(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	tiers, err := s.priceListTiers(c, ps)
+	ps, tiers, err := s.priceList(c)
 	if err != nil {
 		return err
 	}
