@@ -66,10 +66,8 @@ func (s *Server) reviewFairPay(c echo.Context) error {
 	}
 	v.Living, v.OK = living, l.T(fairPayOK(living != nil))
 	for _, f := range rows {
-		r := fairPayRow{FairPay: f, Name: f.Product.Name(l.Lang()), RMVTenths: tenthsOf(f.Hourly.Amount, v.MinHourly.Amount)}
-		if f.Product.Group != nil {
-			r.Group = f.Product.Group.Name
-		}
+		r := fairPayRow{FairPay: f, Name: f.Product.Name(l.Lang()), Group: f.GroupName(),
+			RMVTenths: tenthsOf(f.Hourly.Amount, v.MinHourly.Amount)}
 		if living != nil {
 			r.LWTenths = tenthsOf(f.Hourly.Amount, living.Hourly().Amount)
 		}
@@ -94,12 +92,6 @@ func (s *Server) fairPayTable(c echo.Context, l *Localizer, groupID int64) (expo
 		meta["living_wage_hourly"], meta["living_wage_source"] = living.Hourly().Decimal(), living.Source
 		meta["living_wage_as_of"] = living.AsOf.Format(time.DateOnly)
 	}
-	yes := func(b bool) string {
-		if b {
-			return l.T("review.yes")
-		}
-		return l.T("review.no")
-	}
 	cols := []exportColumn{{"product_slug", "review.col.product_slug", exportText}, {"product", "review.col.product", exportText},
 		{"group", "review.group", exportText}, {"breakdown_version", "review.col.version", exportInt},
 		{"price", "review.col.price", exportMoney}, {"labour", "review.col.labour", exportMoney},
@@ -110,12 +102,8 @@ func (s *Server) fairPayTable(c echo.Context, l *Localizer, groupID int64) (expo
 		{"local_market_date", "review.col.lm_date", exportText}, {"local_market_method", "review.col.lm_method", exportText}}
 	return exportTable{Name: "fair-pay", Columns: cols, Rows: sliceRows(rows, func(f *models.FairPay) []any {
 		b := f.Breakdown
-		group := ""
-		if f.Product.Group != nil {
-			group = f.Product.Group.Name
-		}
-		return []any{f.Product.Slug, f.Product.Name(l.Lang()), group, int64(b.Version), b.Price, b.ArtisanLabour,
-			int64(b.LabourMinutes), f.Hourly.Amount, yes(f.BelowRMV), yes(f.BelowLiving), b.PaidToArtisans().Amount,
+		return []any{f.Product.Slug, f.Product.Name(l.Lang()), f.GroupName(), int64(b.Version), b.Price, b.ArtisanLabour,
+			int64(b.LabourMinutes), f.Hourly.Amount, yesNo(l, f.BelowRMV), yesNo(l, f.BelowLiving), b.PaidToArtisans().Amount,
 			b.LocalMarketPrice, b.Surplus().Amount, b.LocalMarketSource, optionalDay(b.LocalMarketDate), b.LocalMarketMethod}
 	})}, meta, nil
 }

@@ -23,6 +23,15 @@ type FairPay struct {
 // surplus: such products are listed first.
 func (f *FairPay) Flagged() bool { return f.BelowRMV || f.BelowLiving || f.NoSurplus }
 
+// GroupName is the name of the product's producer group, or "" when the
+// product was loaded without it.
+func (f *FairPay) GroupName() string {
+	if f.Product.Group == nil {
+		return ""
+	}
+	return f.Product.Group.Name
+}
+
 // FairPayOf computes every product's fair pay (of groupID only, unless 0)
 // and orders them: flagged products first, then by hourly pay, lowest
 // first, then by slug. Products without a retail breakdown are left out.
