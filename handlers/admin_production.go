@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strconv"
@@ -71,10 +72,10 @@ func (s *Server) renderProduction(c echo.Context, status int, problem string) er
 	for _, stage := range models.ProductionStages {
 		options = append(options, string(stage))
 	}
+	shown := cmp.Or(st, string(models.ProductionOpen)) // the filter's value, checked above
 	for _, o := range append(options, "all") {
 		v.Statuses = append(v.Statuses, formOption{Value: o, Label: l.T("admin.production.status." + o),
-			Selected: o == string(f.Status) && f.Stage == "" || o == string(f.Stage) ||
-				(o == "all" && f.Status == "" && f.Stage == "")})
+			Selected: o == shown})
 	}
 	return s.renderAdmin(c, status, "admin_production", l.T("admin.production.title"), l, v)
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -79,14 +80,7 @@ var productionMoves = map[ProductionStage][]ProductionStage{
 func (st ProductionStage) Next() []ProductionStage { return productionMoves[st] }
 
 // Valid reports whether st is a known stage.
-func (st ProductionStage) Valid() bool {
-	for _, s := range ProductionStages {
-		if s == st {
-			return true
-		}
-	}
-	return false
-}
+func (st ProductionStage) Valid() bool { return slices.Contains(ProductionStages, st) }
 
 // EntityProductionOrder names production orders in the audit log.
 const EntityProductionOrder = "production_order"

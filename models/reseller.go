@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,14 +32,7 @@ const (
 var ApplicationStatuses = []ApplicationStatus{ApplicationPending, ApplicationApproved, ApplicationRejected}
 
 // Valid reports whether st is one of ApplicationStatuses.
-func (st ApplicationStatus) Valid() bool {
-	for _, k := range ApplicationStatuses {
-		if k == st {
-			return true
-		}
-	}
-	return false
-}
+func (st ApplicationStatus) Valid() bool { return slices.Contains(ApplicationStatuses, st) }
 
 // EntityResellerApplication names applications in the audit log.
 const EntityResellerApplication = "reseller_application"
