@@ -139,3 +139,34 @@ func TestAdminProduction_StaffMoveStagesResellerSeesThem(t *testing.T) {
 		}
 	})
 }
+
+// The status filter keeps the option asked checked (open when none is
+// asked) and refuses an unknown one.
+func TestAdminProduction_StatusFilterKeepsTheChoice(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		s := newTestServer(t, db)
+		staff, _ := s.signInAs(t, models.RoleStaff)
+		for _, tc := range []struct{ query, selected string }{
+			{"", "open"},
+			{"?status=open", "open"},
+			{"?status=all", "all"},
+			{"?status=in_production", "in_production"},
+			{"?status=cancelled", "cancelled"},
+		} {
+			res := staff.Get("/admin/production" + tc.query)
+			if res.Status != http.StatusOK {
+				t.Fatalf("%q: %d", tc.query, res.Status)
+			}
+			sel := res.Body[max(0, strings.Index(res.Body, `id="po-status"`)):]
+			sel = sel[:max(0, strings.Index(sel, "</select>"))]
+			if n := strings.Count(sel, " selected>"); n != 1 ||
+				!strings.Contains(sel, `<option value="`+tc.selected+`" selected>`) {
+				t.Errorf("%q: want only %q selected, %d selected in %s", tc.query, tc.selected, n, sel)
+			}
+		}
+		if res := staff.Get("/admin/production?status=shipped"); res.Status != http.StatusBadRequest {
+			t.Errorf("unknown status: %d", res.Status)
+		}
+	})
+}
