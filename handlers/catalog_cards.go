@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"html/template"
-	"sync"
 
 	"github.com/ciap/qhatu/models"
 )
@@ -16,10 +15,7 @@ import (
 // visitor's CSRF token, or a reseller's wholesale terms, are never kept.
 
 // cardFragments are the rendered cards of one listing.
-type cardFragments struct {
-	mu    sync.Mutex
-	cards map[cardKey]template.HTML
-}
+type cardFragments = keptMap[cardKey, template.HTML]
 
 type cardKey struct {
 	id    int64
@@ -32,31 +28,17 @@ type cardKey struct {
 // rendered before.
 func cardFunc(base **template.Template) func(*cardFragments, *models.Product, *Localizer, string, bool, bool) (template.HTML, error) {
 	return func(frags *cardFragments, p *models.Product, l *Localizer, csrf string, eager, wholesale bool) (template.HTML, error) {
-		keep := frags != nil && csrf == "" && !wholesale
-		k := cardKey{id: p.ID, lang: l.Lang(), eager: eager}
-		if keep {
-			frags.mu.Lock()
-			h, ok := frags.cards[k]
-			frags.mu.Unlock()
-			if ok {
-				return h, nil
+		render := func() (template.HTML, error) {
+			var b bytes.Buffer
+			if err := (*base).ExecuteTemplate(&b, "product_card",
+				map[string]any{"P": p, "L": l, "CSRF": csrf, "Eager": eager, "Wholesale": wholesale}); err != nil {
+				return "", err
 			}
+			return template.HTML(b.String()), nil // the partial's own output, escaped by html/template
 		}
-		var b bytes.Buffer
-		err := (*base).ExecuteTemplate(&b, "product_card",
-			map[string]any{"P": p, "L": l, "CSRF": csrf, "Eager": eager, "Wholesale": wholesale})
-		if err != nil {
-			return "", err
+		if frags == nil || csrf != "" || wholesale {
+			return render()
 		}
-		h := template.HTML(b.String()) // the partial's own output, escaped by html/template
-		if keep {
-			frags.mu.Lock()
-			if frags.cards == nil {
-				frags.cards = map[cardKey]template.HTML{}
-			}
-			frags.cards[k] = h
-			frags.mu.Unlock()
-		}
-		return h, nil
+		return frags.get(cardKey{id: p.ID, lang: l.Lang(), eager: eager}, render)
 	}
 }

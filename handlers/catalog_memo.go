@@ -54,6 +54,37 @@ func (m *memo[T]) get(version int64, load func() (T, error)) (T, error) {
 	return v, nil
 }
 
+// keptMap keeps values built on demand by key, shared by concurrent
+// requests (the rendered cards and parts of the catalog data memo). A
+// missing value is built outside the lock: two requests may both build
+// it, and both builds are the same.
+type keptMap[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]V
+}
+
+// get returns the value kept for key, else builds and keeps it; a failed
+// build keeps nothing.
+func (k *keptMap[K, V]) get(key K, build func() (V, error)) (V, error) {
+	k.mu.Lock()
+	v, ok := k.m[key]
+	k.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := build()
+	if err != nil {
+		return v, err
+	}
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[K]V{}
+	}
+	k.m[key] = v
+	k.mu.Unlock()
+	return v, nil
+}
+
 // catalogGroups lists the active groups with their product counts.
 func (s *Server) catalogGroups(ctx context.Context) ([]models.GroupSummary, error) {
 	return s.groups.get(s.version.get(), func() ([]models.GroupSummary, error) {

@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"html/template"
-	"sync"
 )
 
 // Rendering a product page's breakdown tables, chart and JSON-LD was most
@@ -18,8 +17,7 @@ import (
 
 // productPages is what a kept product keeps of its page.
 type productPages struct {
-	mu    sync.Mutex
-	views map[string]*productView // by language
+	views keptMap[string, *productView] // by language
 	frags pageFragments
 }
 
@@ -29,31 +27,18 @@ func (p *productPages) view(lang string, build func() (*productView, error)) (*p
 	if p == nil {
 		return build()
 	}
-	p.mu.Lock()
-	v, ok := p.views[lang]
-	p.mu.Unlock()
-	if ok {
+	return p.views.get(lang, func() (*productView, error) {
+		v, err := build()
+		if err != nil {
+			return nil, err
+		}
+		v.Frags = &p.frags
 		return v, nil
-	}
-	v, err := build()
-	if err != nil {
-		return nil, err
-	}
-	v.Frags = &p.frags
-	p.mu.Lock()
-	if p.views == nil {
-		p.views = map[string]*productView{}
-	}
-	p.views[lang] = v
-	p.mu.Unlock()
-	return v, nil
+	})
 }
 
 // pageFragments are rendered parts of one page, by template and language.
-type pageFragments struct {
-	mu    sync.Mutex
-	parts map[fragKey]template.HTML
-}
+type pageFragments = keptMap[fragKey, template.HTML]
 
 type fragKey struct{ name, lang string }
 
@@ -64,29 +49,17 @@ type fragKey struct{ name, lang string }
 // kept.
 func fragFunc(base **template.Template) func(*pageFragments, string, Page) (template.HTML, error) {
 	return func(frags *pageFragments, name string, page Page) (template.HTML, error) {
-		k := fragKey{name: name, lang: page.L.Lang()}
-		if frags != nil {
-			frags.mu.Lock()
-			h, ok := frags.parts[k]
-			frags.mu.Unlock()
-			if ok {
-				return h, nil
+		render := func() (template.HTML, error) {
+			page.Viewer, page.Flash = Viewer{}, ""
+			var b bytes.Buffer
+			if err := (*base).ExecuteTemplate(&b, name, page); err != nil {
+				return "", err
 			}
+			return template.HTML(b.String()), nil // the partial's own output, escaped by html/template
 		}
-		page.Viewer, page.Flash = Viewer{}, ""
-		var b bytes.Buffer
-		if err := (*base).ExecuteTemplate(&b, name, page); err != nil {
-			return "", err
+		if frags == nil {
+			return render()
 		}
-		h := template.HTML(b.String()) // the partial's own output, escaped by html/template
-		if frags != nil {
-			frags.mu.Lock()
-			if frags.parts == nil {
-				frags.parts = map[fragKey]template.HTML{}
-			}
-			frags.parts[k] = h
-			frags.mu.Unlock()
-		}
-		return h, nil
+		return frags.get(fragKey{name: name, lang: page.L.Lang()}, render)
 	}
 }

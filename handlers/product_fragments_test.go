@@ -96,14 +96,14 @@ func TestProductFragments_ReadAsRenderedOnes(t *testing.T) {
 		memo.data.mu.Lock()
 		e := memo.data.products[p.Slug]
 		memo.data.mu.Unlock()
-		if e == nil || e.pages.views["es"] == nil || len(e.pages.frags.parts) != 4 {
+		if e == nil || e.pages.views.m["es"] == nil || len(e.pages.frags.m) != 4 {
 			t.Fatal("the product page's view and parts were not kept")
 		}
 		tmpl := memo.views.pages["product"]
 		frag := fragFunc(&tmpl)
 		var frags pageFragments
 		const token = "token-of-a-visitor"
-		page := Page{L: memo.tr.For("es"), Data: e.pages.views["es"], Viewer: Viewer{CSRF: token, SignedIn: true}}
+		page := Page{L: memo.tr.For("es"), Data: e.pages.views.m["es"], Viewer: Viewer{CSRF: token, SignedIn: true}}
 		for _, name := range []string{"product_top", "product_rest"} {
 			h, err := frag(&frags, name, page)
 			if err != nil {
@@ -112,7 +112,7 @@ func TestProductFragments_ReadAsRenderedOnes(t *testing.T) {
 			if strings.Contains(string(h), token) {
 				t.Errorf("%s keeps the visitor's token", name)
 			}
-			if h != e.pages.frags.parts[fragKey{name, "es"}] {
+			if h != e.pages.frags.m[fragKey{name, "es"}] {
 				t.Errorf("%s for a signed-in visitor differs from the anonymous one", name)
 			}
 		}

@@ -323,13 +323,13 @@ func TestCatalogCards_KeptCardsReadAsRenderedOnes(t *testing.T) {
 		if _, err := card(&frags, p, l, "token-of-a-visitor", false, false); err != nil {
 			t.Fatal(err)
 		}
-		if len(frags.cards) != 0 {
+		if len(frags.m) != 0 {
 			t.Fatal("a card with a visitor's token was kept")
 		}
-		if _, err := card(&frags, p, l, "", false, true); err != nil || len(frags.cards) != 0 {
+		if _, err := card(&frags, p, l, "", false, true); err != nil || len(frags.m) != 0 {
 			t.Fatalf("a card with wholesale terms was kept: %v", err)
 		}
-		if _, err := card(&frags, p, l, "", false, false); err != nil || len(frags.cards) != 1 {
+		if _, err := card(&frags, p, l, "", false, false); err != nil || len(frags.m) != 1 {
 			t.Fatalf("an anonymous card was not kept: %v", err)
 		}
 	}, DemoCatalog)
