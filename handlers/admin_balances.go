@@ -43,6 +43,7 @@ type transferRowView struct {
 	Actor                      string
 	Reversal, Reversed, Orders string
 	CanReverse                 bool
+	reverses                   *int64 // the record this one corrects
 }
 
 type adminBalancesView struct {
@@ -176,22 +177,9 @@ func (s *Server) transfersOf(c echo.Context, groupID int64) (payouts, advances [
 	if err != nil {
 		return nil, nil, err
 	}
-	reversedP := map[int64]int64{}
-	for _, p := range ps {
-		if p.ReversesID != nil {
-			reversedP[*p.ReversesID] = p.ID
-		}
-	}
 	for _, p := range ps {
 		r := transferRowView{ID: p.ID, PaidOn: p.PaidOn.Format(time.DateOnly), Recorded: shopDateTime(p.CreatedAt),
-			Amount: p.Money(), Reference: p.BankReference, Covers: p.Covers, Note: p.Note, Actor: p.Actor}
-		if p.ReversesID != nil {
-			r.Reversal = strconv.FormatInt(*p.ReversesID, 10)
-		} else if by, ok := reversedP[p.ID]; ok {
-			r.Reversed = strconv.FormatInt(by, 10)
-		} else {
-			r.CanReverse = true
-		}
+			Amount: p.Money(), Reference: p.BankReference, Covers: p.Covers, Note: p.Note, Actor: p.Actor, reverses: p.ReversesID}
 		for i, id := range p.OrderIDs {
 			if i > 0 {
 				r.Orders += ", "
@@ -204,25 +192,34 @@ func (s *Server) transfersOf(c echo.Context, groupID int64) (payouts, advances [
 	if err != nil {
 		return nil, nil, err
 	}
-	reversedA := map[int64]int64{}
 	for _, a := range as {
-		if a.ReversesID != nil {
-			reversedA[*a.ReversesID] = a.ID
+		advances = append(advances, transferRowView{ID: a.ID, PaidOn: a.PaidOn.Format(time.DateOnly), Recorded: shopDateTime(a.CreatedAt),
+			Amount: a.Money(), Reference: a.Reference, Note: a.Note, Actor: a.Actor, reverses: a.ReversesID})
+	}
+	markReversals(payouts)
+	markReversals(advances)
+	return payouts, advances, nil
+}
+
+// markReversals says of each record in one list whether it corrects
+// another, was corrected, or may still be reversed.
+func markReversals(rows []transferRowView) {
+	by := map[int64]int64{}
+	for _, r := range rows {
+		if r.reverses != nil {
+			by[*r.reverses] = r.ID
 		}
 	}
-	for _, a := range as {
-		r := transferRowView{ID: a.ID, PaidOn: a.PaidOn.Format(time.DateOnly), Recorded: shopDateTime(a.CreatedAt),
-			Amount: a.Money(), Reference: a.Reference, Note: a.Note, Actor: a.Actor}
-		if a.ReversesID != nil {
-			r.Reversal = strconv.FormatInt(*a.ReversesID, 10)
-		} else if by, ok := reversedA[a.ID]; ok {
-			r.Reversed = strconv.FormatInt(by, 10)
+	for i := range rows {
+		r := &rows[i]
+		if r.reverses != nil {
+			r.Reversal = strconv.FormatInt(*r.reverses, 10)
+		} else if id, ok := by[r.ID]; ok {
+			r.Reversed = strconv.FormatInt(id, 10)
 		} else {
 			r.CanReverse = true
 		}
-		advances = append(advances, r)
 	}
-	return payouts, advances, nil
 }
 
 // balancesRefused re-renders the page with a form as typed.
