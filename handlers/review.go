@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -87,6 +88,17 @@ func (v *reviewView) groupOptions(l *Localizer, groups []models.ReviewGroupRef) 
 	}
 }
 
+// offerGroups fills the group choice from the store, for a page whose
+// own data does not list the groups.
+func (s *Server) offerGroups(ctx context.Context, l *Localizer, v *reviewView) error {
+	groups, err := s.store.ReviewGroups(ctx)
+	if err != nil {
+		return err
+	}
+	v.groupOptions(l, groups)
+	return nil
+}
+
 // reviewDashboardView is what page_review.html shows.
 type reviewDashboardView struct {
 	reviewView
@@ -117,11 +129,9 @@ func (s *Server) reviewDashboard(c echo.Context) error {
 	status := http.StatusOK
 	if perr != nil {
 		status = http.StatusBadRequest
-		groups, err := s.store.ReviewGroups(ctx) // the form still offers them
-		if err != nil {
+		if err := s.offerGroups(ctx, l, &v.reviewView); err != nil { // the form still offers them
 			return err
 		}
-		v.groupOptions(l, groups)
 		return s.renderReview(c, status, "review", l.T("review.title"), l, v)
 	}
 	d, err := s.store.ReviewDashboard(ctx, v.GroupID, p)

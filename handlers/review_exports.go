@@ -306,13 +306,10 @@ var reviewExportTables = []struct{ Table, Label, Hint string }{
 // reviewExports is /review/exports: the list of downloads.
 func (s *Server) reviewExports(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	ctx := c.Request().Context()
 	rv, _, perr := s.newReviewView(c, l, "exports")
-	groups, err := s.store.ReviewGroups(ctx)
-	if err != nil {
+	if err := s.offerGroups(c.Request().Context(), l, &rv); err != nil {
 		return err
 	}
-	rv.groupOptions(l, groups)
 	v := reviewExportsView{reviewView: rv}
 	status := http.StatusOK
 	if perr != nil {

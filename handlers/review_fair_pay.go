@@ -51,11 +51,9 @@ func (s *Server) fairPay(c echo.Context, groupID int64) ([]models.FairPay, *mode
 func (s *Server) reviewFairPay(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
 	rv, _, perr := s.newReviewView(c, l, "fair_pay")
-	groups, err := s.store.ReviewGroups(c.Request().Context())
-	if err != nil {
+	if err := s.offerGroups(c.Request().Context(), l, &rv); err != nil {
 		return err
 	}
-	rv.groupOptions(l, groups)
 	v := reviewFairPayView{reviewView: rv, MinWage: s.cfg.MinimumWage, MinHourly: s.cfg.MinimumWage.Hourly()}
 	if perr != nil {
 		return s.renderReview(c, http.StatusBadRequest, "review_fair_pay", l.T("review.fair.title"), l, v)
