@@ -41,27 +41,30 @@ func parseQuantity(raw string) (int, string) {
 	return n, ""
 }
 
+// errCartProduct refuses a form that names no product the shop sells.
+var errCartProduct = &userError{Status: http.StatusUnprocessableEntity, ID: "cart.error.product"}
+
 // cartProduct finds the product a form names: product_id, or a
 // published product's slug.
 func (s *Server) cartProduct(c echo.Context, allowSlug bool) (int64, error) {
 	if raw := c.FormValue("product_id"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {
-			return 0, &userError{Status: http.StatusUnprocessableEntity, ID: "cart.error.product"}
+			return 0, errCartProduct
 		}
 		return id, nil
 	}
 	if slug := c.FormValue("slug"); allowSlug && slug != "" {
 		p, err := s.store.ProductBySlug(c.Request().Context(), slug)
 		if errors.Is(err, models.ErrNotFound) {
-			return 0, &userError{Status: http.StatusUnprocessableEntity, ID: "cart.error.product"}
+			return 0, errCartProduct
 		}
 		if err != nil {
 			return 0, err
 		}
 		return p.ID, nil
 	}
-	return 0, &userError{Status: http.StatusUnprocessableEntity, ID: "cart.error.product"}
+	return 0, errCartProduct
 }
 
 // cartAdd adds pieces to the cart (POST /cart/add), making the cart at
