@@ -174,8 +174,7 @@ func (s *Server) wholesaleCSVPreview(c echo.Context) error {
 	}
 	// The channel comes from the signed-in role, never from the form
 	// (behind the access table the user is a reseller).
-	u := s.currentUser(c)
-	k := models.CartKey{UserID: u.ID, Channel: models.ChannelFor(u.Role)}
+	k, _ := s.cartKey(c)
 	err = s.store.AddWholesaleLines(c.Request().Context(), k, sheetLines(rows))
 	var le *models.WholesaleLinesError
 	var ve *models.ValidationError
