@@ -320,15 +320,12 @@ func (e *Editor) RecordAdvance(ctx context.Context, in AdvanceInput) (*Advance, 
 // and a reversal is not reversed (record the payout again instead): both
 // are refused with ErrConflict.
 func (e *Editor) ReversePayout(ctx context.Context, id int64, reason string) (*Payout, error) {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return nil, Invalid("note", CodeTransitionNote)
-	}
-	if len([]rune(reason)) > 1000 {
-		return nil, Invalid("note", CodeTooLong, "Max", 1000)
+	reason, err := reversalReason(reason)
+	if err != nil {
+		return nil, err
 	}
 	var r *Payout
-	err := e.moneyTx(ctx, func(tx *gorm.DB) error {
+	err = e.moneyTx(ctx, func(tx *gorm.DB) error {
 		var p Payout
 		if err := tx.Take(&p, id).Error; err != nil {
 			return dbError(err, fmt.Sprintf("payout %d", id))
@@ -358,15 +355,12 @@ func (e *Editor) ReversePayout(ctx context.Context, id int64, reason string) (*P
 
 // ReverseAdvance corrects an advance as ReversePayout corrects a payout.
 func (e *Editor) ReverseAdvance(ctx context.Context, id int64, reason string) (*Advance, error) {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return nil, Invalid("note", CodeTransitionNote)
-	}
-	if len([]rune(reason)) > 1000 {
-		return nil, Invalid("note", CodeTooLong, "Max", 1000)
+	reason, err := reversalReason(reason)
+	if err != nil {
+		return nil, err
 	}
 	var r *Advance
-	err := e.moneyTx(ctx, func(tx *gorm.DB) error {
+	err = e.moneyTx(ctx, func(tx *gorm.DB) error {
 		var a Advance
 		if err := tx.Take(&a, id).Error; err != nil {
 			return dbError(err, fmt.Sprintf("advance %d", id))
@@ -391,6 +385,19 @@ func (e *Editor) ReverseAdvance(ctx context.Context, id int64, reason string) (*
 		return nil, err
 	}
 	return r, nil
+}
+
+// reversalReason is the reason a payout or an advance is corrected:
+// required, and short enough for its note.
+func reversalReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return "", Invalid("note", CodeTransitionNote)
+	}
+	if len([]rune(reason)) > 1000 {
+		return "", Invalid("note", CodeTooLong, "Max", 1000)
+	}
+	return reason, nil
 }
 
 // reversible refuses to reverse a reversal, or a record reversed already
