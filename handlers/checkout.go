@@ -211,7 +211,7 @@ func (s *Server) renderCheckoutCart(c echo.Context, status int, v checkoutView, 
 	if cart.Wholesale() {
 		v.Wholesale, v.MinOrder = true, s.wholesaleMinOrder()
 	}
-	zones, err := s.store.ShippingZones(ctx)
+	zones, err := s.shippingZones(ctx)
 	if err != nil {
 		return err
 	}
