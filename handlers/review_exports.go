@@ -292,8 +292,9 @@ type reviewExportLink struct {
 	Table, Label, Hint string
 }
 
-// reviewExportTables lists the downloads in the order the page shows them.
-var reviewExportTables = []struct{ Table, Label, Hint string }{
+// reviewExportTables lists the downloads in the order the page shows
+// them, Label and Hint as message IDs.
+var reviewExportTables = []reviewExportLink{
 	{"months", "review.export.months", "review.export.months_hint"},
 	{"groups", "review.export.groups", "review.export.groups_hint"},
 	{"fair-pay", "review.export.fair_pay", "review.export.fair_pay_hint"},
