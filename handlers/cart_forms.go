@@ -55,7 +55,7 @@ func (s *Server) cartProduct(c echo.Context, allowSlug bool) (int64, error) {
 		return id, nil
 	}
 	if slug := c.FormValue("slug"); allowSlug && slug != "" {
-		p, err := s.store.ProductBySlug(c.Request().Context(), slug)
+		p, err := s.productBySlug(c.Request().Context(), slug)
 		if errors.Is(err, models.ErrNotFound) {
 			return 0, errCartProduct
 		}
