@@ -44,11 +44,11 @@ type shippingView struct {
 	HandlingDays int
 }
 
-// shippingPage lists the zones' rates and delivery times from the
-// database, and how orders are packed, sent and followed.
+// shippingPage lists the zones' rates and delivery times (the catalog
+// data's copy, as checkout reads them), and how orders are packed, sent and followed.
 func (s *Server) shippingPage(c echo.Context) error {
 	l := s.tr.For(s.tr.Pick(c))
-	zones, err := s.store.ShippingZones(c.Request().Context())
+	zones, err := s.shippingZones(c.Request().Context())
 	if err != nil {
 		return err
 	}
