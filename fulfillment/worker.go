@@ -18,10 +18,18 @@ import (
 
 // Store is what fulfillment needs from the shop's storage.
 type Store interface {
-	// FulfillOrder hands a paid order to fulfillment once, however often
-	// it is called; changed is false when there was nothing to do.
-	FulfillOrder(ctx context.Context, orderID int64) (changed bool, err error)
+	// FulfillOrders hands a paid order to fulfillment once, however
+	// often it is called, and in the same transaction up to more other
+	// paid orders waiting for theirs (models.Store.FulfillOrders).
+	FulfillOrders(ctx context.Context, orderID int64, more int) (models.Fulfilled, error)
 }
+
+// Batch is how many waiting orders a job takes along with its own. Every
+// fulfillment waits for the one before it to reach the disk (the chain
+// head is locked until then), so under a backlog orders go through in
+// batches rather than one flush each; with no backlog a job does its own
+// order alone, as before.
+const Batch = 31
 
 // Worker works models.FulfillOrderArgs jobs. A job that fails (the
 // database gone, a deadlock, the worker stopped mid-way) rolled its
@@ -30,6 +38,7 @@ type Worker struct {
 	river.WorkerDefaults[models.FulfillOrderArgs]
 	store Store
 	log   *slog.Logger
+	batch int
 }
 
 // NewWorker returns the worker; a nil log discards its lines.
@@ -37,7 +46,7 @@ func NewWorker(store Store, log *slog.Logger) *Worker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Worker{store: store, log: log}
+	return &Worker{store: store, log: log, batch: Batch}
 }
 
 // Register adds the fulfillment worker to the shop's workers.
@@ -45,18 +54,25 @@ func Register(workers *river.Workers, store Store, log *slog.Logger) {
 	river.AddWorker(workers, NewWorker(store, log))
 }
 
-// Work fulfils the job's order.
+// Work fulfils the job's order, and other paid orders waiting with it.
 func (w *Worker) Work(ctx context.Context, job *river.Job[models.FulfillOrderArgs]) error {
 	id := job.Args.OrderID
-	changed, err := w.store.FulfillOrder(ctx, id)
+	f, err := w.store.FulfillOrders(ctx, id, w.batch)
+	if err != nil && w.batch > 0 && !errors.Is(err, models.ErrNotFound) && ctx.Err() == nil {
+		// One of the orders taken along may be what failed: the job's
+		// own order alone, so a bad order holds back no other.
+		w.log.Warn("fulfilling a batch failed: the job's order alone", "order_id", id, "err", err)
+		f, err = w.store.FulfillOrders(ctx, id, 0)
+	}
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 		// No retry can find it: give the job up at once, for staff to see.
 		return river.JobCancel(fmt.Errorf("fulfil order %d: %w", id, err))
 	case err != nil:
 		return fmt.Errorf("fulfil order %d: %w", id, err)
-	case changed:
-		w.log.Info("order handed to fulfillment", "order_id", id, "attempt", job.Attempt)
+	case f.Changed || f.Others > 0:
+		w.log.Info("orders handed to fulfillment", "order_id", id, "fulfilled", f.Changed,
+			"others", f.Others, "attempt", job.Attempt)
 	default:
 		w.log.Debug("order not waiting for fulfillment: nothing to do", "order_id", id)
 	}

@@ -3,6 +3,7 @@ package fulfillment_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -124,16 +125,28 @@ func waitForJob(t *testing.T, jobs *models.Jobs, state rivertype.JobState) *rive
 	}
 }
 
-// fakeStore answers FulfillOrder with a fixed result.
+// fakeStore answers FulfillOrders with a fixed result, or with batchErr
+// when asked to take other orders along; it notes what it was asked.
 type fakeStore struct {
-	changed bool
-	err     error
+	changed  bool
+	err      error
+	batchErr error
+	asked    *[]int
 }
 
-func (f fakeStore) FulfillOrder(context.Context, int64) (bool, error) { return f.changed, f.err }
+func (f fakeStore) FulfillOrders(_ context.Context, _ int64, more int) (models.Fulfilled, error) {
+	if f.asked != nil {
+		*f.asked = append(*f.asked, more)
+	}
+	if more > 0 && f.batchErr != nil {
+		return models.Fulfilled{}, f.batchErr
+	}
+	return models.Fulfilled{Changed: f.changed}, f.err
+}
 
 // A failure is returned for River to retry; an order that does not exist
-// gives the job up at once.
+// gives the job up at once; a batch that fails is retried at once with
+// the job's own order alone, so another order's fault does not hold it.
 func TestWorker_RetriesFailuresAndGivesUpUnknownOrders(t *testing.T) {
 	t.Parallel()
 	lost := errors.New("connection lost")
@@ -142,20 +155,28 @@ func TestWorker_RetriesFailuresAndGivesUpUnknownOrders(t *testing.T) {
 		store     fakeStore
 		wantErr   error
 		cancelled bool
+		asked     []int
 	}{
-		{"fulfilled", fakeStore{changed: true}, nil, false},
-		{"nothing to do", fakeStore{}, nil, false},
-		{"database failure", fakeStore{err: lost}, lost, false},
-		{"unknown order", fakeStore{err: models.ErrNotFound}, models.ErrNotFound, true},
+		{"fulfilled", fakeStore{changed: true}, nil, false, []int{fulfillment.Batch}},
+		{"nothing to do", fakeStore{}, nil, false, []int{fulfillment.Batch}},
+		{"database failure", fakeStore{err: lost}, lost, false, []int{fulfillment.Batch, 0}},
+		{"unknown order", fakeStore{err: models.ErrNotFound}, models.ErrNotFound, true, []int{fulfillment.Batch}},
+		{"batch fails, own order alone succeeds", fakeStore{changed: true, batchErr: lost}, nil, false,
+			[]int{fulfillment.Batch, 0}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			var asked []int
+			c.store.asked = &asked
 			w := fulfillment.NewWorker(c.store, nil)
 			err := w.Work(context.Background(), &river.Job[models.FulfillOrderArgs]{
 				JobRow: &rivertype.JobRow{Attempt: 1}, Args: models.FulfillOrderArgs{OrderID: 7}})
 			var cancel *river.JobCancelError
 			if !errors.Is(err, c.wantErr) || (err == nil) != (c.wantErr == nil) || errors.As(err, &cancel) != c.cancelled {
 				t.Errorf("got %v, want %v (cancelled %v)", err, c.wantErr, c.cancelled)
+			}
+			if !slices.Equal(asked, c.asked) {
+				t.Errorf("asked to take along %v, want %v", asked, c.asked)
 			}
 		})
 	}

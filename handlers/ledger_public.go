@@ -79,12 +79,12 @@ func showsLedger(c echo.Context) { c.Set(ledgerKey, true) }
 // fulfilled here marking the ledger pages stale.
 type fulfillmentStore struct{ s *Server }
 
-func (f fulfillmentStore) FulfillOrder(ctx context.Context, orderID int64) (bool, error) {
-	changed, err := f.s.store.FulfillOrder(ctx, orderID)
-	if changed {
+func (f fulfillmentStore) FulfillOrders(ctx context.Context, orderID int64, more int) (models.Fulfilled, error) {
+	done, err := f.s.store.FulfillOrders(ctx, orderID, more)
+	if done.Changed || done.Others > 0 {
 		f.s.noteLedgerWrite()
 	}
-	return changed, err
+	return done, err
 }
 
 // groupLedgerView is a group's figures from real sales.

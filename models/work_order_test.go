@@ -367,3 +367,78 @@ func TestFulfillOrder_SeveralLinesOfAGroupShareItsWorkOrder(t *testing.T) {
 		c.verify(t, 3)
 	})
 }
+
+// A job's run takes waiting paid orders along (oldest first), each
+// fulfilled exactly as alone, under one lock of the chain head; orders
+// not paid stay as they are, and the orders' own jobs then find nothing.
+// Batches racing each other (PostgreSQL: SKIP LOCKED) fulfil every order
+// once and keep one chain.
+func TestFulfillOrders_TakesWaitingOrdersAlongOnce(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newFulfilShop(t, db, 100)
+		paid := make([]*models.Order, 6)
+		for i := range paid {
+			paid[i] = c.paidOrder(t, line(c.prod.ID, 1), line(c.prod2.ID, 1))
+		}
+		pending := c.order(t, line(c.prod.ID, 1))
+
+		f, err := c.store.FulfillOrders(ctx, paid[2].ID, 3)
+		if err != nil || !f.Changed || f.Others != 3 {
+			t.Fatalf("batch: %+v, %v; want its own order and 3 others", f, err)
+		}
+		// The job's own order, and the three oldest others.
+		for i, o := range paid {
+			want := models.StatusPaid
+			if i <= 3 {
+				want = models.StatusInFulfillment
+			}
+			if got := c.orderByID(t, o.ID).Status; got != want {
+				t.Errorf("order %d is %s, want %s", i, got, want)
+			}
+		}
+		c.verify(t, 8)
+		// Their own jobs: nothing to do, nothing taken along.
+		f, err = c.store.FulfillOrders(ctx, paid[0].ID, 10)
+		if err != nil || f.Changed || f.Others != 0 {
+			t.Fatalf("job of an order already taken along: %+v, %v", f, err)
+		}
+		if got := c.orderByID(t, paid[4].ID).Status; got != models.StatusPaid {
+			t.Errorf("a job with nothing to do took an order along: %s", got)
+		}
+
+		// Two batches at once share out what is left.
+		var wg sync.WaitGroup
+		results := make([]models.Fulfilled, 2)
+		errs := make([]error, 2)
+		for i, o := range paid[4:] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i], errs[i] = c.store.FulfillOrders(ctx, o.ID, 10)
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		changed := 0
+		for _, r := range results {
+			changed += r.Others
+			if r.Changed {
+				changed++
+			}
+		}
+		if changed != 2 {
+			t.Errorf("the racing batches fulfilled %d orders, want 2: %+v", changed, results)
+		}
+		for _, o := range paid {
+			c.fulfilledOnce(t, o, 2)
+		}
+		if got := c.orderByID(t, pending.ID).Status; got != models.StatusPendingPayment {
+			t.Errorf("an unpaid order was taken along: %s", got)
+		}
+		c.verify(t, 12)
+	})
+}

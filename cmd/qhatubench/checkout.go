@@ -65,7 +65,7 @@ var checkoutFlags = struct {
 	flag.Int("checkout-webhooks", 8, "webhook deliveries at once"),
 	flag.Int("checkout-pace", 50, "checkouts per second while the pages are loaded"),
 	flag.Int("checkout-products", 1000, "catalog size of the checkout benchmark"),
-	flag.String("checkout-cpuprofile", "", "write CPU profiles of the checkout and webhook loads to this file name plus .checkout and .webhook"),
+	flag.String("checkout-cpuprofile", "", "write CPU profiles of the checkout, webhook and fulfillment loads to this file name plus .checkout, .webhook, .fulfil1 and .fulfil4"),
 }
 
 // benchCheckoutHook runs the checkout benchmark as -checkout says; done is

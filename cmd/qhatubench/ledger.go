@@ -9,20 +9,23 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ciap/qhatu/fulfillment"
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/demo"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"gorm.io/gorm"
 )
 
 // The ledger benchmark (issue 8): paid three-line orders fulfilled and
 // ledgered per second by 1 and by 4 workers, then `ledger verify` over the
-// whole chain. The workers are goroutines calling Store.FulfillOrder, as
-// the River fulfillment worker does for each job, so the figure is the
-// database work of the hand-off (order lock, work orders, status history,
-// entries chained under the head's lock) without the queue's polling. The
-// orders are placed and paid first, untimed, through CreateOrder and
-// PayOrder, in their own schema.
+// whole chain. The workers are goroutines working one job per order with
+// the River fulfillment worker's own Work, so the figure is the database
+// work of the hand-off (order lock, work orders, status history, entries
+// chained under the head's lock, waiting orders taken along in batches;
+// the jobs of orders a batch took find nothing to do) without the queue's
+// polling. The orders are placed and paid first, untimed, through
+// CreateOrder and PayOrder, in their own schema.
 var ledgerFlags = struct {
 	mode          *string
 	orders1       *int
@@ -68,40 +71,43 @@ func benchLedger(ctx context.Context, dbURL string) error {
 	if err := demo.Load(ctx, store); err != nil {
 		return fmt.Errorf("seed the demo catalog: %w", err)
 	}
-	o1, o4 := *ledgerFlags.orders1, *ledgerFlags.orders4
-	total := o1 + o4
-	products, err := stockUp(ctx, db, store, total)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	ids, err := placePaidOrders(ctx, store, products, total)
-	if err != nil {
-		return err
-	}
-	if err := db.WithContext(ctx).Exec("VACUUM ANALYZE").Error; err != nil {
-		return fmt.Errorf("vacuum: %w", err)
-	}
-	fmt.Printf("\nledger: %d paid 3-line orders placed on PostgreSQL (schema %s) in %s\n",
-		total, schema, time.Since(start).Round(time.Second))
-	fmt.Println("fulfilled and ledgered by N goroutines calling Store.FulfillOrder (what each River fulfillment job runs):")
-	for _, run := range []struct {
-		workers int
-		ids     []int64
-	}{{1, ids[:o1]}, {4, ids[o1:]}} {
-		cpu0 := cpuTime()
-		took, err := fulfil(ctx, store, run.ids, run.workers)
+	fmt.Printf("\nledger: paid 3-line orders fulfilled and ledgered on PostgreSQL (schema %s) by N goroutines\n", schema)
+	fmt.Printf("working each order's job as the River fulfillment worker does (fulfillment.Worker.Work, batches of up to %d):\n",
+		fulfillment.Batch+1)
+	for _, run := range []struct{ workers, orders int }{{1, *ledgerFlags.orders1}, {4, *ledgerFlags.orders4}} {
+		// Each run's orders are placed just before it, so a batch never
+		// takes along an order of the next run.
+		products, err := stockUp(ctx, db, store, run.orders)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("  %d worker(s): %6d orders in %6s = %7.0f orders/s (%7.0f entries/s; this process's CPU %.2f ms/order)\n",
-			run.workers, len(run.ids), took.Round(time.Millisecond), float64(len(run.ids))/took.Seconds(),
-			float64(3*len(run.ids))/took.Seconds(), float64(cpuTime()-cpu0)/float64(time.Millisecond)/float64(len(run.ids)))
+		start := time.Now()
+		ids, err := placePaidOrders(ctx, store, products, run.orders)
+		if err != nil {
+			return err
+		}
+		if err := db.WithContext(ctx).Exec("VACUUM ANALYZE").Error; err != nil {
+			return fmt.Errorf("vacuum: %w", err)
+		}
+		placed := time.Since(start)
+		stopProfile, err := startProfile(fmt.Sprintf("fulfil%d", run.workers))
+		if err != nil {
+			return err
+		}
+		cpu0 := cpuTime()
+		took, err := fulfil(ctx, db, fulfillment.NewWorker(store, nil), ids, run.workers)
+		stopProfile()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %d worker(s): %6d orders (placed in %s) in %6s = %7.0f orders/s (%7.0f entries/s; this process's CPU %.2f ms/order)\n",
+			run.workers, len(ids), placed.Round(time.Second), took.Round(time.Millisecond), float64(len(ids))/took.Seconds(),
+			float64(3*len(ids))/took.Seconds(), float64(cpuTime()-cpu0)/float64(time.Millisecond)/float64(len(ids)))
 	}
 	if err := extendChain(ctx, db, *ledgerFlags.verifyEntries); err != nil {
 		return err
 	}
-	start = time.Now()
+	start := time.Now()
 	c, err := store.VerifyLedger(ctx)
 	took := time.Since(start)
 	if err != nil {
@@ -180,16 +186,17 @@ func placePaidOrders(ctx context.Context, store *models.Store, products []int64,
 	return ids, errors.Join(errs...)
 }
 
-// fulfil hands the orders to workers goroutines, each taking the next
-// order as soon as its last one committed, and times the whole.
-func fulfil(ctx context.Context, store *models.Store, ids []int64, workers int) (time.Duration, error) {
+// fulfil works one fulfillment job per order with workers goroutines,
+// each taking the next job as soon as its last one is done, and times the
+// whole; then it checks that every order was fulfilled.
+func fulfil(ctx context.Context, db *gorm.DB, w *fulfillment.Worker, ids []int64, workers int) (time.Duration, error) {
 	var (
 		next atomic.Int64
 		wg   sync.WaitGroup
 		errs = make([]error, workers)
 	)
 	start := time.Now()
-	for w := range workers {
+	for g := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -198,19 +205,29 @@ func fulfil(ctx context.Context, store *models.Store, ids []int64, workers int) 
 				if i >= len(ids) {
 					return
 				}
-				changed, err := store.FulfillOrder(ctx, ids[i])
-				if err == nil && !changed {
-					err = errors.New("nothing to do")
-				}
-				if err != nil {
-					errs[w] = fmt.Errorf("fulfil order %d: %w", ids[i], err)
+				job := &river.Job[models.FulfillOrderArgs]{JobRow: &rivertype.JobRow{ID: int64(i + 1), Attempt: 1},
+					Args: models.FulfillOrderArgs{OrderID: ids[i]}}
+				if err := w.Work(ctx, job); err != nil {
+					errs[g] = fmt.Errorf("fulfil order %d: %w", ids[i], err)
 					return
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return time.Since(start), errors.Join(errs...)
+	took := time.Since(start)
+	if err := errors.Join(errs...); err != nil {
+		return took, err
+	}
+	var left int64
+	if err := db.WithContext(ctx).Model(&models.Order{}).Where("id IN ? AND status <> ?", ids, models.StatusInFulfillment).
+		Count(&left).Error; err != nil {
+		return took, fmt.Errorf("check the orders: %w", err)
+	}
+	if left > 0 {
+		return took, fmt.Errorf("%d of %d orders not in fulfillment after their jobs", left, len(ids))
+	}
+	return took, nil
 }
 
 // extendChain brings the chain to n entries for the verify figure.
