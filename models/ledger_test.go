@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,4 +197,60 @@ func exec(t *testing.T, db *gorm.DB, sql string, args ...any) {
 	if err := db.Exec(sql, args...).Error; err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
+}
+
+// The database refuses a ledger entry or a work order line that does not
+// agree with the order line it names (PostgreSQL: one key to the line's
+// order, group, product and breakdown) or that names what does not exist
+// (both databases).
+func TestLedgerEntries_MustAgreeWithTheirOrderLine(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		f := newFulfilShop(t, db, 10)
+		o := f.paidOrder(t, line(f.prod.ID, 1), line(f.prod2.ID, 2))
+		if _, err := f.store.FulfillOrder(ctx, o.ID); err != nil {
+			t.Fatal(err)
+		}
+		e := f.entries(t, o.ID)[0]
+		insert := func(product, group int64) error {
+			return db.Exec(`INSERT INTO ledger_entries (seq, kind, order_id, order_line_id, group_id, product_id,
+				breakdown_id, breakdown_version, quantity, currency, artisan_labour, artisan_materials, community_fund,
+				paid_to_artisans, local_market_price, surplus, reverses_seq, created_at, prev_hash, hash)
+				VALUES (100, 'refund', ?, ?, ?, ?, ?, ?, -1, ?, 0, 0, 0, 0, 0, 0, ?, ?, ?, ?)`,
+				e.OrderID, e.OrderLineID, group, product, e.BreakdownID, e.BreakdownVersion, e.Currency, e.Seq,
+				e.CreatedAt, e.Hash, strings.Repeat("a", 64)).Error
+		}
+		if err := insert(999999, e.GroupID); err == nil {
+			t.Error("an entry naming an unknown product was written")
+		}
+		wol := func(product int64) error {
+			return db.Exec(`INSERT INTO work_order_lines (work_order_id, order_line_id, product_id, quantity)
+				SELECT work_order_id, order_line_id, ?, 1 FROM work_order_lines WHERE order_line_id = ?`,
+				product, e.OrderLineID).Error
+		}
+		if db.Dialector.Name() == "postgres" {
+			other := f.prod2.ID
+			if e.ProductID == other {
+				other = f.prod.ID
+			}
+			if err := insert(other, e.GroupID); err == nil {
+				t.Error("an entry naming another product than its line was written")
+			}
+			if err := insert(e.ProductID, f.group2.ID+e.GroupID); err == nil {
+				t.Error("an entry naming another group than its line was written")
+			}
+			// The line is taken already: a copy with another product must
+			// fail on the key, not only on the line's unique index.
+			exec(t, db, "ALTER TABLE work_order_lines DROP CONSTRAINT work_order_lines_order_line_id_key")
+			if err := wol(other); err == nil {
+				t.Error("a work order line naming another product than its order line was written")
+			}
+		}
+		// What agrees with its line is written (then refused by the
+		// chain's own rules only when verified, not by the keys).
+		if err := insert(e.ProductID, e.GroupID); err != nil {
+			t.Errorf("an entry agreeing with its line was refused: %v", err)
+		}
+	})
 }

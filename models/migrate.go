@@ -49,6 +49,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0019_invitations", Migrate: execAll(schemaInvitations)},
 	{ID: "0020_fair_pay", Migrate: migrateFairPay},
 	{ID: "0021_production_progress", Migrate: execAll(schemaProductionProgress)},
+	{ID: "0022_line_keys", Migrate: migrateLineKeys},
 }
 
 // migrateJobQueue brings River's tables (river_job, river_leader, …) to

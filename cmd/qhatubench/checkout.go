@@ -88,7 +88,7 @@ func benchCheckoutHook(ctx context.Context, o options) (done bool, err error) {
 const benchWebhookSecret = "whsec_qhatubench"
 
 func benchCheckout(ctx context.Context, o options) error {
-	mockURL, stopMock, err := startStripeMock(ctx)
+	mockURL, mockPID, stopMock, err := startStripeMock(ctx)
 	if err != nil {
 		return err
 	}
@@ -152,9 +152,10 @@ func benchCheckout(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	cpu0 := cpuTime()
+	meter := cpuMeter{db: db, schema: schema, mockPID: mockPID}
+	cpu0 := meter.sample(ctx)
 	lat, failed := b.closedLoop(ctx, *checkoutFlags.concurrency, dur)
-	cpu := cpuTime() - cpu0
+	cpu := meter.sample(ctx)
 	stopProfile()
 	if len(lat) == 0 {
 		return fmt.Errorf("no checkout succeeded (%d failed)", failed)
@@ -162,11 +163,10 @@ func benchCheckout(ctx context.Context, o options) error {
 	fmt.Printf("\ncheckouts (cart add, checkout form, order by card + session on stripe-mock), %d buyers at once, %s:\n",
 		*checkoutFlags.concurrency, dur)
 	printRate(fmt.Sprintf("%d checkouts", len(lat)), lat, dur, failed, "checkouts/s", 300, 100*time.Millisecond)
-	fmt.Printf("  CPU per checkout: %s in this process (shop and buyers; PostgreSQL and stripe-mock not counted)\n",
-		ms(cpu/time.Duration(len(lat))))
+	fmt.Printf("  CPU per checkout: %s\n", cpu.per(cpu0, len(lat)))
 
 	// 2. Stripe's paid events, one per order placed by card.
-	if err := benchWebhooks(ctx, store, base); err != nil {
+	if err := benchWebhooks(ctx, store, base, meter); err != nil {
 		return err
 	}
 
@@ -438,7 +438,7 @@ func (b *buyers) openLoop(ctx context.Context, rate int) paced {
 
 // benchWebhooks delivers a signed, paid checkout.session.completed for
 // every pending card order with a session, several at once.
-func benchWebhooks(ctx context.Context, store *models.Store, base string) error {
+func benchWebhooks(ctx context.Context, store *models.Store, base string, meter cpuMeter) error {
 	var orders []struct {
 		Number            string
 		TotalAmount       int64
@@ -483,7 +483,7 @@ func benchWebhooks(ctx context.Context, store *models.Store, base string) error 
 	if err != nil {
 		return err
 	}
-	cpu0 := cpuTime()
+	cpu0 := meter.sample(ctx)
 	t0 := time.Now()
 	for range n {
 		wg.Add(1)
@@ -518,7 +518,7 @@ func benchWebhooks(ctx context.Context, store *models.Store, base string) error 
 	}
 	wg.Wait()
 	elapsed := time.Since(t0)
-	cpu := cpuTime() - cpu0
+	cpu := meter.sample(ctx)
 	stopProfile()
 	fmt.Printf("\npaid webhook events (signed checkout.session.completed, one per order above), %d at once:\n", n)
 	if e := last.Load(); e != nil {
@@ -527,7 +527,7 @@ func benchWebhooks(ctx context.Context, store *models.Store, base string) error 
 	printRate(fmt.Sprintf("%d events in %s", len(lat), elapsed.Round(time.Millisecond)), lat, elapsed,
 		int(failed.Load()), "events/s", 1000, 0)
 	if len(lat) > 0 {
-		fmt.Printf("  CPU per event: %s in this process (PostgreSQL not counted)\n", ms(cpu/time.Duration(len(lat))))
+		fmt.Printf("  CPU per event: %s\n", cpu.per(cpu0, len(lat)))
 	}
 	var paid int64
 	if err := store.DB().WithContext(ctx).Raw(`SELECT count(*) FROM orders WHERE status = ?`, models.StatusPaid).
@@ -559,18 +559,18 @@ func startProfile(suffix string) (func(), error) {
 
 // startStripeMock builds and runs the module's stripe-mock tool on ports
 // the system picks, reading its HTTP address from what it prints.
-func startStripeMock(ctx context.Context) (string, func(), error) {
+func startStripeMock(ctx context.Context) (string, int, func(), error) {
 	out, err := exec.CommandContext(ctx, "go", "tool", "-n", "stripe-mock").Output()
 	if err != nil {
-		return "", nil, fmt.Errorf("build stripe-mock (go tool -n stripe-mock): %w", err)
+		return "", 0, nil, fmt.Errorf("build stripe-mock (go tool -n stripe-mock): %w", err)
 	}
 	cmd := exec.Command(strings.TrimSpace(string(out)), "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("start stripe-mock: %w", err)
+		return "", 0, nil, fmt.Errorf("start stripe-mock: %w", err)
 	}
 	stop := func() { cmd.Process.Kill(); cmd.Wait() }
 	addr := make(chan string, 1)
@@ -587,11 +587,11 @@ func startStripeMock(ctx context.Context) (string, func(), error) {
 	case a, ok := <-addr:
 		if !ok {
 			stop()
-			return "", nil, errors.New("stripe-mock ended before listening")
+			return "", 0, nil, errors.New("stripe-mock ended before listening")
 		}
-		return "http://" + a, stop, nil
+		return "http://" + a, cmd.Process.Pid, stop, nil
 	case <-time.After(time.Minute):
 		stop()
-		return "", nil, errors.New("stripe-mock did not start within a minute")
+		return "", 0, nil, errors.New("stripe-mock did not start within a minute")
 	}
 }

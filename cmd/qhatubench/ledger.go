@@ -94,15 +94,18 @@ func benchLedger(ctx context.Context, dbURL string) error {
 		if err != nil {
 			return err
 		}
-		cpu0 := cpuTime()
+		meter := cpuMeter{db: db, schema: schema}
+		cpu0 := meter.sample(ctx)
 		took, err := fulfil(ctx, db, fulfillment.NewWorker(store, nil), ids, run.workers)
+		cpu := meter.sample(ctx)
 		stopProfile()
 		if err != nil {
 			return err
 		}
-		fmt.Printf("  %d worker(s): %6d orders (placed in %s) in %6s = %7.0f orders/s (%7.0f entries/s; this process's CPU %.2f ms/order)\n",
+		fmt.Printf("  %d worker(s): %6d orders (placed in %s) in %6s = %7.0f orders/s (%7.0f entries/s)\n",
 			run.workers, len(ids), placed.Round(time.Second), took.Round(time.Millisecond), float64(len(ids))/took.Seconds(),
-			float64(3*len(ids))/took.Seconds(), float64(cpuTime()-cpu0)/float64(time.Millisecond)/float64(len(ids)))
+			float64(3*len(ids))/took.Seconds())
+		fmt.Printf("    CPU per order: %s\n", cpu.per(cpu0, len(ids)))
 	}
 	if err := extendChain(ctx, db, *ledgerFlags.verifyEntries); err != nil {
 		return err
