@@ -224,11 +224,12 @@ func findCart(tx *gorm.DB, k CartKey) (int64, error) {
 }
 
 // ensureCart returns the cart's id, creating it if needed (two requests
-// creating the same cart at once make one).
-func ensureCart(tx *gorm.DB, k CartKey) (int64, error) {
-	id, err := findCart(tx, k)
+// creating the same cart at once make one); created says this call made
+// it, so it has no lines yet.
+func ensureCart(tx *gorm.DB, k CartKey) (id int64, created bool, err error) {
+	id, err = findCart(tx, k)
 	if err != nil || id != 0 {
-		return id, err
+		return id, false, err
 	}
 	c := Cart{}
 	if k.UserID != 0 {
@@ -236,10 +237,16 @@ func ensureCart(tx *gorm.DB, k CartKey) (int64, error) {
 	} else {
 		c.Token = &k.Token
 	}
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c).Error; err != nil {
-		return 0, fmt.Errorf("create cart: %w", err)
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&c)
+	if res.Error != nil {
+		return 0, false, fmt.Errorf("create cart: %w", res.Error)
 	}
-	return findCart(tx, k)
+	if res.RowsAffected == 1 && c.ID != 0 {
+		return c.ID, true, nil
+	}
+	// Another request made it first.
+	id, err = findCart(tx, k)
+	return id, false, err
 }
 
 // Cart returns the cart priced from the catalog, empty when there is none
@@ -363,13 +370,15 @@ func (s *Store) setCartLine(ctx context.Context, k CartKey, productID int64, nex
 		if asked < 1 {
 			return checkQuantity(tx, productID, asked) // names the product
 		}
-		cartID, err := ensureCart(tx, k)
+		cartID, created, err := ensureCart(tx, k)
 		if err != nil {
 			return err
 		}
 		var lines []CartLine
-		if err := tx.Where("cart_id = ?", cartID).Find(&lines).Error; err != nil {
-			return fmt.Errorf("cart lines: %w", err)
+		if !created {
+			if err := tx.Where("cart_id = ?", cartID).Find(&lines).Error; err != nil {
+				return fmt.Errorf("cart lines: %w", err)
+			}
 		}
 		current, madeToOrder := 0, false
 		for _, l := range lines {
@@ -390,11 +399,13 @@ func (s *Store) setCartLine(ctx context.Context, k CartKey, productID int64, nex
 		} else if err := checkQuantity(tx, productID, qty); err != nil {
 			return err
 		}
-		return upsertCartLine(tx, cartID, productID, qty, madeToOrder)
+		return upsertCartLine(tx, cartID, productID, qty, madeToOrder, !created)
 	})
 }
 
-func upsertCartLine(tx *gorm.DB, cartID, productID int64, qty int, madeToOrder bool) error {
+// upsertCartLine saves a line; touch marks the cart changed too (a cart
+// made in the same transaction was stamped then).
+func upsertCartLine(tx *gorm.DB, cartID, productID int64, qty int, madeToOrder, touch bool) error {
 	now := time.Now().UTC()
 	l := CartLine{CartID: cartID, ProductID: productID, Quantity: qty, MadeToOrder: madeToOrder,
 		CreatedAt: now, UpdatedAt: now}
@@ -404,6 +415,9 @@ func upsertCartLine(tx *gorm.DB, cartID, productID int64, qty int, madeToOrder b
 	}).Create(&l).Error
 	if err != nil {
 		return fmt.Errorf("save cart line: %w", err)
+	}
+	if !touch {
+		return nil
 	}
 	if err := tx.Model(&Cart{}).Where("id = ?", cartID).Update("updated_at", now).Error; err != nil {
 		return fmt.Errorf("touch cart: %w", err)
@@ -502,7 +516,7 @@ func (s *Store) MergeCarts(ctx context.Context, guestToken string, userID int64)
 				q = min(q, p.Stock) // a made-to-order line is meant to pass the stock
 			}
 			if q >= 1 {
-				if err := upsertCartLine(tx, userCart, p.ID, q, mto[p.ID]); err != nil {
+				if err := upsertCartLine(tx, userCart, p.ID, q, mto[p.ID], true); err != nil {
 					return err
 				}
 			}

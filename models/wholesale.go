@@ -300,7 +300,7 @@ func (s *Store) AddWholesaleLines(ctx context.Context, k CartKey, lines []Wholes
 				return &WholesaleLinesError{Checks: checks}
 			}
 		}
-		cartID, err := ensureCart(tx, k)
+		cartID, _, err := ensureCart(tx, k)
 		if err != nil {
 			return err
 		}
@@ -320,7 +320,7 @@ func (s *Store) AddWholesaleLines(ctx context.Context, k CartKey, lines []Wholes
 		}
 		sort.SliceStable(checks, func(i, j int) bool { return checks[i].Product.ID < checks[j].Product.ID })
 		for _, c := range checks {
-			if err := upsertCartLine(tx, cartID, c.Product.ID, c.Input.Quantity, c.Input.MadeToOrder); err != nil {
+			if err := upsertCartLine(tx, cartID, c.Product.ID, c.Input.Quantity, c.Input.MadeToOrder, true); err != nil {
 				return err
 			}
 		}
