@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"log/slog"
@@ -192,7 +193,11 @@ func (s *Server) routes() (*echo.Echo, error) {
 	}))
 	// File uploads have their own limits (upload_limit.go).
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload})) // = maxBody
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	// Pages made for one request (a cart, the checkout, an account page,
+	// a cache miss) are compressed at the fastest level: for the 31 KB
+	// catalog page 0.26 ms instead of 0.56 ms at level 5, for 14 % more
+	// bytes. Cached pages are compressed once, harder (pagecache.go).
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: gzip.BestSpeed, MinLength: gzipMinLength}))
 	// The body is read in this order: the upload's limit, then the form is
 	// parsed and its text checked (request_input.go), then the CSRF check
 	// reads its token from the parsed form.
