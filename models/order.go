@@ -395,6 +395,16 @@ func (s *Store) CreateOrder(ctx context.Context, in OrderInput) (*Order, error) 
 }
 
 func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
+	o, err := createUnnumbered(tx, in, now)
+	if err != nil {
+		return nil, err
+	}
+	return o, numberOrder(tx, o, now)
+}
+
+// createUnnumbered writes the order, its lines, stock movements and first
+// status, under a provisional number: numberOrder gives it its own.
+func createUnnumbered(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
 	zone, err := shippingZone(tx, ZoneFor(in.Customer.Address))
 	if err != nil {
 		return nil, err
@@ -486,15 +496,46 @@ func createOrder(tx *gorm.DB, in OrderInput, now time.Time) (*Order, error) {
 	if err := recordStatus(tx, o.ID, "", StatusPendingPayment, in.Actor, "order placed"); err != nil {
 		return nil, err
 	}
-	number, err := nextOrderNumber(tx, now.In(shopTime).Year())
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.Model(&Order{}).Where("id = ?", o.ID).Update("number", number).Error; err != nil {
-		return nil, dbError(err, "number order "+number)
-	}
-	o.Number, o.Lines = number, lines
+	o.Lines = lines
 	return o, nil
+}
+
+// numberOrder gives a new order the next number of the year, as the last
+// write of its transaction. Numbers have no gaps (an order rolled back
+// gives its number back, so reviewers can tell none is missing), so
+// every checkout waits for the one before it to commit from this point:
+// the shorter the rest of its transaction, the more checkouts a second.
+// On PostgreSQL the counter and the order move in one statement.
+func numberOrder(tx *gorm.DB, o *Order, now time.Time) error {
+	year := now.In(shopTime).Year()
+	if tx.Dialector.Name() != "postgres" {
+		number, err := nextOrderNumber(tx, year)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&Order{}).Where("id = ?", o.ID).Update("number", number).Error; err != nil {
+			return dbError(err, "number order "+number)
+		}
+		o.Number = number
+		return nil
+	}
+	var got []struct {
+		LastNumber int64
+		Number     string
+	}
+	err := tx.Raw(`WITH n AS (INSERT INTO order_counters (year, last_number) VALUES (?, 1)
+	ON CONFLICT (year) DO UPDATE SET last_number = order_counters.last_number + 1 RETURNING last_number)
+UPDATE orders SET number = CAST(? AS text) || lpad(CAST(n.last_number AS text), 6, '0'),
+	updated_at = ? FROM n WHERE orders.id = ? RETURNING n.last_number, orders.number`,
+		year, fmt.Sprintf("Q-%04d-", year), now, o.ID).Scan(&got).Error
+	if err != nil {
+		return fmt.Errorf("number order %d: %w", o.ID, err)
+	}
+	if len(got) != 1 || got[0].Number != FormatOrderNumber(year, got[0].LastNumber) {
+		return fmt.Errorf("number order %d: the counter gave %+v", o.ID, got)
+	}
+	o.Number = got[0].Number
+	return nil
 }
 
 // priceLines snapshots each asked line from its product's current retail

@@ -85,12 +85,17 @@ func (s *Store) PlaceOrder(ctx context.Context, in OrderInput, cart *CartKey) (*
 		// CreateOrder without its savepoint (one round trip fewer): any
 		// error here rolls the whole checkout back anyway.
 		var err error
-		if o, err = createOrder(tx.db.WithContext(ctx), in, now); err != nil {
+		db := tx.db.WithContext(ctx)
+		if o, err = createUnnumbered(db, in, now); err != nil {
 			return err
 		}
 		tx.afterStockMoved(o.stockMoves)
-		return tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailReceived},
-			ExpireOrderArgs{OrderID: o.ID, At: o.ExpiresAt})
+		if err := tx.Enqueue(ctx, OrderMailArgs{OrderID: o.ID, Mail: OrderMailReceived},
+			ExpireOrderArgs{OrderID: o.ID, At: o.ExpiresAt}); err != nil {
+			return err
+		}
+		// Last: from here to the commit, other checkouts wait for this one.
+		return numberOrder(db, o, now)
 	})
 	if err != nil {
 		return nil, err
