@@ -133,10 +133,7 @@ func TestCart_AddShowUpdateRemove(t *testing.T) {
 // moneyText formats as the English pages do, HTML-escaped.
 func moneyText(t *testing.T, m models.Money) string {
 	t.Helper()
-	tr, err := handlers.NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := handlers.SharedTranslations(t)
 	return html.EscapeString(tr.For("en").Money(m))
 }
 

@@ -122,10 +122,7 @@ func TestErrors_EveryValidationCodeIsTranslated(t *testing.T) {
 	if len(codes) < 40 {
 		t.Fatalf("found %d codes in models/validation.go; has the list moved?", len(codes))
 	}
-	tr, err := handlers.NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := handlers.SharedTranslations(t)
 	for _, lang := range handlers.Languages {
 		l := tr.For(lang)
 		for _, c := range codes {

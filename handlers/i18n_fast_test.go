@@ -12,10 +12,7 @@ import (
 // Every message T fills by concatenation reads exactly as go-i18n writes
 // it, in both languages, with text and numbers as arguments.
 func TestLocalizer_PlainMessagesFilledAsGoI18nDoes(t *testing.T) {
-	tr, err := NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := testTranslations(t)
 	for _, lang := range Languages {
 		l := tr.For(lang)
 		if len(l.filled) < 100 {
@@ -52,10 +49,7 @@ func TestLocalizer_PlainMessagesFilledAsGoI18nDoes(t *testing.T) {
 
 // Remembered amounts read as freshly formatted ones.
 func TestLocalizer_MoneyMemoFormatsAsTheFormatter(t *testing.T) {
-	tr, err := NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := testTranslations(t)
 	for _, lang := range Languages {
 		l := tr.For(lang)
 		for _, a := range []int64{0, 5, 1250, 123456, -9900, 100000000} {
@@ -72,10 +66,7 @@ func TestLocalizer_MoneyMemoFormatsAsTheFormatter(t *testing.T) {
 // and in the plural for 2, in both languages, through T (a "Count"
 // argument) and Plural, exactly as go-i18n writes it with a PluralCount.
 func TestLocalizer_PluralMessagesAgreeWithTheirCount(t *testing.T) {
-	tr, err := NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := testTranslations(t)
 	// "1 pedidos": a 1 followed by a plural noun the shop counts.
 	onePlural := map[string]*regexp.Regexp{
 		"es": regexp.MustCompile(`(^|[^0-9.,])1 (productos|piezas|pedidos|grupos|solicitudes|cuentas|correos|cambios|asientos|líneas|días|horas|minutos|activos|artesanos|artesanas)\b`),

@@ -173,10 +173,7 @@ func TestLedgerPublic_FiguresFromRealSalesAndTheCache(t *testing.T) {
 
 func TestMonthlyLedgerChart_NegativeSurplusAndLabels(t *testing.T) {
 	t.Parallel()
-	tr, err := NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := testTranslations(t)
 	l := tr.For("en")
 	lima := time.FixedZone("", -5*3600)
 	months := []models.LedgerMonth{

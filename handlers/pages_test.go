@@ -17,7 +17,6 @@ import (
 
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
-	"github.com/ciap/qhatu/static"
 	"gorm.io/gorm"
 )
 
@@ -623,10 +622,7 @@ func TestLocales_SameKeysInBothLanguages(t *testing.T) {
 		}
 	}
 	// Every message the pages and the error handler use exists.
-	tr, err := NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := testTranslations(t)
 	ids := []string{"error.method_not_allowed", "error.too_large", "error.too_large_limit", "error.not_text", "error.too_many_requests", "error.forbidden",
 		"error.param_unknown", "amount.malformed", "amount.ambiguous", "error.price_range", "error.query_too_long",
 		"error.param_integer", "group.cadence.weekly", "group.cadence.monthly"}
@@ -823,15 +819,8 @@ func TestBreakdownPermilles_RowsAddUpToTheShownTotals(t *testing.T) {
 }
 
 func TestProductJSONLD_CannotCloseTheScript(t *testing.T) {
-	assets, err := NewAssets(static.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &Server{cfg: Config{BaseURL: testBaseURL + "/"}, assets: assets}
-	tr, err := NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	shared := testParts(t)
+	s, tr := &Server{cfg: Config{BaseURL: testBaseURL + "/"}, assets: shared.assets}, shared.tr
 	evil := `</script><script>alert("x")</script> & <!--`
 	p := &models.Product{Slug: "x", NameEN: evil, NameES: evil, DescriptionEN: evil, Craft: models.CraftRetablo,
 		Currency: models.PEN, PriceAmount: 12345, Stock: 0, Image: "img/products/x.svg",
@@ -857,10 +846,7 @@ func TestProductJSONLD_CannotCloseTheScript(t *testing.T) {
 
 func TestBreakdownChart_IsAccessibleSVG(t *testing.T) {
 	t.Parallel()
-	tr, err := NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := testTranslations(t)
 	l := tr.For("en")
 	b := dbtest.Breakdown(10000, 4000, 1000, 500, 3000, 600)
 	svg := string(breakdownChart(l, "c1", b))

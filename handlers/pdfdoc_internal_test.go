@@ -17,10 +17,7 @@ import (
 // samplePDF writes a document with every kind of block and rows table rows.
 func samplePDF(t *testing.T, lang string, rows int, uncompressed bool) []byte {
 	t.Helper()
-	tr, err := NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := testTranslations(t)
 	l := tr.For(lang)
 	d := newPDFDoc(l, pdfMeta{Title: "Proforma Q-2026-000042", Created: time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC),
 		Footer: "CIAP · RUC 20100000001 · Jr. Túpac Amaru 123, Lima", Uncompressed: uncompressed})

@@ -79,10 +79,7 @@ func TestProductPage_BuyBoxSaysWhatGoesToTheArtisans(t *testing.T) {
 // plainly instead of claiming a surplus.
 func TestArtisanShare_SaysHonestlyWhenThereIsNoSurplus(t *testing.T) {
 	t.Parallel()
-	tr, err := NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := testTranslations(t)
 	// paid to artisans = 6000 + 3000 + 1000 = S/ 100.00
 	cases := []struct {
 		localMarket, difference int64

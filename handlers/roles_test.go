@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/ciap/qhatu/models"
-	"github.com/ciap/qhatu/static"
 	"github.com/labstack/echo/v4"
 )
 
@@ -114,18 +113,8 @@ func TestLocalPath_OnlyPathsOnThisSite(t *testing.T) {
 }
 
 func TestAccountNav_RendersForAnonymousAndSignedIn(t *testing.T) {
-	tr, err := NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := NewAssets(static.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	views, err := NewViews(assets)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testParts(t)
+	tr, views := p.tr, p.views
 	tmpl := views.pages["account"]
 	type navPage struct {
 		L      *Localizer

@@ -51,6 +51,24 @@ func init() {
 	}
 }
 
+// testParts is the set of parts every test server shares.
+func testParts(tb testing.TB) parts {
+	tb.Helper()
+	p, err := newParts()
+	if err != nil {
+		tb.Fatalf("load parts: %v", err)
+	}
+	return p
+}
+
+// testTranslations is the test servers' translations, for tests that
+// format or translate without a server: loading the message files again
+// for each such test cost more than the test.
+func testTranslations(tb testing.TB) *Translations { return testParts(tb).tr }
+
+// SharedTranslations is testTranslations for the external tests.
+func SharedTranslations(tb testing.TB) *Translations { return testTranslations(tb) }
+
 // TestServer is the real server (New) on a test database, served over
 // HTTP at URL, with a settable clock and no real sleeping.
 type TestServer struct {

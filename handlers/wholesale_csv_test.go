@@ -404,10 +404,7 @@ func TestWholesaleCSV_EverySheetCodeIsTranslated(t *testing.T) {
 	if len(codes) < 15 {
 		t.Fatalf("found %d codes in models/wholesale_sheet.go; has the list moved?", len(codes))
 	}
-	tr, err := handlers.NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := handlers.SharedTranslations(t)
 	for _, lang := range handlers.Languages {
 		for _, c := range codes {
 			id := "wholesale.csv.error." + string(c)

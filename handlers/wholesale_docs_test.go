@@ -276,9 +276,6 @@ func TestWholesaleDocs_OnlyTheResellerAndTheBackOfficeGetThem(t *testing.T) {
 // mustTranslations loads the shop's messages.
 func mustTranslations(t *testing.T) *handlers.Translations {
 	t.Helper()
-	tr, err := handlers.NewTranslations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := handlers.SharedTranslations(t)
 	return tr
 }
