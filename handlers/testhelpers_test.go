@@ -93,10 +93,20 @@ type testClient struct {
 	csrf, csrfSession string
 }
 
+// testTransport is every testClient's: the default one, but asking for
+// no gzip, which cost the shop deflating and the client inflating every
+// page of every test (the tests of gzip itself send Accept-Encoding).
+var testTransport = func() *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DisableCompression = true
+	return tr
+}()
+
 func (ts *testServer) client(t *testing.T) *testClient {
 	jar, _ := cookiejar.New(nil)
 	return &testClient{t: t, base: ts.URL, Header: http.Header{}, http: &http.Client{
 		Jar:           jar,
+		Transport:     testTransport,
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
