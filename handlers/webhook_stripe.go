@@ -228,7 +228,8 @@ func sessionOrder(ctx context.Context, tx *models.Store, cs stripeSession) (*mod
 		res.OrderNumber = o.Number
 		return o, res, nil
 	}
-	o, err := tx.OrderHeadByNumber(ctx, number)
+	// Locked at the first look: paying it then reads it no more.
+	o, err := tx.LockOrderByNumber(ctx, number)
 	if errors.Is(err, models.ErrNotFound) {
 		res.Outcome = models.EventUnknownOrder
 		return nil, res, nil

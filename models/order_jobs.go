@@ -119,7 +119,11 @@ func (s *Store) PayOrder(ctx context.Context, in PaymentInput) (o *Order, change
 	err = s.Tx(ctx, func(tx *Store) error {
 		// MarkOrderPaid without its savepoint (one round trip fewer): any
 		// error here rolls the whole transaction back anyway.
-		o, changed, refused, err = markPaid(tx.db.WithContext(ctx), in)
+		var locked *Order
+		if in.OrderID != 0 && tx.locked != nil {
+			locked = tx.locked.take(in.OrderID)
+		}
+		o, changed, refused, err = markPaid(tx.db.WithContext(ctx), in, locked)
 		if err != nil || !changed {
 			return err // a refused payment and the flag commit
 		}

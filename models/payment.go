@@ -181,7 +181,7 @@ func (s *Store) MarkOrderPaid(ctx context.Context, in PaymentInput) (o *Order, c
 	var refused *PaymentRefusedError
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		o, changed, refused, err = markPaid(tx, in)
+		o, changed, refused, err = markPaid(tx, in, nil)
 		return err
 	})
 	if err != nil {
@@ -193,14 +193,16 @@ func (s *Store) MarkOrderPaid(ctx context.Context, in PaymentInput) (o *Order, c
 	return o, changed, nil
 }
 
-func markPaid(tx *gorm.DB, in PaymentInput) (*Order, bool, *PaymentRefusedError, error) {
-	id, err := orderIDOf(tx, in.OrderID, in.Number)
-	if err != nil {
-		return nil, false, nil, err
-	}
-	o, err := lockOrder(tx, id)
-	if err != nil {
-		return nil, false, nil, err
+func markPaid(tx *gorm.DB, in PaymentInput, locked *Order) (*Order, bool, *PaymentRefusedError, error) {
+	o := locked // the transaction locked and read it already (LockOrderByNumber)
+	if o == nil {
+		id, err := orderIDOf(tx, in.OrderID, in.Number)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		if o, err = lockOrder(tx, id); err != nil {
+			return nil, false, nil, err
+		}
 	}
 	due := o.Total()
 	refusal := func(r PaymentRefusal) *PaymentRefusedError {

@@ -410,3 +410,46 @@ func TestRecordRefund_OncePerReferenceAndNoMoreThanPaid(t *testing.T) {
 		}
 	})
 }
+
+// A row LockOrderByNumber locked is handed to the next PayOrder of the
+// same transaction once; outside a transaction there is nothing to hold
+// the lock, and it is refused.
+func TestLockOrderByNumber_HandsTheRowToPayOrderOnce(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newShop(t, db, 5)
+		o := c.order(t, line(c.prod.ID, 1))
+		if _, err := c.store.LockOrderByNumber(ctx, o.Number); err == nil {
+			t.Fatal("locked outside a transaction")
+		}
+		err := c.store.Tx(ctx, func(tx *models.Store) error {
+			if _, err := tx.LockOrderByNumber(ctx, "Q-1999-000001"); !errors.Is(err, models.ErrNotFound) {
+				t.Errorf("unknown number: %v", err)
+			}
+			locked, err := tx.LockOrderByNumber(ctx, o.Number)
+			if err != nil || locked.ID != o.ID {
+				return fmt.Errorf("lock: %v, %v", locked, err)
+			}
+			in := cardPayment(o, "cs_locked")
+			in.OrderID, in.Number = o.ID, ""
+			if _, changed, err := tx.PayOrder(ctx, in); err != nil || !changed {
+				return fmt.Errorf("pay: %v, %w", changed, err)
+			}
+			// The row was handed over once: a second payment locks and
+			// reads the order again, and finds it paid.
+			again := cardPayment(o, "cs_locked_again")
+			again.OrderID, again.Number = o.ID, ""
+			if _, changed, err := tx.PayOrder(ctx, again); changed || !errors.Is(err, models.ErrPaymentRefused) {
+				t.Errorf("second payment in the transaction: changed %v, %v", changed, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.orderByID(t, o.ID); got.Status != models.StatusPaid || len(got.Payments) != 2 {
+			t.Errorf("order %s with %d payments, want paid with the second refused", got.Status, len(got.Payments))
+		}
+	})
+}

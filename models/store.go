@@ -31,6 +31,20 @@ type Store struct {
 	// work to do once the outermost transaction has committed, dropped on
 	// rollback.
 	afterCommit *[]func()
+	// locked holds, on a transaction-scoped store, orders it locked and
+	// read with LockOrderByNumber, each handed once to the next PayOrder
+	// of the transaction so it need not lock and read the row again.
+	locked lockedOrders
+}
+
+// lockedOrders are rows a transaction locked, by order ID.
+type lockedOrders map[int64]*Order
+
+// take returns (and forgets) the locked row of order id, if any.
+func (l lockedOrders) take(id int64) *Order {
+	o := l[id]
+	delete(l, id)
+	return o
 }
 
 type storeHooks struct {
@@ -66,12 +80,12 @@ func (s *Store) OnCatalogChange(f func(version int64)) { s.hooks.changed = f }
 // transaction has committed.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	if s.afterCommit != nil {
-		return fn(&Store{db: s.db.WithContext(ctx), hooks: s.hooks, afterCommit: s.afterCommit})
+		return fn(&Store{db: s.db.WithContext(ctx), hooks: s.hooks, afterCommit: s.afterCommit, locked: s.locked})
 	}
 	var after []func()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		after = after[:0]
-		return fn(&Store{db: tx, hooks: s.hooks, afterCommit: &after})
+		return fn(&Store{db: tx, hooks: s.hooks, afterCommit: &after, locked: lockedOrders{}})
 	})
 	if err != nil {
 		return err

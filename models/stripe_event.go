@@ -141,6 +141,27 @@ func (s *Store) OrderHeadByNumber(ctx context.Context, number string) (*Order, e
 	return s.orderHead(ctx, "order "+number, "number = ?", number)
 }
 
+// LockOrderByNumber locks and loads the row of an order, in the store's
+// transaction: a webhook's event that may pay the order locks it at its
+// first look. The next PayOrder of the same transaction for this order
+// takes the row as read here instead of locking it again, so nothing may
+// change the order in between.
+func (s *Store) LockOrderByNumber(ctx context.Context, number string) (*Order, error) {
+	if !s.InTx() {
+		return nil, errors.New("lock order: not in a transaction")
+	}
+	if !ValidOrderNumber(number) {
+		return nil, fmt.Errorf("order %.40q: %w", number, ErrNotFound)
+	}
+	var o Order
+	if err := forUpdate(s.db.WithContext(ctx)).Where("number = ?", number).Take(&o).Error; err != nil {
+		return nil, dbError(err, "order "+number)
+	}
+	kept := o
+	s.locked[o.ID] = &kept
+	return &o, nil
+}
+
 // OrderHeadByCheckoutSession loads the row of the order a Stripe
 // Checkout Session was recorded for.
 func (s *Store) OrderHeadByCheckoutSession(ctx context.Context, sessionID string) (*Order, error) {
