@@ -19,7 +19,6 @@ import (
 
 	"github.com/ciap/qhatu/models"
 	"github.com/ciap/qhatu/models/dbtest"
-	"github.com/ciap/qhatu/models/demo"
 	"github.com/riverqueue/river"
 	"github.com/stripe/stripe-go/v76/webhook"
 	"gorm.io/gorm"
@@ -46,11 +45,10 @@ func TestScaleOut_TwoInstancesFulfillEachPaidOrderOnce(t *testing.T) {
 		t.Skipf("%s is not set: two instances share a PostgreSQL database (SQLite serves one instance)", dbtest.EnvURL)
 	}
 	ctx := context.Background()
-	db := dbtest.Open(t, "postgres")
+	// The demo catalog copied from the seed the ledger tests fill once,
+	// not loaded again through the domain code.
+	db := dbtest.Open(t, "postgres", demoSeed)
 	store := models.NewStore(db)
-	if err := store.Tx(ctx, func(tx *models.Store) error { return demo.Load(ctx, tx) }); err != nil {
-		t.Fatal(err)
-	}
 	// Enqueues only (order mails, fulfillment): the instances work them.
 	jobs, err := models.NewJobs(db, river.NewWorkers(), models.JobsConfig{})
 	if err != nil {
