@@ -174,6 +174,56 @@ func transition(tx *gorm.DB, o *Order, to OrderStatus, actor, note string) error
 	return nil
 }
 
+// transitionAll moves locked orders to one status with a note each, as
+// transition does one by one. On PostgreSQL a move with nothing to do
+// besides the row and its history (in_fulfillment, delivered) is one
+// statement for all of them: fulfillment moves a batch of orders at once.
+func transitionAll(tx *gorm.DB, orders []*Order, to OrderStatus, actor string, notes []string) error {
+	plain := to == StatusInFulfillment || to == StatusDelivered
+	if tx.Dialector.Name() != "postgres" || !plain || len(orders) < 2 {
+		for i, o := range orders {
+			if err := transition(tx, o, to, actor, notes[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if strings.TrimSpace(actor) == "" {
+		return errors.New("order status change without an actor")
+	}
+	var b strings.Builder
+	b.WriteString("WITH v(id, from_status, note) AS (VALUES ")
+	args := make([]any, 0, 3*len(orders)+5)
+	for i, o := range orders {
+		if !CanTransition(o.Status, to) {
+			return &TransitionError{Number: o.Number, From: o.Status, To: to}
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(CAST(? AS BIGINT), CAST(? AS text), CAST(? AS text))")
+		args = append(args, o.ID, string(o.Status), clip(notes[i], 1000))
+	}
+	now := time.Now().UTC()
+	b.WriteString(`), moved AS (UPDATE orders SET status = ?, updated_at = ? FROM v
+	WHERE orders.id = v.id AND orders.status = v.from_status RETURNING orders.id, v.from_status, v.note)
+INSERT INTO order_status_history (order_id, from_status, to_status, actor, note, created_at)
+SELECT id, from_status, CAST(? AS text), CAST(? AS text), note, CAST(? AS timestamptz) FROM moved`)
+	args = append(args, string(to), now, string(to), actor, now)
+	res := tx.Exec(b.String(), args...)
+	if res.Error != nil {
+		return fmt.Errorf("%d orders to %s: %w", len(orders), to, res.Error)
+	}
+	if res.RowsAffected != int64(len(orders)) {
+		return fmt.Errorf("%d of %d orders changed while being moved to %s: %w",
+			int64(len(orders))-res.RowsAffected, len(orders), to, ErrConflict)
+	}
+	for _, o := range orders {
+		o.Status, o.UpdatedAt = to, now
+	}
+	return nil
+}
+
 // moveStatus changes the order's row to fields, conditional on the status
 // read, so a change that slipped past the lock can never apply twice, and
 // records the change in its history. On PostgreSQL both writes are one

@@ -125,13 +125,9 @@ func (s *Store) FulfillOrders(ctx context.Context, orderID int64, more int) (f F
 		if err := loadLines(tx, orders); err != nil {
 			return err
 		}
-		var entries []LedgerEntry
-		for _, o := range orders {
-			es, err := prepareFulfillment(tx, o)
-			if err != nil {
-				return err
-			}
-			entries = append(entries, es...)
+		entries, err := prepareFulfillments(tx, orders)
+		if err != nil {
+			return err
 		}
 		// Last: the chain head's lock is the one every fulfillment shares.
 		if err := appendLedger(tx, entries); err != nil {
@@ -207,35 +203,55 @@ func loadLines(tx *gorm.DB, orders []*Order) error {
 	return nil
 }
 
-// prepareFulfillment writes a locked, fulfillable order's work orders and
-// status change and returns its ledger entries, not yet chained.
-func prepareFulfillment(tx *gorm.DB, o *Order) ([]LedgerEntry, error) {
-	if err := netOfRefunds(tx, o); err != nil {
-		return nil, err
-	}
-	if len(o.Lines) == 0 {
-		return nil, fmt.Errorf("order %s has no lines to fulfil", o.Number)
-	}
-	groups, err := createWorkOrders(tx, o)
-	if err != nil {
-		return nil, err
-	}
-	note := fmt.Sprintf("handed to fulfillment: %d work orders", groups)
-	if err := transition(tx, o, StatusInFulfillment, SystemActor, note); err != nil {
-		return nil, err
-	}
-	entries := make([]LedgerEntry, len(o.Lines))
-	for i := range o.Lines {
-		if entries[i], err = saleEntry(&o.Lines[i]); err != nil {
-			return nil, fmt.Errorf("ledger entry of order %s: %w", o.Number, err)
+// prepareFulfillments writes the work orders and status changes of
+// locked, fulfillable orders and returns their ledger entries, not yet
+// chained. On PostgreSQL the work orders of all of them are one statement
+// and their moves to in_fulfillment another, whatever their number.
+func prepareFulfillments(tx *gorm.DB, orders []*Order) ([]LedgerEntry, error) {
+	var entries []LedgerEntry
+	groups := make([][]int64, len(orders))
+	byGroup := make([]map[int64][]*OrderLine, len(orders))
+	for i, o := range orders {
+		if err := netOfRefunds(tx, o); err != nil {
+			return nil, err
 		}
+		if len(o.Lines) == 0 {
+			return nil, fmt.Errorf("order %s has no lines to fulfil", o.Number)
+		}
+		groups[i], byGroup[i] = linesByGroup(o)
+		for j := range o.Lines {
+			e, err := saleEntry(&o.Lines[j])
+			if err != nil {
+				return nil, fmt.Errorf("ledger entry of order %s: %w", o.Number, err)
+			}
+			entries = append(entries, e)
+		}
+	}
+	now := time.Now().UTC()
+	notes := make([]string, len(orders))
+	if tx.Dialector.Name() == "postgres" {
+		if err := createWorkOrdersPG(tx, orders, groups, byGroup, now); err != nil {
+			return nil, err
+		}
+	} else {
+		for i, o := range orders {
+			if err := createWorkOrders(tx, o, groups[i], byGroup[i], now); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i := range orders {
+		notes[i] = fmt.Sprintf("handed to fulfillment: %d work orders", len(groups[i]))
+	}
+	if err := transitionAll(tx, orders, StatusInFulfillment, SystemActor, notes); err != nil {
+		return nil, err
 	}
 	return entries, nil
 }
 
-// createWorkOrders writes one work order per producing group of the
-// order's lines, groups in id order, and returns how many.
-func createWorkOrders(tx *gorm.DB, o *Order) (int, error) {
+// linesByGroup sorts an order's lines by producing group, groups in id
+// order.
+func linesByGroup(o *Order) ([]int64, map[int64][]*OrderLine) {
 	byGroup := map[int64][]*OrderLine{}
 	for i := range o.Lines {
 		l := &o.Lines[i]
@@ -246,10 +262,12 @@ func createWorkOrders(tx *gorm.DB, o *Order) (int, error) {
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	now := time.Now().UTC()
-	if tx.Dialector.Name() == "postgres" {
-		return len(ids), createWorkOrdersPG(tx, o, ids, byGroup, now)
-	}
+	return ids, byGroup
+}
+
+// createWorkOrders writes one work order per producing group of the
+// order's lines (ids, in order) and their lines, in two statements.
+func createWorkOrders(tx *gorm.DB, o *Order, ids []int64, byGroup map[int64][]*OrderLine, now time.Time) error {
 	wos := make([]WorkOrder, len(ids))
 	for i, id := range ids {
 		wos[i] = WorkOrder{OrderID: o.ID, GroupID: id, Status: WorkOrderOpen, CreatedAt: now, UpdatedAt: now}
@@ -257,7 +275,7 @@ func createWorkOrders(tx *gorm.DB, o *Order) (int, error) {
 	// Lines are written below, not through GORM's association saving,
 	// which would skip a conflicting line silently.
 	if err := tx.Omit(clause.Associations).Create(&wos).Error; err != nil {
-		return 0, dbError(err, "work orders of order "+o.Number)
+		return dbError(err, "work orders of order "+o.Number)
 	}
 	var lines []WorkOrderLine
 	for _, wo := range wos {
@@ -267,48 +285,56 @@ func createWorkOrders(tx *gorm.DB, o *Order) (int, error) {
 		}
 	}
 	if err := tx.Create(&lines).Error; err != nil {
-		return 0, dbError(err, "work order lines of order "+o.Number)
+		return dbError(err, "work order lines of order "+o.Number)
 	}
-	return len(wos), nil
+	return nil
 }
 
-// createWorkOrdersPG writes the work orders and their lines in one
-// statement, one round trip instead of two: the lines take their work
-// order's id from the INSERT … RETURNING in the WITH, and are numbered in
-// the same order (group, then line) as the two-INSERT path gives them.
-func createWorkOrdersPG(tx *gorm.DB, o *Order, groups []int64, byGroup map[int64][]*OrderLine, now time.Time) error {
+// createWorkOrdersPG writes the work orders of several orders and their
+// lines in one statement: the lines take their work order's id from the
+// INSERT … RETURNING in the WITH, and are numbered in the same order
+// (order, group, then line) as the two-INSERT path gives them.
+func createWorkOrdersPG(tx *gorm.DB, orders []*Order, groups [][]int64, byGroup []map[int64][]*OrderLine, now time.Time) error {
 	var b strings.Builder
 	b.WriteString("WITH wo AS (INSERT INTO work_orders (order_id, group_id, status, created_at, updated_at) VALUES ")
 	var args []any
-	for i, g := range groups {
-		if i > 0 {
-			b.WriteString(", ")
+	for i, o := range orders {
+		for j, g := range groups[i] {
+			if i > 0 || j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?)")
+			args = append(args, o.ID, g, string(WorkOrderOpen), now, now)
 		}
-		b.WriteString("(?, ?, ?, ?, ?)")
-		args = append(args, o.ID, g, string(WorkOrderOpen), now, now)
 	}
-	b.WriteString(` RETURNING id, group_id)
+	b.WriteString(` RETURNING id, order_id, group_id)
 INSERT INTO work_order_lines (work_order_id, order_line_id, product_id, quantity)
 SELECT wo.id, v.order_line_id, v.product_id, v.quantity FROM (VALUES `)
 	n := 0
-	for _, g := range groups {
-		for _, l := range byGroup[g] {
-			if n > 0 {
-				b.WriteString(", ")
+	for i, o := range orders {
+		for _, g := range groups[i] {
+			for _, l := range byGroup[i][g] {
+				if n > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS INTEGER))")
+				args = append(args, n, o.ID, g, l.ID, l.ProductID, l.Quantity)
+				n++
 			}
-			b.WriteString("(CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS INTEGER))")
-			args = append(args, n, g, l.ID, l.ProductID, l.Quantity)
-			n++
 		}
 	}
-	b.WriteString(`) AS v(n, group_id, order_line_id, product_id, quantity)
-JOIN wo ON wo.group_id = v.group_id ORDER BY v.n`)
+	b.WriteString(`) AS v(n, order_id, group_id, order_line_id, product_id, quantity)
+JOIN wo ON wo.order_id = v.order_id AND wo.group_id = v.group_id ORDER BY v.n`)
+	what := fmt.Sprintf("work orders of %d orders", len(orders))
+	if len(orders) == 1 {
+		what = "work orders of order " + orders[0].Number
+	}
 	res := tx.Exec(b.String(), args...)
 	if res.Error != nil {
-		return dbError(res.Error, "work orders of order "+o.Number)
+		return dbError(res.Error, what)
 	}
 	if res.RowsAffected != int64(n) {
-		return fmt.Errorf("work orders of order %s: %d of %d lines written", o.Number, res.RowsAffected, n)
+		return fmt.Errorf("%s: %d of %d lines written", what, res.RowsAffected, n)
 	}
 	return nil
 }

@@ -439,6 +439,12 @@ func TestFulfillOrders_TakesWaitingOrdersAlongOnce(t *testing.T) {
 		if got := c.orderByID(t, pending.ID).Status; got != models.StatusPendingPayment {
 			t.Errorf("an unpaid order was taken along: %s", got)
 		}
+		// Each work order line is a line of its work order's order and group.
+		if n := c.count(t, "work_order_lines", `NOT EXISTS (SELECT 1 FROM work_orders wo JOIN order_lines ol
+			ON ol.order_id = wo.order_id AND ol.group_id = wo.group_id
+			WHERE wo.id = work_order_lines.work_order_id AND ol.id = work_order_lines.order_line_id)`); n != 0 {
+			t.Errorf("%d work order lines in another order's or group's work order", n)
+		}
 		c.verify(t, 12)
 	})
 }
