@@ -78,7 +78,11 @@ func (s *Server) stripeWebhook(c echo.Context) error {
 		return c.JSON(http.StatusBadRequest, webhookReply{Error: "unreadable event"})
 	}
 	ctx := r.Context()
-	rec, dup, err := s.store.HandleStripeEvent(ctx, ev.ID, string(ev.Type),
+	expect := models.StripeEventResult{Outcome: models.EventReceived}
+	if f, ok := eff.(foreseen); ok {
+		expect = f.expect()
+	}
+	rec, dup, err := s.store.HandleStripeEventExpecting(ctx, ev.ID, string(ev.Type), expect,
 		func(tx *models.Store) (models.StripeEventResult, error) { return eff.apply(ctx, tx, ev.ID) })
 	if err != nil {
 		s.log.Error("stripe event not recorded", "event", ev.ID, "type", ev.Type, "err", err)
@@ -92,6 +96,12 @@ func (s *Server) stripeWebhook(c echo.Context) error {
 // stripeEffect is what one event asks of the shop.
 type stripeEffect interface {
 	apply(ctx context.Context, tx *models.Store, eventID string) (models.StripeEventResult, error)
+}
+
+// foreseen is an effect whose usual result is known before it applies
+// (HandleStripeEventExpecting).
+type foreseen interface {
+	expect() models.StripeEventResult
 }
 
 // parseStripeEffect reads the event's object for the types the shop acts
@@ -132,6 +142,18 @@ func (ignoredEvent) apply(context.Context, *models.Store, string) (models.Stripe
 // must equal the order's total, else the order is flagged and stays
 // unpaid). A session whose payment_status is not "paid" pays nothing.
 type sessionPaid struct{ session stripeSession }
+
+// expect: a paid session usually pays the order it names.
+func (e sessionPaid) expect() models.StripeEventResult {
+	number := strings.TrimSpace(e.session.ClientReferenceID)
+	if number == "" {
+		number = strings.TrimSpace(e.session.Metadata["order"])
+	}
+	if e.session.PaymentStatus != "paid" || number == "" {
+		return models.StripeEventResult{Outcome: models.EventReceived}
+	}
+	return models.StripeEventResult{OrderNumber: number, Outcome: models.EventPaid}
+}
 
 func (e sessionPaid) apply(ctx context.Context, tx *models.Store, eventID string) (models.StripeEventResult, error) {
 	cs := e.session

@@ -155,3 +155,42 @@ func TestFlagOrder_KeepsEarlierNotesAndIsAudited(t *testing.T) {
 		}
 	})
 }
+
+// An event recorded with the result its caller foresaw keeps it when apply
+// agrees, and is corrected in the same transaction when apply does not.
+func TestHandleStripeEventExpecting_RecordsWhatApplyDid(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := newShop(t, db, 5)
+		paid := models.StripeEventResult{OrderNumber: "Q-2026-000001", Outcome: models.EventPaid}
+		cases := []struct {
+			id   string
+			did  models.StripeEventResult
+			want models.StripeEventResult
+		}{
+			{"evt_as_foreseen", paid, paid},
+			{"evt_other_outcome", models.StripeEventResult{OrderNumber: "Q-2026-000001", Outcome: models.EventPaymentKnown},
+				models.StripeEventResult{OrderNumber: "Q-2026-000001", Outcome: models.EventPaymentKnown}},
+			{"evt_unknown_order", models.StripeEventResult{OrderNumber: "Q-2026-000009", Outcome: models.EventUnknownOrder},
+				models.StripeEventResult{OrderNumber: "Q-2026-000009", Outcome: models.EventUnknownOrder}},
+		}
+		for _, tc := range cases {
+			ev, dup, err := c.store.HandleStripeEventExpecting(ctx, tc.id, "checkout.session.completed", paid,
+				func(*models.Store) (models.StripeEventResult, error) { return tc.did, nil })
+			if err != nil || dup {
+				t.Fatalf("%s: %v (duplicate %v)", tc.id, err, dup)
+			}
+			stored, err := c.store.StripeEventByID(ctx, tc.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, got := range []models.StripeEventResult{{OrderNumber: ev.OrderNumber, Outcome: ev.Outcome},
+				{OrderNumber: stored.OrderNumber, Outcome: stored.Outcome}} {
+				if got != tc.want {
+					t.Errorf("%s: recorded %+v, want %+v", tc.id, got, tc.want)
+				}
+			}
+		}
+	})
+}
