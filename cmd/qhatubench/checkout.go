@@ -565,6 +565,7 @@ func startStripeMock(ctx context.Context) (string, int, func(), error) {
 		return "", 0, nil, fmt.Errorf("build stripe-mock (go tool -n stripe-mock): %w", err)
 	}
 	cmd := exec.Command(strings.TrimSpace(string(out)), "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
+	cmd.SysProcAttr = childAttr()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return "", 0, nil, err
