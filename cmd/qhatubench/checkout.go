@@ -54,6 +54,7 @@ var checkoutFlags = struct {
 	mode        *string
 	duration    *time.Duration
 	concurrency *int
+	rate        *int
 	deliveries  *int
 	pace        *int
 	products    *int
@@ -62,6 +63,7 @@ var checkoutFlags = struct {
 	flag.String("checkout", "on", "checkout benchmark: on (before the read path), off, or only"),
 	flag.Duration("checkout-duration", 10*time.Second, "load time of each checkout measurement"),
 	flag.Int("checkout-concurrency", 32, "buyers checking out at once (closed loop)"),
+	flag.Int("checkout-rate", 300, "checkouts per second arriving in the open-loop measurement"),
 	flag.Int("checkout-webhooks", 8, "webhook deliveries at once"),
 	flag.Int("checkout-pace", 50, "checkouts per second while the pages are loaded"),
 	flag.Int("checkout-products", 1000, "catalog size of the checkout benchmark"),
@@ -164,6 +166,19 @@ func benchCheckout(ctx context.Context, o options) error {
 		*checkoutFlags.concurrency, dur)
 	printRate(fmt.Sprintf("%d checkouts", len(lat)), lat, dur, failed, "checkouts/s", 300, 100*time.Millisecond)
 	fmt.Printf("  CPU per checkout: %s\n", cpu.per(cpu0, len(lat)))
+
+	// 1b. Buyers arriving at the target's rate (open loop), whoever is
+	// still waiting: the latency a buyer sees at that load. In the closed
+	// loop above, n buyers always waiting make the mean latency n / rate
+	// (Little's law: 107 ms for 32 buyers at 300/s), so its p99 says how
+	// long the queue is, not how fast the shop answers.
+	rate := *checkoutFlags.rate
+	lctx, cancel := context.WithTimeout(ctx, dur)
+	p := b.openLoop(lctx, rate)
+	cancel()
+	fmt.Printf("\ncheckouts arriving at %d/s (open loop), %s:\n", rate, dur)
+	printRate(fmt.Sprintf("%d checkouts (%d not started: 256 still running)", len(p.lat), p.skipped), p.lat,
+		p.elapsed, p.failed, "checkouts/s", float64(rate), 100*time.Millisecond)
 
 	// 2. Stripe's paid events, one per order placed by card.
 	if err := benchWebhooks(ctx, store, base, meter); err != nil {
