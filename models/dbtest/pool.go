@@ -125,21 +125,7 @@ func fingerprint(schema string) (string, error) {
 // resetRows gives a schema the template's rows in every table (copyRows)
 // and, if an earlier test used it, an empty job queue.
 func resetRows(ctx context.Context, db *gorm.DB, tmpl, schema string, reused bool) error {
-	if err := copyRows(ctx, db, tmpl, schema); err != nil || !reused {
-		return err
-	}
-	var river []string
-	if err := db.WithContext(ctx).Raw(`SELECT table_name FROM information_schema.tables
-		WHERE table_schema = ? AND table_type = 'BASE TABLE' AND table_name LIKE 'river%'
-		AND table_name <> 'river_migration'`, schema).Scan(&river).Error; err != nil {
-		return fmt.Errorf("list job queue tables: %w", err)
-	}
-	for _, t := range river {
-		if err := db.WithContext(ctx).Exec(fmt.Sprintf(`TRUNCATE %s.%q RESTART IDENTITY CASCADE`, schema, t)).Error; err != nil {
-			return fmt.Errorf("empty %s: %w", t, err)
-		}
-	}
-	return nil
+	return copyRows(ctx, db, tmpl, schema, reused)
 }
 
 // registerTemplate notes a template schema for Main to drop at the end.
