@@ -229,17 +229,12 @@ func TestLedgerCommand_ExportVerifyAndFail(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
+	dbtest.SQLiteFile(t, dir, demoSeed)
 	db, err := models.Open(ctx, models.DBConfig{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { closeTestDB(db) })
-	if err := models.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.Load(ctx, models.NewStore(db)); err != nil {
-		t.Fatal(err)
-	}
 	fulfilOrders(t, db, 2)
 	flags := []string{"-data-dir", dir, "-database-url", "", "-log-level", "error"}
 	file := filepath.Join(dir, "ledger.jsonl")

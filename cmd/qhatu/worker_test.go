@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ciap/qhatu/models"
+	"github.com/ciap/qhatu/models/dbtest"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -16,6 +17,7 @@ func TestWorker_WorksTheFulfillmentQueueAndStops(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
+	dbtest.SQLiteFile(t, dir)
 	db, err := models.Open(ctx, models.DBConfig{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -25,9 +27,6 @@ func TestWorker_WorksTheFulfillmentQueueAndStops(t *testing.T) {
 			sqlDB.Close()
 		}
 	})
-	if err := models.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
 	jobs, err := models.NewJobs(db, river.NewWorkers(), models.JobsConfig{})
 	if err != nil {
 		t.Fatal(err)

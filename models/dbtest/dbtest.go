@@ -139,6 +139,25 @@ func openSQLite(dir string, seed *Seed) (*gorm.DB, error) {
 	return models.Open(context.Background(), models.DBConfig{DataDir: dir})
 }
 
+// SQLiteFile writes a migrated SQLite database (with the seed of opts,
+// if any) into dir as the shop's file there, for tests of commands that
+// open a data folder themselves: a copy of the file made once per test
+// binary, as Open's, instead of migrating and filling again.
+func SQLiteFile(t testing.TB, dir string, opts ...Option) {
+	t.Helper()
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	seed := o.seed
+	if seed == nil {
+		seed = emptySeed
+	}
+	if err := copySeedFile(dir, seed); err != nil {
+		t.Fatalf("SQLite file in %s: %v", dir, err)
+	}
+}
+
 // buildSQLite migrates and fills a database in a folder of its own and
 // returns the file's bytes.
 func buildSQLite(seed *Seed) ([]byte, error) {
