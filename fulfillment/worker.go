@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/riverqueue/river"
@@ -39,6 +40,7 @@ type Worker struct {
 	store Store
 	log   *slog.Logger
 	batch int
+	taken *takenOrders
 }
 
 // NewWorker returns the worker; a nil log discards its lines.
@@ -46,7 +48,7 @@ func NewWorker(store Store, log *slog.Logger) *Worker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Worker{store: store, log: log, batch: Batch}
+	return &Worker{store: store, log: log, batch: Batch, taken: newTakenOrders(64 * (Batch + 1))}
 }
 
 // Register adds the fulfillment worker to the shop's workers.
@@ -57,6 +59,10 @@ func Register(workers *river.Workers, store Store, log *slog.Logger) {
 // Work fulfils the job's order, and other paid orders waiting with it.
 func (w *Worker) Work(ctx context.Context, job *river.Job[models.FulfillOrderArgs]) error {
 	id := job.Args.OrderID
+	if w.taken.take(id) {
+		w.log.Debug("order went with another job's batch: nothing to do", "order_id", id)
+		return nil
+	}
 	f, err := w.store.FulfillOrders(ctx, id, w.batch)
 	if err != nil && w.batch > 0 && !errors.Is(err, models.ErrNotFound) && ctx.Err() == nil {
 		// One of the orders taken along may be what failed: the job's
@@ -70,11 +76,52 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[models.FulfillOrderArg
 		return river.JobCancel(fmt.Errorf("fulfil order %d: %w", id, err))
 	case err != nil:
 		return fmt.Errorf("fulfil order %d: %w", id, err)
-	case f.Changed || f.Others > 0:
+	case f.Changed || len(f.Others) > 0:
+		w.taken.add(f.Others)
 		w.log.Info("orders handed to fulfillment", "order_id", id, "fulfilled", f.Changed,
-			"others", f.Others, "attempt", job.Attempt)
+			"others", len(f.Others), "attempt", job.Attempt)
 	default:
 		w.log.Debug("order not waiting for fulfillment: nothing to do", "order_id", id)
 	}
 	return nil
+}
+
+// takenOrders remembers the last orders this worker fulfilled along with
+// another job's, so their own jobs end without asking the database. An
+// order past paid never waits for fulfillment again, so a job answered
+// from here is one the database would have answered the same; one
+// forgotten (or run on another instance) costs a read.
+type takenOrders struct {
+	mu   sync.Mutex
+	ids  map[int64]struct{}
+	ring []int64
+	next int
+}
+
+func newTakenOrders(n int) *takenOrders {
+	return &takenOrders{ids: make(map[int64]struct{}, n), ring: make([]int64, n)}
+}
+
+// add notes ids, forgetting the oldest beyond the capacity.
+func (t *takenOrders) add(ids []int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, id := range ids {
+		if old := t.ring[t.next]; old != 0 {
+			delete(t.ids, old)
+		}
+		t.ring[t.next] = id
+		t.ids[id] = struct{}{}
+		t.next = (t.next + 1) % len(t.ring)
+	}
+}
+
+// take reports whether id was noted; its own job comes once, so it is
+// forgotten (its slot in the ring is reused in turn).
+func (t *takenOrders) take(id int64) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, ok := t.ids[id]
+	delete(t.ids, id)
+	return ok
 }

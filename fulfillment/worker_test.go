@@ -129,6 +129,7 @@ func waitForJob(t *testing.T, jobs *models.Jobs, state rivertype.JobState) *rive
 // when asked to take other orders along; it notes what it was asked.
 type fakeStore struct {
 	changed  bool
+	others   []int64
 	err      error
 	batchErr error
 	asked    *[]int
@@ -141,7 +142,32 @@ func (f fakeStore) FulfillOrders(_ context.Context, _ int64, more int) (models.F
 	if more > 0 && f.batchErr != nil {
 		return models.Fulfilled{}, f.batchErr
 	}
-	return models.Fulfilled{Changed: f.changed}, f.err
+	return models.Fulfilled{Changed: f.changed, Others: f.others}, f.err
+}
+
+// The jobs of orders a batch took along end without asking the store.
+func TestWorker_JobsOfOrdersTakenAlongAskNothing(t *testing.T) {
+	t.Parallel()
+	var asked []int
+	w := fulfillment.NewWorker(fakeStore{changed: true, others: []int64{8, 9}, asked: &asked}, nil)
+	work := func(id int64) {
+		t.Helper()
+		if err := w.Work(context.Background(), &river.Job[models.FulfillOrderArgs]{
+			JobRow: &rivertype.JobRow{Attempt: 1}, Args: models.FulfillOrderArgs{OrderID: id}}); err != nil {
+			t.Fatalf("job of order %d: %v", id, err)
+		}
+	}
+	work(7)
+	work(8)
+	work(9)
+	if len(asked) != 1 {
+		t.Errorf("the store was asked %d times, want once (for order 7's batch)", len(asked))
+	}
+	// A job seen again (River retried it, say) asks the store as usual.
+	work(8)
+	if len(asked) != 2 {
+		t.Errorf("the store was asked %d times, want twice", len(asked))
+	}
 }
 
 // A failure is returned for River to retry; an order that does not exist

@@ -81,7 +81,7 @@ type fulfillmentStore struct{ s *Server }
 
 func (f fulfillmentStore) FulfillOrders(ctx context.Context, orderID int64, more int) (models.Fulfilled, error) {
 	done, err := f.s.store.FulfillOrders(ctx, orderID, more)
-	if done.Changed || done.Others > 0 {
+	if done.Changed || len(done.Others) > 0 {
 		f.s.noteLedgerWrite()
 	}
 	return done, err

@@ -64,8 +64,9 @@ func (s *Store) FulfillOrder(ctx context.Context, orderID int64) (changed bool, 
 type Fulfilled struct {
 	// Changed: the order asked for was fulfilled by this call.
 	Changed bool
-	// Others is how many other waiting orders came with it.
-	Others int
+	// Others are the other waiting orders that came with it: their own
+	// jobs find nothing left to do.
+	Others []int64
 }
 
 // FulfillOrders fulfils orderID as FulfillOrder does and, in the same
@@ -133,9 +134,11 @@ func (s *Store) FulfillOrders(ctx context.Context, orderID int64, more int) (f F
 		if err := appendLedger(tx, entries); err != nil {
 			return fmt.Errorf("ledger of %d orders: %w", len(orders), err)
 		}
-		f = Fulfilled{Changed: own, Others: len(orders)}
-		if own {
-			f.Others--
+		f = Fulfilled{Changed: own}
+		for _, o := range orders {
+			if o.ID != orderID {
+				f.Others = append(f.Others, o.ID)
+			}
 		}
 		return nil
 	})
