@@ -12,8 +12,11 @@ run:
 # -race also turns checkptr on everywhere; in modernc.org's SQLite (C
 # translated to Go, its unsafe pointer arithmetic not ours) that doubled
 # the time of every SQLite test, so it is off there, and only there.
+# GORACE's atexit_sleep_ms=0: the race runtime otherwise sleeps a second
+# at the end of every test binary, for reports of goroutines still running;
+# the tests wait for theirs.
 test:
-	go test -race -gcflags='modernc.org/...=-d=checkptr=0' -count=1 -parallel 4 ./...
+	GORACE=atexit_sleep_ms=0 go test -race -gcflags='modernc.org/...=-d=checkptr=0' -count=1 -parallel 4 ./...
 
 vet:
 	go vet ./...
