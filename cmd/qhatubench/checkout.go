@@ -65,7 +65,7 @@ var checkoutFlags = struct {
 	flag.Int("checkout-concurrency", 32, "buyers checking out at once (closed loop)"),
 	flag.Int("checkout-rate", 300, "checkouts per second arriving in the open-loop measurement"),
 	flag.Int("checkout-webhooks", 8, "webhook deliveries at once"),
-	flag.Int("checkout-pace", 50, "checkouts per second while the pages are loaded"),
+	flag.Int("checkout-pace", 50, "checkouts per second while the pages are loaded (0: skip the pages)"),
 	flag.Int("checkout-products", 1000, "catalog size of the checkout benchmark"),
 	flag.String("checkout-cpuprofile", "", "write CPU profiles of the checkout, webhook and fulfillment loads to this file name plus .checkout, .webhook, .fulfil1 and .fulfil4"),
 }
@@ -90,6 +90,9 @@ func benchCheckoutHook(ctx context.Context, o options) (done bool, err error) {
 const benchWebhookSecret = "whsec_qhatubench"
 
 func benchCheckout(ctx context.Context, o options) error {
+	if *checkoutFlags.rate < 1 || *checkoutFlags.pace < 0 {
+		return errors.New("-checkout-rate must be at least 1 and -checkout-pace at least 0")
+	}
 	mockURL, mockPID, stopMock, err := startStripeMock(ctx)
 	if err != nil {
 		return err
@@ -185,11 +188,15 @@ func benchCheckout(ctx context.Context, o options) error {
 		return err
 	}
 
-	// 3. The pages, without and with checkouts running at a steady rate.
+	// 3. The pages, without and with checkouts running at a steady rate
+	// (-checkout-pace 0 skips them).
+	pace := *checkoutFlags.pace
+	if pace == 0 {
+		return nil
+	}
 	slug := products[0].slug
 	pageOpts := o
 	pageOpts.duration = dur
-	pace := *checkoutFlags.pace
 	fmt.Printf("\npages (%s, %d connections) without checkouts, then with %d checkouts/s (open loop); page cache on:\n",
 		o.loadgen, o.connections, pace)
 	fmt.Println("URL\tquiet req/s\tp99\tbusy req/s\tp99\tbusy/quiet\tcheckouts/s done\tcheckout p99")
