@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/ciap/qhatu/models"
 	"github.com/riverqueue/river"
@@ -41,14 +43,23 @@ type Worker struct {
 	log   *slog.Logger
 	batch int
 	taken *takenOrders
+	// batchOffUntil (Unix nanoseconds): after a batch failed where the
+	// job's order alone succeeded, another waiting order is failing; every
+	// batch would take it along and fail, so jobs go alone until then.
+	batchOffUntil atomic.Int64
+	now           func() time.Time
 }
+
+// batchPause is how long jobs go alone after a batch failed because of an
+// order taken along.
+const batchPause = time.Minute
 
 // NewWorker returns the worker; a nil log discards its lines.
 func NewWorker(store Store, log *slog.Logger) *Worker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Worker{store: store, log: log, batch: Batch, taken: newTakenOrders(64 * (Batch + 1))}
+	return &Worker{store: store, log: log, batch: Batch, taken: newTakenOrders(64 * (Batch + 1)), now: time.Now}
 }
 
 // Register adds the fulfillment worker to the shop's workers.
@@ -63,12 +74,18 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[models.FulfillOrderArg
 		w.log.Debug("order went with another job's batch: nothing to do", "order_id", id)
 		return nil
 	}
-	f, err := w.store.FulfillOrders(ctx, id, w.batch)
-	if err != nil && w.batch > 0 && !errors.Is(err, models.ErrNotFound) && ctx.Err() == nil {
+	more := w.batch
+	if w.now().UnixNano() < w.batchOffUntil.Load() {
+		more = 0
+	}
+	f, err := w.store.FulfillOrders(ctx, id, more)
+	if err != nil && more > 0 && !errors.Is(err, models.ErrNotFound) && ctx.Err() == nil {
 		// One of the orders taken along may be what failed: the job's
 		// own order alone, so a bad order holds back no other.
 		w.log.Warn("fulfilling a batch failed: the job's order alone", "order_id", id, "err", err)
-		f, err = w.store.FulfillOrders(ctx, id, 0)
+		if f, err = w.store.FulfillOrders(ctx, id, 0); err == nil {
+			w.batchOffUntil.Store(w.now().Add(batchPause).UnixNano())
+		}
 	}
 	switch {
 	case errors.Is(err, models.ErrNotFound):

@@ -207,3 +207,30 @@ func TestWorker_RetriesFailuresAndGivesUpUnknownOrders(t *testing.T) {
 		})
 	}
 }
+
+// A batch that fails while the job's order alone succeeds means another
+// waiting order fails: jobs then go alone for a while instead of failing
+// a batch each, and batches resume after the pause.
+func TestWorker_PausesBatchesWhileAWaitingOrderFails(t *testing.T) {
+	t.Parallel()
+	var asked []int
+	w := fulfillment.NewWorker(fakeStore{changed: true, batchErr: errors.New("order 9 breaks a constraint"),
+		asked: &asked}, nil)
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	fulfillment.SetClock(w, func() time.Time { return now })
+	work := func(id int64) {
+		t.Helper()
+		if err := w.Work(context.Background(), &river.Job[models.FulfillOrderArgs]{
+			JobRow: &rivertype.JobRow{Attempt: 1}, Args: models.FulfillOrderArgs{OrderID: id}}); err != nil {
+			t.Fatalf("job of order %d: %v", id, err)
+		}
+	}
+	work(7)
+	work(8)
+	now = now.Add(2 * time.Minute)
+	work(10)
+	want := []int{fulfillment.Batch, 0, 0, fulfillment.Batch, 0}
+	if !slices.Equal(asked, want) {
+		t.Errorf("asked to take along %v, want %v", asked, want)
+	}
+}
