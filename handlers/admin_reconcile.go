@@ -67,19 +67,23 @@ func (s *Server) reconcilePage(area backArea) echo.HandlerFunc {
 // reconcileGroups reconciles the chosen group, or each group when groupID
 // is 0, over a period: the page and the portal's exports read the same.
 func (s *Server) reconcileGroups(ctx context.Context, groups []models.ReviewGroupRef, groupID int64, p models.Period) ([]groupReconciliation, error) {
-	var out []groupReconciliation
+	var chosen []models.ReviewGroupRef
+	var ids []int64
 	for _, g := range groups {
-		if groupID != 0 && g.ID != groupID {
-			continue
+		if groupID == 0 || g.ID == groupID {
+			chosen, ids = append(chosen, g), append(ids, g.ID)
 		}
-		r, err := s.store.Reconcile(ctx, g.ID, p.From, p.LastDay())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, groupReconciliation{Group: g, Result: r})
 	}
-	if groupID != 0 && len(out) == 0 {
+	if groupID != 0 && len(chosen) == 0 {
 		return nil, &userError{Status: http.StatusNotFound, ID: "review.no_such_group"}
+	}
+	rs, err := s.store.ReconcileGroups(ctx, ids, p.From, p.LastDay())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]groupReconciliation, len(chosen))
+	for i, g := range chosen {
+		out[i] = groupReconciliation{Group: g, Result: rs[i]}
 	}
 	return out, nil
 }

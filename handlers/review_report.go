@@ -93,6 +93,14 @@ func (s *Server) reviewReport(c echo.Context) error {
 	for _, f := range fair {
 		byGroup[f.Product.GroupID] = append(byGroup[f.Product.GroupID], f)
 	}
+	ids := make([]int64, len(d.Groups))
+	for i := range d.Groups {
+		ids[i] = d.Groups[i].GroupID
+	}
+	recs, err := s.store.ReconcileGroups(ctx, ids, p.From, p.LastDay())
+	if err != nil {
+		return err
+	}
 	for i := range d.Groups {
 		g := &d.Groups[i]
 		doc.Heading(g.GroupName)
@@ -121,10 +129,7 @@ func (s *Server) reviewReport(c echo.Context) error {
 			}
 			doc.Table(t)
 		}
-		rec, err := s.store.Reconcile(ctx, g.GroupID, p.From, p.LastDay())
-		if err != nil {
-			return err
-		}
+		rec := recs[i]
 		if len(rec.Differences) == 0 {
 			doc.Text(l.T("review.report.reconciled", "Orders", l.T("admin.orders.count", "Count", rec.Totals.Orders),
 				"Lines", l.T("admin.reconcile.lines", "Count", rec.Totals.Lines),

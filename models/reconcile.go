@@ -64,17 +64,36 @@ type ReconcileDifference struct {
 // Reconcile reconciles a group's ledger for the orders paid from the day
 // from to the day to, both included (dates in Peru's time).
 func (s *Store) Reconcile(ctx context.Context, groupID int64, from, to time.Time) (*Reconciliation, error) {
+	rs, err := s.ReconcileGroups(ctx, []int64{groupID}, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+// ReconcileGroups reconciles each group over the same period, in the
+// order given, with the same five queries whatever the number of groups.
+func (s *Store) ReconcileGroups(ctx context.Context, groupIDs []int64, from, to time.Time) ([]*Reconciliation, error) {
 	from = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, limaZone)
 	to = time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, limaZone)
 	if to.Before(from) {
 		return nil, fmt.Errorf("reconcile: period ends (%s) before it starts (%s): %w",
 			to.Format(time.DateOnly), from.Format(time.DateOnly), ErrInvalid)
 	}
+	out := make([]*Reconciliation, len(groupIDs))
+	byGroup := make(map[int64]*Reconciliation, len(groupIDs))
+	for i, id := range groupIDs {
+		out[i] = &Reconciliation{GroupID: id, From: from, To: to}
+		byGroup[id] = out[i]
+	}
+	if len(groupIDs) == 0 {
+		return out, nil
+	}
 	end := to.AddDate(0, 0, 1)
-	r := &Reconciliation{GroupID: groupID, From: from, To: to}
 	db := s.db.WithContext(ctx)
 	var lines []struct {
 		ID          int64
+		GroupID     int64
 		OrderID     int64
 		Number      string
 		ProductSlug string
@@ -83,14 +102,14 @@ func (s *Store) Reconcile(ctx context.Context, groupID int64, from, to time.Time
 		UnitLocal   int64
 		Refunded    int
 	}
-	err := db.Raw(`SELECT l.id, l.order_id, o.number, l.product_slug, l.quantity,
+	err := db.Raw(`SELECT l.id, l.group_id, l.order_id, o.number, l.product_slug, l.quantity,
 			l.artisan_labour + l.artisan_materials + l.community_fund AS unit_paid, l.local_market_price AS unit_local,
 			COALESCE((SELECT SUM(rl.quantity) FROM refund_lines rl WHERE rl.order_line_id = l.id), 0) AS refunded
 		FROM order_lines l JOIN orders o ON o.id = l.order_id
-		WHERE l.group_id = ? AND o.paid_at >= ? AND o.paid_at < ?
-		ORDER BY o.id, l.line_no`, groupID, from.UTC(), end.UTC()).Scan(&lines).Error
+		WHERE l.group_id IN ? AND o.paid_at >= ? AND o.paid_at < ?
+		ORDER BY o.id, l.line_no`, groupIDs, from.UTC(), end.UTC()).Scan(&lines).Error
 	if err != nil {
-		return nil, fmt.Errorf("reconcile group %d: paid lines: %w", groupID, err)
+		return nil, fmt.Errorf("reconcile groups %v: paid lines: %w", groupIDs, err)
 	}
 	type net struct {
 		entries, qty   int
@@ -98,19 +117,20 @@ func (s *Store) Reconcile(ctx context.Context, groupID int64, from, to time.Time
 		sales, refunds int
 	}
 	var entries []struct {
+		GroupID        int64
 		OrderLineID    int64
 		Kind           LedgerKind
 		Quantity       int
 		PaidToArtisans int64
 		Surplus        int64
 	}
-	err = db.Raw(`SELECT e.order_line_id, e.kind, e.quantity, e.paid_to_artisans, e.surplus
+	err = db.Raw(`SELECT e.group_id, e.order_line_id, e.kind, e.quantity, e.paid_to_artisans, e.surplus
 		FROM ledger_entries e JOIN orders o ON o.id = e.order_id
-		WHERE e.group_id = ? AND o.paid_at >= ? AND o.paid_at < ?`, groupID, from.UTC(), end.UTC()).Scan(&entries).Error
+		WHERE e.group_id IN ? AND o.paid_at >= ? AND o.paid_at < ?`, groupIDs, from.UTC(), end.UTC()).Scan(&entries).Error
 	if err != nil {
-		return nil, fmt.Errorf("reconcile group %d: ledger entries: %w", groupID, err)
+		return nil, fmt.Errorf("reconcile groups %v: ledger entries: %w", groupIDs, err)
 	}
-	byLine := map[int64]*net{}
+	byLine := map[int64]*net{} // order line IDs are the shop's, not a group's
 	for _, e := range entries {
 		n := byLine[e.OrderLineID]
 		if n == nil {
@@ -126,13 +146,19 @@ func (s *Store) Reconcile(ctx context.Context, groupID int64, from, to time.Time
 		} else {
 			n.sales++
 		}
-		r.Totals.Entries++
-		r.Totals.LedgerPaid.Amount += e.PaidToArtisans
-		r.Totals.LedgerSurplus.Amount += e.Surplus
+		t := &byGroup[e.GroupID].Totals
+		t.Entries++
+		t.LedgerPaid.Amount += e.PaidToArtisans
+		t.LedgerSurplus.Amount += e.Surplus
 	}
-	orders := map[int64]bool{}
+	orders := map[int64]map[int64]bool{}
 	for _, l := range lines {
-		orders[l.OrderID] = true
+		r := byGroup[l.GroupID]
+		if orders[l.GroupID] == nil {
+			orders[l.GroupID] = map[int64]bool{}
+		}
+		orders[l.GroupID][l.OrderID] = true
+		r.Totals.Lines++
 		kept := l.Quantity - l.Refunded
 		sold, refunded := l.UnitPaid*int64(l.Quantity), l.UnitPaid*int64(l.Refunded)
 		wantPaid, wantSurplus := l.UnitPaid*int64(kept), (l.UnitPaid-l.UnitLocal)*int64(kept)
@@ -159,11 +185,14 @@ func (s *Store) Reconcile(ctx context.Context, groupID int64, from, to time.Time
 			ExpectedPaid: Soles(wantPaid), LedgerPaid: Soles(got.paid),
 			ExpectedSurplus: Soles(wantSurplus), LedgerSurplus: Soles(got.surplus)})
 	}
-	r.Totals.Orders, r.Totals.Lines = len(orders), len(lines)
+	for id, os := range orders {
+		byGroup[id].Totals.Orders = len(os)
+	}
 
 	// Entries written in the period for orders never paid: no paid line
 	// stands behind them.
 	var unpaid []struct {
+		GroupID        int64
 		OrderID        int64
 		Number         string
 		OrderLineID    int64
@@ -172,14 +201,15 @@ func (s *Store) Reconcile(ctx context.Context, groupID int64, from, to time.Time
 		PaidToArtisans int64
 		Surplus        int64
 	}
-	err = db.Raw(`SELECT e.order_id, o.number, e.order_line_id, l.product_slug, e.quantity, e.paid_to_artisans, e.surplus
+	err = db.Raw(`SELECT e.group_id, e.order_id, o.number, e.order_line_id, l.product_slug, e.quantity, e.paid_to_artisans, e.surplus
 		FROM ledger_entries e JOIN orders o ON o.id = e.order_id JOIN order_lines l ON l.id = e.order_line_id
-		WHERE e.group_id = ? AND o.paid_at IS NULL AND e.created_at >= ? AND e.created_at < ?
-		ORDER BY e.seq`, groupID, from.UTC(), end.UTC()).Scan(&unpaid).Error
+		WHERE e.group_id IN ? AND o.paid_at IS NULL AND e.created_at >= ? AND e.created_at < ?
+		ORDER BY e.seq`, groupIDs, from.UTC(), end.UTC()).Scan(&unpaid).Error
 	if err != nil {
-		return nil, fmt.Errorf("reconcile group %d: entries of unpaid orders: %w", groupID, err)
+		return nil, fmt.Errorf("reconcile groups %v: entries of unpaid orders: %w", groupIDs, err)
 	}
 	for _, u := range unpaid {
+		r := byGroup[u.GroupID]
 		r.Differences = append(r.Differences, ReconcileDifference{Kind: ReconcileUnpaidOrder, OrderID: u.OrderID,
 			OrderNumber: u.Number, OrderLineID: u.OrderLineID, ProductSlug: u.ProductSlug,
 			LedgerQuantity: u.Quantity, ExpectedPaid: Soles(0), LedgerPaid: Soles(u.PaidToArtisans),
@@ -188,20 +218,33 @@ func (s *Store) Reconcile(ctx context.Context, groupID int64, from, to time.Time
 
 	for _, q := range []struct {
 		table string
-		dst   *Money
-	}{{"payouts", &r.Totals.Payouts}, {"advances", &r.Totals.Advances}} {
-		var sum int64
-		err := db.Table(q.table).Select("COALESCE(SUM(amount), 0)").
-			Where("group_id = ? AND currency = ? AND paid_on >= ? AND paid_on <= ?", groupID, PEN,
-				from.Format(time.DateOnly), to.Format(time.DateOnly)).Scan(&sum).Error
-		if err != nil {
-			return nil, fmt.Errorf("reconcile group %d: %s: %w", groupID, q.table, err)
+		dst   func(*Reconciliation) *Money
+	}{
+		{"payouts", func(r *Reconciliation) *Money { return &r.Totals.Payouts }},
+		{"advances", func(r *Reconciliation) *Money { return &r.Totals.Advances }},
+	} {
+		var sums []struct {
+			GroupID int64
+			Sum     int64
 		}
-		*q.dst = Soles(sum)
+		err := db.Table(q.table).Select("group_id, COALESCE(SUM(amount), 0) AS sum").
+			Where("group_id IN ? AND currency = ? AND paid_on >= ? AND paid_on <= ?", groupIDs, PEN,
+				from.Format(time.DateOnly), to.Format(time.DateOnly)).Group("group_id").Scan(&sums).Error
+		if err != nil {
+			return nil, fmt.Errorf("reconcile groups %v: %s: %w", groupIDs, q.table, err)
+		}
+		for _, r := range out {
+			*q.dst(r) = Soles(0)
+		}
+		for _, sm := range sums {
+			*q.dst(byGroup[sm.GroupID]) = Soles(sm.Sum)
+		}
 	}
-	for _, m := range []*Money{&r.Totals.SoldPaid, &r.Totals.RefundedPaid, &r.Totals.ExpectedPaid,
-		&r.Totals.ExpectedSurplus, &r.Totals.LedgerPaid, &r.Totals.LedgerSurplus} {
-		m.Currency = PEN
+	for _, r := range out {
+		for _, m := range []*Money{&r.Totals.SoldPaid, &r.Totals.RefundedPaid, &r.Totals.ExpectedPaid,
+			&r.Totals.ExpectedSurplus, &r.Totals.LedgerPaid, &r.Totals.LedgerSurplus} {
+			m.Currency = PEN
+		}
 	}
-	return r, nil
+	return out, nil
 }

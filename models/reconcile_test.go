@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -79,6 +80,23 @@ func TestReconcile_CleanPeriodAndEveryDifferenceListed(t *testing.T) {
 		}
 		if _, err := f.store.Reconcile(ctx, f.group.ID, day, day.AddDate(0, 0, -1)); err == nil {
 			t.Error("a period ending before it starts was accepted")
+		}
+		// Several groups at once read the same as each alone, in the order asked.
+		both, err := f.store.ReconcileGroups(ctx, []int64{f.group2.ID, f.group.ID}, day, day)
+		if err != nil || len(both) != 2 {
+			t.Fatalf("both groups: %v %v", both, err)
+		}
+		for _, got := range both {
+			alone, err := f.store.Reconcile(ctx, got.GroupID, day, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, alone) {
+				t.Errorf("group %d with the other: %+v; alone: %+v", got.GroupID, got, alone)
+			}
+		}
+		if both[0].GroupID != f.group2.ID || len(both[1].Differences) != 1 || both[1].Totals.Lines == 0 {
+			t.Errorf("groups out of order or empty: %+v", both)
 		}
 	})
 }
