@@ -132,11 +132,8 @@ func lockOrder(tx *gorm.DB, id int64) (*Order, error) {
 // cancellation gives the order's stock back. It is the one function that
 // changes an order's status.
 func transition(tx *gorm.DB, o *Order, to OrderStatus, actor, note string) error {
-	if strings.TrimSpace(actor) == "" {
-		return errors.New("order status change without an actor")
-	}
-	if !CanTransition(o.Status, to) {
-		return &TransitionError{Number: o.Number, From: o.Status, To: to}
+	if err := checkTransition(o, to, actor); err != nil {
+		return err
 	}
 	if to == StatusShipped {
 		// The made-to-order pieces travel with the rest of the order.
@@ -188,15 +185,12 @@ func transitionAll(tx *gorm.DB, orders []*Order, to OrderStatus, actor string, n
 		}
 		return nil
 	}
-	if strings.TrimSpace(actor) == "" {
-		return errors.New("order status change without an actor")
-	}
 	var b strings.Builder
 	b.WriteString("WITH v(id, from_status, note) AS (VALUES ")
 	args := make([]any, 0, 3*len(orders)+5)
 	for i, o := range orders {
-		if !CanTransition(o.Status, to) {
-			return &TransitionError{Number: o.Number, From: o.Status, To: to}
+		if err := checkTransition(o, to, actor); err != nil {
+			return err
 		}
 		if i > 0 {
 			b.WriteString(", ")
@@ -220,6 +214,18 @@ SELECT id, from_status, CAST(? AS text), CAST(? AS text), note, CAST(? AS timest
 	}
 	for _, o := range orders {
 		o.Status, o.UpdatedAt = to, now
+	}
+	return nil
+}
+
+// checkTransition says whether actor may move o to status to: the rule
+// every path that changes a status applies first.
+func checkTransition(o *Order, to OrderStatus, actor string) error {
+	if strings.TrimSpace(actor) == "" {
+		return errors.New("order status change without an actor")
+	}
+	if !CanTransition(o.Status, to) {
+		return &TransitionError{Number: o.Number, From: o.Status, To: to}
 	}
 	return nil
 }

@@ -287,11 +287,8 @@ func knownPayment(tx *gorm.DB, o *Order, p *Payment, refusal func(PaymentRefusal
 // transition does for StatusPaid, one round trip instead of two. inserted
 // is false, and nothing written, when the order had the payment already.
 func payPG(tx *gorm.DB, o *Order, p *Payment, actor, note string) (inserted bool, err error) {
-	if strings.TrimSpace(actor) == "" {
-		return false, errors.New("order status change without an actor")
-	}
-	if !CanTransition(o.Status, StatusPaid) {
-		return false, &TransitionError{Number: o.Number, From: o.Status, To: StatusPaid}
+	if err := checkTransition(o, StatusPaid, actor); err != nil {
+		return false, err
 	}
 	now := time.Now().UTC()
 	p.CreatedAt = now

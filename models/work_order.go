@@ -214,6 +214,7 @@ func prepareFulfillments(tx *gorm.DB, orders []*Order) ([]LedgerEntry, error) {
 	var entries []LedgerEntry
 	groups := make([][]int64, len(orders))
 	byGroup := make([]map[int64][]*OrderLine, len(orders))
+	notes := make([]string, len(orders))
 	for i, o := range orders {
 		if err := netOfRefunds(tx, o); err != nil {
 			return nil, err
@@ -222,6 +223,7 @@ func prepareFulfillments(tx *gorm.DB, orders []*Order) ([]LedgerEntry, error) {
 			return nil, fmt.Errorf("order %s has no lines to fulfil", o.Number)
 		}
 		groups[i], byGroup[i] = linesByGroup(o)
+		notes[i] = fmt.Sprintf("handed to fulfillment: %d work orders", len(groups[i]))
 		for j := range o.Lines {
 			e, err := saleEntry(&o.Lines[j])
 			if err != nil {
@@ -231,7 +233,6 @@ func prepareFulfillments(tx *gorm.DB, orders []*Order) ([]LedgerEntry, error) {
 		}
 	}
 	now := time.Now().UTC()
-	notes := make([]string, len(orders))
 	if tx.Dialector.Name() == "postgres" {
 		if err := createWorkOrdersPG(tx, orders, groups, byGroup, now); err != nil {
 			return nil, err
@@ -242,9 +243,6 @@ func prepareFulfillments(tx *gorm.DB, orders []*Order) ([]LedgerEntry, error) {
 				return nil, err
 			}
 		}
-	}
-	for i := range orders {
-		notes[i] = fmt.Sprintf("handed to fulfillment: %d work orders", len(groups[i]))
 	}
 	if err := transitionAll(tx, orders, StatusInFulfillment, SystemActor, notes); err != nil {
 		return nil, err
