@@ -67,7 +67,9 @@ func (s *Store) HandleStripeEvent(ctx context.Context, eventID, eventType string
 // for the order it names): the row is inserted with it, and corrected
 // in the same transaction only when apply's result differs. The usual
 // event then costs one statement less; nothing outside the transaction
-// ever sees the foreseen result.
+// ever sees the foreseen result. On PostgreSQL, the order it names is
+// locked in the same statement (recordEventLockingOrder): a concurrent
+// delivery of the event then waits on the order rather than on the id.
 func (s *Store) HandleStripeEventExpecting(ctx context.Context, eventID, eventType string, expect StripeEventResult,
 	apply func(tx *Store) (StripeEventResult, error)) (ev *StripeEvent, duplicate bool, err error) {
 	eventID, eventType = strings.TrimSpace(eventID), strings.TrimSpace(eventType)
@@ -81,12 +83,19 @@ func (s *Store) HandleStripeEventExpecting(ctx context.Context, eventID, eventTy
 	err = s.Tx(ctx, func(tx *Store) error {
 		ev = &StripeEvent{EventID: eventID, Type: eventType, OrderNumber: expect.OrderNumber,
 			Outcome: expect.Outcome, ReceivedAt: time.Now().UTC()}
-		res := tx.db.Exec(`INSERT INTO stripe_events (event_id, type, order_number, outcome, received_at)
-	VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`, ev.EventID, ev.Type, ev.OrderNumber, ev.Outcome, ev.ReceivedAt)
-		if res.Error != nil {
-			return fmt.Errorf("record stripe event %s: %w", eventID, res.Error)
+		found, recorded, err := tx.recordEventLockingOrder(ctx, ev)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !found {
+			res := tx.db.Exec(`INSERT INTO stripe_events (event_id, type, order_number, outcome, received_at)
+	VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`, ev.EventID, ev.Type, ev.OrderNumber, ev.Outcome, ev.ReceivedAt)
+			if res.Error != nil {
+				return fmt.Errorf("record stripe event %s: %w", eventID, res.Error)
+			}
+			recorded = res.RowsAffected > 0
+		}
+		if !recorded {
 			duplicate = true
 			if err := tx.db.Where("event_id = ?", eventID).Take(ev).Error; err != nil {
 				return dbError(err, "stripe event "+eventID)
@@ -113,6 +122,37 @@ func (s *Store) HandleStripeEventExpecting(ctx context.Context, eventID, eventTy
 		return nil, false, err
 	}
 	return ev, duplicate, nil
+}
+
+// recordEventLockingOrder is, on PostgreSQL and for an event foreseen to
+// name an order, the event's insert and LockOrderByNumber in one
+// statement: the order is locked first, and the event recorded only when
+// the order exists. found says the order does (locked, and kept for
+// LockOrderByNumber); recorded, that the event was new. When the order
+// is not found nothing is written, and the caller records the event as
+// for any other.
+func (s *Store) recordEventLockingOrder(ctx context.Context, ev *StripeEvent) (found, recorded bool, err error) {
+	if s.db.Dialector.Name() != "postgres" || !ValidOrderNumber(ev.OrderNumber) {
+		return false, false, nil
+	}
+	var rows []struct {
+		Order
+		Recorded bool
+	}
+	err = s.db.WithContext(ctx).Raw(`WITH o AS (SELECT * FROM orders WHERE number = ? FOR UPDATE),
+ev AS (INSERT INTO stripe_events (event_id, type, order_number, outcome, received_at)
+	SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM o) ON CONFLICT (event_id) DO NOTHING RETURNING 1)
+SELECT o.*, EXISTS (SELECT 1 FROM ev) AS recorded FROM o`, ev.OrderNumber,
+		ev.EventID, ev.Type, ev.OrderNumber, ev.Outcome, ev.ReceivedAt).Scan(&rows).Error
+	if err != nil {
+		return false, false, fmt.Errorf("record stripe event %s and lock order %s: %w", ev.EventID, ev.OrderNumber, err)
+	}
+	if len(rows) == 0 {
+		return false, false, nil
+	}
+	o := rows[0].Order
+	s.locked[o.ID] = &o
+	return true, rows[0].Recorded, nil
 }
 
 // StripeEventByID loads a recorded event.
@@ -172,6 +212,12 @@ func (s *Store) LockOrderByNumber(ctx context.Context, number string) (*Order, e
 	}
 	if !ValidOrderNumber(number) {
 		return nil, fmt.Errorf("order %.40q: %w", number, ErrNotFound)
+	}
+	for _, l := range s.locked { // locked already (recordEventLockingOrder)
+		if l.Number == number {
+			o := *l
+			return &o, nil
+		}
 	}
 	var o Order
 	if err := forUpdate(s.db.WithContext(ctx)).Where("number = ?", number).Take(&o).Error; err != nil {

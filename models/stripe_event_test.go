@@ -192,5 +192,31 @@ func TestHandleStripeEventExpecting_RecordsWhatApplyDid(t *testing.T) {
 				}
 			}
 		}
+		// A replay applies nothing and finds what was recorded, whether
+		// the order it names exists or not (two paths on PostgreSQL:
+		// recordEventLockingOrder).
+		placed := c.order(t, line(c.prod.ID, 1))
+		named := models.StripeEventResult{OrderNumber: placed.Number, Outcome: models.EventPaid}
+		cases = append(cases, struct {
+			id        string
+			did, want models.StripeEventResult
+		}{"evt_existing_order", named, named})
+		if _, _, err := c.store.HandleStripeEventExpecting(ctx, "evt_existing_order", "checkout.session.completed", named,
+			func(*models.Store) (models.StripeEventResult, error) { return named, nil }); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range cases { // each naming its order as recorded: Q-2026-000009 does not exist
+			ev, dup, err := c.store.HandleStripeEventExpecting(ctx, tc.id, "checkout.session.completed", tc.want,
+				func(*models.Store) (models.StripeEventResult, error) {
+					t.Errorf("%s: applied again", tc.id)
+					return tc.did, nil
+				})
+			if err != nil || !dup {
+				t.Fatalf("replay of %s: %v (duplicate %v)", tc.id, err, dup)
+			}
+			if got := (models.StripeEventResult{OrderNumber: ev.OrderNumber, Outcome: ev.Outcome}); got != tc.want {
+				t.Errorf("replay of %s: %+v, want %+v", tc.id, got, tc.want)
+			}
+		}
 	})
 }

@@ -22,11 +22,14 @@ type cpuMeter struct {
 	mockPID int
 }
 
-// cpuSample is what each process had used at one moment.
-type cpuSample struct{ self, pg, mock time.Duration }
+// cpuSample is what each process had used at one moment, and the whole
+// machine's CPU time and the part of it the host gave to other guests
+// (steal).
+type cpuSample struct{ self, pg, mock, all, steal time.Duration }
 
 func (m cpuMeter) sample(ctx context.Context) cpuSample {
 	s := cpuSample{self: cpuTime()}
+	s.all, s.steal = machineCPU()
 	if m.mockPID > 0 {
 		s.mock = procCPU(m.mockPID)
 	}
@@ -50,7 +53,37 @@ func (s cpuSample) per(before cpuSample, n int) string {
 	if s.mock > 0 {
 		out += fmt.Sprintf(", %s in stripe-mock", d(s.mock-before.mock))
 	}
+	// A virtual machine's host may run other guests on its cores: the
+	// same code then does less per second, and this says how much less.
+	if all := s.all - before.all; all > 0 {
+		out += fmt.Sprintf("; steal %.0f%% of the machine's time", 100*float64(s.steal-before.steal)/float64(all))
+	}
 	return out
+}
+
+// machineCPU is the CPU time of every core (all the states of /proc/stat's
+// first line) and the part of it stolen by the host; zero when unreadable.
+func machineCPU() (all, steal time.Duration) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, 0
+	}
+	var ticks int64
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if i < 8 { // guest time (fields 9 and 10) is counted in user already
+			ticks += n
+		}
+		if i == 7 {
+			steal = time.Duration(n) * 10 * time.Millisecond
+		}
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, steal
 }
 
 // procCPU is the user and system time process pid has used (Linux
