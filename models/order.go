@@ -523,11 +523,11 @@ func numberOrder(tx *gorm.DB, o *Order, now time.Time) error {
 		LastNumber int64
 		Number     string
 	}
-	err := tx.Raw(`WITH n AS (INSERT INTO order_counters (year, last_number) VALUES (?, 1)
+	err := rawScan(tx, &got, `WITH n AS (INSERT INTO order_counters (year, last_number) VALUES (?, 1)
 	ON CONFLICT (year) DO UPDATE SET last_number = order_counters.last_number + 1 RETURNING last_number)
 UPDATE orders SET number = CAST(? AS text) || lpad(CAST(n.last_number AS text), 6, '0'),
 	updated_at = ? FROM n WHERE orders.id = ? RETURNING n.last_number, orders.number`,
-		year, fmt.Sprintf("Q-%04d-", year), now, o.ID).Scan(&got).Error
+		year, fmt.Sprintf("Q-%04d-", year), now, o.ID)
 	if err != nil {
 		return fmt.Errorf("number order %d: %w", o.ID, err)
 	}
@@ -655,9 +655,9 @@ func NewOrderToken() (string, error) {
 // numbers are unique, and an order rolled back gives its number back.
 func nextOrderNumber(tx *gorm.DB, year int) (string, error) {
 	var n []int64
-	err := tx.Raw(`INSERT INTO order_counters (year, last_number) VALUES (?, 1)
+	err := rawScan(tx, &n, `INSERT INTO order_counters (year, last_number) VALUES (?, 1)
 	ON CONFLICT (year) DO UPDATE SET last_number = order_counters.last_number + 1
-	RETURNING last_number`, year).Scan(&n).Error
+	RETURNING last_number`, year)
 	if err != nil {
 		return "", fmt.Errorf("next order number of %d: %w", year, err)
 	}

@@ -296,7 +296,7 @@ func payPG(tx *gorm.DB, o *Order, p *Payment, actor, note string) (inserted bool
 		PaymentID *int64
 		Moved     int
 	}
-	err = tx.Raw(`WITH pay AS (INSERT INTO payments (order_id, kind, method, currency, amount, reference,
+	err = rawScan(tx, &got, `WITH pay AS (INSERT INTO payments (order_id, kind, method, currency, amount, reference,
 	provider_event_id, provider_session_id, dedupe_key, outcome, refusal, received_at, actor, note, created_at)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (order_id, kind, dedupe_key) DO NOTHING RETURNING id),
@@ -310,7 +310,7 @@ SELECT (SELECT id FROM pay) AS payment_id, (SELECT COUNT(*) FROM hist) AS moved`
 		p.ProviderEventID, p.ProviderSessionID, p.DedupeKey, string(p.Outcome), string(p.Refusal), p.ReceivedAt,
 		p.Actor, p.Note, p.CreatedAt,
 		now, string(StatusPaid), now, o.ID, string(o.Status),
-		string(o.Status), string(StatusPaid), actor, clip(note, 1000), now).Scan(&got).Error
+		string(o.Status), string(StatusPaid), actor, clip(note, 1000), now)
 	if err != nil {
 		return false, dbError(err, "record payment for order "+o.Number)
 	}

@@ -173,7 +173,7 @@ func adjustStock(tx *gorm.DB, actor string, a StockAdjustment) (*StockMovement, 
 	if pg {
 		returning = " RETURNING id, resulting_stock AS stock"
 	}
-	if err := tx.Raw(sql+returning, args...).Scan(&rows).Error; err != nil {
+	if err := rawScan(tx, &rows, sql+returning, args...); err != nil {
 		return nil, fmt.Errorf("adjust stock of product %d: %w", a.ProductID, err)
 	}
 	if len(rows) != 1 {

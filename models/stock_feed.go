@@ -69,7 +69,7 @@ const (
 // is already in whatever the caller is about to read.
 func (s *Store) StockFeed(ctx context.Context) (*StockFeed, error) {
 	var last int64
-	err := s.db.WithContext(ctx).Raw("SELECT COALESCE(MAX(id), 0) FROM stock_movements").Scan(&last).Error
+	err := rawScan(s.db.WithContext(ctx), &last, "SELECT COALESCE(MAX(id), 0) FROM stock_movements")
 	if err != nil {
 		return nil, fmt.Errorf("start stock feed: %w", err)
 	}

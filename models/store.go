@@ -130,7 +130,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // CatalogVersion is a counter bumped by every catalog change.
 func (s *Store) CatalogVersion(ctx context.Context) (int64, error) {
 	var v int64
-	err := s.db.WithContext(ctx).Raw("SELECT version FROM catalog_state WHERE id = 1").Scan(&v).Error
+	err := rawScan(s.db.WithContext(ctx), &v, "SELECT version FROM catalog_state WHERE id = 1")
 	if err != nil {
 		return 0, fmt.Errorf("read catalog version: %w", err)
 	}
@@ -148,7 +148,7 @@ func (s *Store) catalogTx(ctx context.Context, fn func(tx *gorm.DB) error) error
 		if err := tx.Exec("UPDATE catalog_state SET version = version + 1 WHERE id = 1").Error; err != nil {
 			return fmt.Errorf("bump catalog version: %w", err)
 		}
-		return tx.Raw("SELECT version FROM catalog_state WHERE id = 1").Scan(&version).Error
+		return rawScan(tx, &version, "SELECT version FROM catalog_state WHERE id = 1")
 	})
 	if err != nil {
 		return err

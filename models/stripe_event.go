@@ -139,11 +139,11 @@ func (s *Store) recordEventLockingOrder(ctx context.Context, ev *StripeEvent) (f
 		Order
 		Recorded bool
 	}
-	err = s.db.WithContext(ctx).Raw(`WITH o AS (SELECT * FROM orders WHERE number = ? FOR UPDATE),
+	err = rawScan(s.db.WithContext(ctx), &rows, `WITH o AS (SELECT * FROM orders WHERE number = ? FOR UPDATE),
 ev AS (INSERT INTO stripe_events (event_id, type, order_number, outcome, received_at)
 	SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM o) ON CONFLICT (event_id) DO NOTHING RETURNING 1)
 SELECT o.*, EXISTS (SELECT 1 FROM ev) AS recorded FROM o`, ev.OrderNumber,
-		ev.EventID, ev.Type, ev.OrderNumber, ev.Outcome, ev.ReceivedAt).Scan(&rows).Error
+		ev.EventID, ev.Type, ev.OrderNumber, ev.Outcome, ev.ReceivedAt)
 	if err != nil {
 		return false, false, fmt.Errorf("record stripe event %s and lock order %s: %w", ev.EventID, ev.OrderNumber, err)
 	}
