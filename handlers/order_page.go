@@ -52,6 +52,27 @@ type orderStatusView struct {
 	Status string
 }
 
+// buyerPayment is money that moved for the order: a payment received or
+// a refund sent back.
+type buyerPayment struct {
+	At     time.Time
+	Refund bool
+	Method string
+	Amount models.Money
+}
+
+// buyerPayments lists the order's applied payments and refunds, oldest
+// first; refused ones are staff's to settle with the buyer.
+func buyerPayments(o *models.Order) []models.Payment {
+	var out []models.Payment
+	for _, p := range o.Payments {
+		if p.Outcome == models.PaymentApplied {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // orderView is what page_order.html shows.
 type orderView struct {
 	Order   *models.Order
@@ -59,9 +80,13 @@ type orderView struct {
 	Pending bool
 	Lines   []buyerOrderLine
 	History []orderStatusView
-	Zone    string
-	Region  string // the address's region, by name in Peru
-	Country string // the address's country, by name
+	// Payments are the payments received and the refunds sent back;
+	// Refunded, their refunds' sum.
+	Payments []buyerPayment
+	Refunded models.Money
+	Zone     string
+	Region   string // the address's region, by name in Peru
+	Country  string // the address's country, by name
 	// Bank is the account to transfer to, for a pending bank transfer.
 	Bank *BankConfig
 	// CanPay offers the card payment (again) for a pending card order.
@@ -112,6 +137,11 @@ func (s *Server) orderPage(c echo.Context) error {
 	for _, h := range o.History {
 		v.History = append(v.History, orderStatusView{At: h.CreatedAt, Status: l.T("order.status." + string(h.To))})
 	}
+	for _, p := range buyerPayments(o) {
+		v.Payments = append(v.Payments, buyerPayment{At: p.ReceivedAt, Refund: p.Kind == models.KindRefund,
+			Method: l.T("admin.orders.method." + string(p.Method)), Amount: p.Money()})
+	}
+	v.Refunded = o.Refunded()
 	v.Documents = documentsOf(o)
 	if v.Shipment, err = s.store.ShipmentOfOrder(c.Request().Context(), o.ID); err != nil {
 		return err
@@ -169,6 +199,18 @@ type apiOrder struct {
 	PaidToArtisans models.Money         `json:"paid_to_artisans"`
 	Lines          []apiOrderLine       `json:"lines"`
 	History        []apiOrderStatus     `json:"history"`
+	// Payments are the payments received and the refunds sent back;
+	// Refunded, the refunds' sum.
+	Payments []apiPayment `json:"payments"`
+	Refunded models.Money `json:"refunded"`
+}
+
+// apiPayment is a payment received for the order or a refund of it.
+type apiPayment struct {
+	Kind   models.PaymentKind   `json:"kind"`
+	Method models.PaymentMethod `json:"method"`
+	Amount models.Money         `json:"amount"`
+	At     time.Time            `json:"at"`
 }
 
 // apiOrderLine is one line as sold, from its snapshot.
@@ -200,7 +242,12 @@ func (s *Server) apiOrder(c echo.Context) error {
 	lang := s.tr.Pick(c)
 	out := apiOrder{Number: o.Number, Status: o.Status, CreatedAt: o.CreatedAt.UTC(), PaymentMethod: o.Method,
 		ShippingZone: string(o.ShippingZoneCode), Total: o.Total(), Items: o.Items(), Shipping: o.Shipping(),
-		PaidToArtisans: o.PaidToArtisans(), Lines: []apiOrderLine{}, History: []apiOrderStatus{}}
+		PaidToArtisans: o.PaidToArtisans(), Lines: []apiOrderLine{}, History: []apiOrderStatus{},
+		Payments: []apiPayment{}, Refunded: o.Refunded()}
+	for _, p := range buyerPayments(o) {
+		out.Payments = append(out.Payments, apiPayment{Kind: p.Kind, Method: p.Method, Amount: p.Money(),
+			At: p.ReceivedAt.UTC()})
+	}
 	if o.Status == models.StatusPendingPayment {
 		exp := o.ExpiresAt.UTC()
 		out.ExpiresAt = &exp

@@ -510,6 +510,29 @@ func TestStripeWebhook_ChargeRefundedRecordsEachPartOnce(t *testing.T) {
 		if got := refunds(); len(got) != 1 || got[0] != 1000 {
 			t.Fatalf("refunds %v after a partial refund, want [1000]", got)
 		}
+		// The buyer sees the refund on the order's page and in its JSON.
+		buyer := englishClient(t, w.testServer)
+		page := buyer.Get("/orders/" + w.order.Token)
+		checkPage(t, "refunded order page", page)
+		ten := moneyText(t, models.Money{Amount: 1000, Currency: models.PEN})
+		for _, want := range []string{"Refund of " + ten + " sent back (Card (Stripe))", "Refunded in all: " + ten,
+			"Payment of " + moneyText(t, w.order.Total()) + " received"} {
+			if !strings.Contains(page.Body, want) {
+				t.Errorf("order page without %q", want)
+			}
+		}
+		var api struct {
+			Refunded models.Money
+			Payments []struct {
+				Kind   models.PaymentKind
+				Amount models.Money
+			}
+		}
+		if res := buyer.Get("/api/v1/orders/" + w.order.Token); json.Unmarshal([]byte(res.Body), &api) != nil ||
+			api.Refunded.Amount != 1000 || len(api.Payments) != 2 || api.Payments[0].Kind != models.KindPayment ||
+			api.Payments[1].Kind != models.KindRefund || api.Payments[1].Amount.Amount != 1000 {
+			t.Errorf("order JSON: %d %.400s", res.Status, res.Body)
+		}
 		w.mustDeliver(t, "evt_refund_2", "charge.refunded", charge(total), models.EventRefundRecorded)
 		w.mustDeliver(t, "evt_refund_old", "charge.refunded", charge(1000), models.EventRefundKnown)
 		if got := refunds(); len(got) != 2 || got[1] != total-1000 {

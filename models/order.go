@@ -157,6 +157,18 @@ func (o *Order) Shipping() Money { return o.money(o.ShippingAmount) }
 // Total is what the buyer pays: items + shipping.
 func (o *Order) Total() Money { return o.money(o.TotalAmount) }
 
+// Refunded is what the order's applied refunds gave back (its payments
+// loaded).
+func (o *Order) Refunded() Money {
+	r := o.money(0)
+	for _, p := range o.Payments {
+		if p.Kind == KindRefund && p.Outcome == PaymentApplied {
+			r.Amount += p.Amount
+		}
+	}
+	return r
+}
+
 // PaidToArtisans adds what the lines pay the artisans, from their snapshots.
 func (o *Order) PaidToArtisans() Money {
 	t := o.money(0)
