@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -45,7 +46,8 @@ func Open(ctx context.Context, cfg DBConfig) (*gorm.DB, error) {
 	)
 	switch {
 	case IsPostgres(cfg.URL):
-		db, err = gorm.Open(postgres.Open(cfg.URL), gcfg)
+		db, err = gorm.Open(postgres.New(postgres.Config{DSN: cfg.URL,
+			OptionOpenDB: []stdlib.OptionOpenDB{stdlib.OptionAfterConnect(nativeArrays)}}), gcfg)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
