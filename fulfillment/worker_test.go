@@ -150,21 +150,14 @@ func TestWorker_JobsOfOrdersTakenAlongAskNothing(t *testing.T) {
 	t.Parallel()
 	var asked []int
 	w := fulfillment.NewWorker(fakeStore{changed: true, others: []int64{8, 9}, asked: &asked}, nil)
-	work := func(id int64) {
-		t.Helper()
-		if err := w.Work(context.Background(), &river.Job[models.FulfillOrderArgs]{
-			JobRow: &rivertype.JobRow{Attempt: 1}, Args: models.FulfillOrderArgs{OrderID: id}}); err != nil {
-			t.Fatalf("job of order %d: %v", id, err)
-		}
-	}
-	work(7)
-	work(8)
-	work(9)
+	workFirstAttempt(t, w, 7)
+	workFirstAttempt(t, w, 8)
+	workFirstAttempt(t, w, 9)
 	if len(asked) != 1 {
 		t.Errorf("the store was asked %d times, want once (for order 7's batch)", len(asked))
 	}
 	// A job seen again (River retried it, say) asks the store as usual.
-	work(8)
+	workFirstAttempt(t, w, 8)
 	if len(asked) != 2 {
 		t.Errorf("the store was asked %d times, want twice", len(asked))
 	}
@@ -218,19 +211,22 @@ func TestWorker_PausesBatchesWhileAWaitingOrderFails(t *testing.T) {
 		asked: &asked}, nil)
 	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	fulfillment.SetClock(w, func() time.Time { return now })
-	work := func(id int64) {
-		t.Helper()
-		if err := w.Work(context.Background(), &river.Job[models.FulfillOrderArgs]{
-			JobRow: &rivertype.JobRow{Attempt: 1}, Args: models.FulfillOrderArgs{OrderID: id}}); err != nil {
-			t.Fatalf("job of order %d: %v", id, err)
-		}
-	}
-	work(7)
-	work(8)
+	workFirstAttempt(t, w, 7)
+	workFirstAttempt(t, w, 8)
 	now = now.Add(2 * time.Minute)
-	work(10)
+	workFirstAttempt(t, w, 10)
 	want := []int{fulfillment.Batch, 0, 0, fulfillment.Batch, 0}
 	if !slices.Equal(asked, want) {
 		t.Errorf("asked to take along %v, want %v", asked, want)
+	}
+}
+
+// workFirstAttempt works a first attempt of order id's fulfillment job,
+// which must succeed.
+func workFirstAttempt(t *testing.T, w *fulfillment.Worker, id int64) {
+	t.Helper()
+	if err := w.Work(context.Background(), &river.Job[models.FulfillOrderArgs]{
+		JobRow: &rivertype.JobRow{Attempt: 1}, Args: models.FulfillOrderArgs{OrderID: id}}); err != nil {
+		t.Fatalf("job of order %d: %v", id, err)
 	}
 }

@@ -61,18 +61,6 @@ type buyerPayment struct {
 	Amount models.Money
 }
 
-// buyerPayments lists the order's applied payments and refunds, oldest
-// first; refused ones are staff's to settle with the buyer.
-func buyerPayments(o *models.Order) []models.Payment {
-	var out []models.Payment
-	for _, p := range o.Payments {
-		if p.Outcome == models.PaymentApplied {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // orderView is what page_order.html shows.
 type orderView struct {
 	Order   *models.Order
@@ -137,7 +125,7 @@ func (s *Server) orderPage(c echo.Context) error {
 	for _, h := range o.History {
 		v.History = append(v.History, orderStatusView{At: h.CreatedAt, Status: l.T("order.status." + string(h.To))})
 	}
-	for _, p := range buyerPayments(o) {
+	for _, p := range o.AppliedPayments() {
 		v.Payments = append(v.Payments, buyerPayment{At: p.ReceivedAt, Refund: p.Kind == models.KindRefund,
 			Method: l.T("admin.orders.method." + string(p.Method)), Amount: p.Money()})
 	}
@@ -244,7 +232,7 @@ func (s *Server) apiOrder(c echo.Context) error {
 		ShippingZone: string(o.ShippingZoneCode), Total: o.Total(), Items: o.Items(), Shipping: o.Shipping(),
 		PaidToArtisans: o.PaidToArtisans(), Lines: []apiOrderLine{}, History: []apiOrderStatus{},
 		Payments: []apiPayment{}, Refunded: o.Refunded()}
-	for _, p := range buyerPayments(o) {
+	for _, p := range o.AppliedPayments() {
 		out.Payments = append(out.Payments, apiPayment{Kind: p.Kind, Method: p.Method, Amount: p.Money(),
 			At: p.ReceivedAt.UTC()})
 	}

@@ -31,48 +31,32 @@ func unwrapPQArray(value any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
 	return nil, nil, false
 }
 
-// pqArraySlice is the slice a lib/pq array holds (what pq.Array wraps).
+// pqArraySlice is the slice a lib/pq array holds, for the array types
+// pq.Array makes of River's parameters; any other keeps lib/pq's text.
 func pqArraySlice(value any) (any, bool) {
 	switch v := value.(type) {
 	case pq.GenericArray:
 		return v.A, v.A != nil
 	case *pq.Int64Array:
-		if v == nil {
-			return nil, false
-		}
-		return []int64(*v), true
+		return sliceOf(v)
 	case *pq.Int32Array:
-		if v == nil {
-			return nil, false
-		}
-		return []int32(*v), true
+		return sliceOf(v)
 	case *pq.StringArray:
-		if v == nil {
-			return nil, false
-		}
-		return []string(*v), true
+		return sliceOf(v)
 	case *pq.ByteaArray:
-		if v == nil {
-			return nil, false
-		}
-		return [][]byte(*v), true
+		return sliceOf(v)
 	case *pq.BoolArray:
-		if v == nil {
-			return nil, false
-		}
-		return []bool(*v), true
-	case *pq.Float64Array:
-		if v == nil {
-			return nil, false
-		}
-		return []float64(*v), true
-	case *pq.Float32Array:
-		if v == nil {
-			return nil, false
-		}
-		return []float32(*v), true
+		return sliceOf(v)
 	}
 	return nil, false
+}
+
+// sliceOf is the plain slice behind a pointer to a named slice type.
+func sliceOf[S ~[]E, E any](p *S) (any, bool) {
+	if p == nil {
+		return nil, false
+	}
+	return []E(*p), true
 }
 
 // pqArrayPlan encodes a lib/pq array with the plan of its slice.

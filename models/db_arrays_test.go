@@ -46,6 +46,7 @@ func TestOpen_PostgresEncodesLibPQArraysAsSlices(t *testing.T) {
 			"SELECT ($1::jsonb[])[1]->>'order'", "Q-2026-000001"},
 		{"timestamptz", pgtype.TimestamptzArrayOID, pq.Array([]time.Time{at}),
 			"SELECT to_char(($1::timestamptz[])[1] AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')", "2026-12-02 10:30"},
+		{"boolean", pgtype.BoolArrayOID, pq.Array([]bool{true, false}), "SELECT CAST($1::boolean[] AS text)", "{t,f}"},
 		{"bytea with a NULL", pgtype.ByteaArrayOID, pq.Array([][]byte{nil, []byte("key")}),
 			"SELECT CAST(($1::bytea[])[1] IS NULL AS text) || ' ' || convert_from(($1::bytea[])[2], 'UTF8')", "true key"},
 	}

@@ -175,7 +175,7 @@ func appendLedger(tx *gorm.DB, entries []LedgerEntry) error {
 		q += " FOR UPDATE"
 	}
 	var heads []ledgerHead
-	if err := tx.Raw(q).Scan(&heads).Error; err != nil {
+	if err := rawScan(tx, &heads, q); err != nil {
 		return fmt.Errorf("lock the ledger head: %w", err)
 	}
 	if len(heads) != 1 {
@@ -347,7 +347,7 @@ func (s *Store) VerifyLedger(ctx context.Context) (LedgerCheck, error) {
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var heads []ledgerHead
-		if err := tx.Raw("SELECT seq, hash FROM ledger_head WHERE id = 1").Scan(&heads).Error; err != nil {
+		if err := rawScan(tx, &heads, "SELECT seq, hash FROM ledger_head WHERE id = 1"); err != nil {
 			return fmt.Errorf("read the ledger head: %w", err)
 		}
 		if len(heads) != 1 {

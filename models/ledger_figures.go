@@ -18,7 +18,7 @@ type LedgerHead struct {
 // LedgerHead reads the recorded chain head.
 func (s *Store) LedgerHead(ctx context.Context) (LedgerHead, error) {
 	var heads []LedgerHead
-	if err := s.db.WithContext(ctx).Raw("SELECT seq, hash FROM ledger_head WHERE id = 1").Scan(&heads).Error; err != nil {
+	if err := rawScan(s.db.WithContext(ctx), &heads, "SELECT seq, hash FROM ledger_head WHERE id = 1"); err != nil {
 		return LedgerHead{}, fmt.Errorf("read the ledger head: %w", err)
 	}
 	if len(heads) != 1 {

@@ -157,12 +157,24 @@ func (o *Order) Shipping() Money { return o.money(o.ShippingAmount) }
 // Total is what the buyer pays: items + shipping.
 func (o *Order) Total() Money { return o.money(o.TotalAmount) }
 
-// Refunded is what the order's applied refunds gave back (its payments
-// loaded).
+// AppliedPayments are the payments received and the refunds sent back,
+// oldest first (its payments loaded); refused ones are staff's to settle
+// with the buyer.
+func (o *Order) AppliedPayments() []Payment {
+	var out []Payment
+	for _, p := range o.Payments {
+		if p.Outcome == PaymentApplied {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Refunded is what the order's applied refunds gave back.
 func (o *Order) Refunded() Money {
 	r := o.money(0)
-	for _, p := range o.Payments {
-		if p.Kind == KindRefund && p.Outcome == PaymentApplied {
+	for _, p := range o.AppliedPayments() {
+		if p.Kind == KindRefund {
 			r.Amount += p.Amount
 		}
 	}

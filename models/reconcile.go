@@ -102,12 +102,12 @@ func (s *Store) ReconcileGroups(ctx context.Context, groupIDs []int64, from, to 
 		UnitLocal   int64
 		Refunded    int
 	}
-	err := db.Raw(`SELECT l.id, l.group_id, l.order_id, o.number, l.product_slug, l.quantity,
+	err := rawScan(db, &lines, `SELECT l.id, l.group_id, l.order_id, o.number, l.product_slug, l.quantity,
 			l.artisan_labour + l.artisan_materials + l.community_fund AS unit_paid, l.local_market_price AS unit_local,
 			COALESCE((SELECT SUM(rl.quantity) FROM refund_lines rl WHERE rl.order_line_id = l.id), 0) AS refunded
 		FROM order_lines l JOIN orders o ON o.id = l.order_id
 		WHERE l.group_id IN ? AND o.paid_at >= ? AND o.paid_at < ?
-		ORDER BY o.id, l.line_no`, groupIDs, from.UTC(), end.UTC()).Scan(&lines).Error
+		ORDER BY o.id, l.line_no`, groupIDs, from.UTC(), end.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("reconcile groups %v: paid lines: %w", groupIDs, err)
 	}
@@ -124,9 +124,9 @@ func (s *Store) ReconcileGroups(ctx context.Context, groupIDs []int64, from, to 
 		PaidToArtisans int64
 		Surplus        int64
 	}
-	err = db.Raw(`SELECT e.group_id, e.order_line_id, e.kind, e.quantity, e.paid_to_artisans, e.surplus
+	err = rawScan(db, &entries, `SELECT e.group_id, e.order_line_id, e.kind, e.quantity, e.paid_to_artisans, e.surplus
 		FROM ledger_entries e JOIN orders o ON o.id = e.order_id
-		WHERE e.group_id IN ? AND o.paid_at >= ? AND o.paid_at < ?`, groupIDs, from.UTC(), end.UTC()).Scan(&entries).Error
+		WHERE e.group_id IN ? AND o.paid_at >= ? AND o.paid_at < ?`, groupIDs, from.UTC(), end.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("reconcile groups %v: ledger entries: %w", groupIDs, err)
 	}
@@ -201,10 +201,10 @@ func (s *Store) ReconcileGroups(ctx context.Context, groupIDs []int64, from, to 
 		PaidToArtisans int64
 		Surplus        int64
 	}
-	err = db.Raw(`SELECT e.group_id, e.order_id, o.number, e.order_line_id, l.product_slug, e.quantity, e.paid_to_artisans, e.surplus
+	err = rawScan(db, &unpaid, `SELECT e.group_id, e.order_id, o.number, e.order_line_id, l.product_slug, e.quantity, e.paid_to_artisans, e.surplus
 		FROM ledger_entries e JOIN orders o ON o.id = e.order_id JOIN order_lines l ON l.id = e.order_line_id
 		WHERE e.group_id IN ? AND o.paid_at IS NULL AND e.created_at >= ? AND e.created_at < ?
-		ORDER BY e.seq`, groupIDs, from.UTC(), end.UTC()).Scan(&unpaid).Error
+		ORDER BY e.seq`, groupIDs, from.UTC(), end.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("reconcile groups %v: entries of unpaid orders: %w", groupIDs, err)
 	}

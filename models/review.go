@@ -176,14 +176,14 @@ func (s *Store) ReviewDashboard(ctx context.Context, groupID int64, p Period) (*
 	// The ledger: sales from the line's unit price × the entry's pieces
 	// (negative on a refund), everything else from the entry itself.
 	var ledger []cell
-	err = db.Raw(`SELECT e.group_id, CASE WHEN e.created_at < ? THEN '`+openingBucket+`' ELSE `+s.limaMonth("e.created_at")+` END AS bucket,
+	err = rawScan(db, &ledger, `SELECT e.group_id, CASE WHEN e.created_at < ? THEN '`+openingBucket+`' ELSE `+s.limaMonth("e.created_at")+` END AS bucket,
 			SUM(e.quantity) AS pieces, SUM(e.quantity * l.unit_price) AS sales,
 			SUM(e.artisan_labour) AS labour, SUM(e.artisan_materials) AS materials,
 			SUM(e.community_fund) AS community_fund, SUM(e.paid_to_artisans) AS paid_to_artisans,
 			SUM(e.local_market_price) AS local_market, SUM(e.surplus) AS surplus
 		FROM ledger_entries e JOIN order_lines l ON l.id = e.order_line_id
 		WHERE e.currency = ? AND e.created_at < ?
-		GROUP BY e.group_id, bucket`, from, PEN, to).Scan(&ledger).Error
+		GROUP BY e.group_id, bucket`, from, PEN, to)
 	if err != nil {
 		return nil, fmt.Errorf("review dashboard: ledger by group and month: %w", err)
 	}
@@ -201,10 +201,10 @@ func (s *Store) ReviewDashboard(ctx context.Context, groupID int64, p Period) (*
 			Bucket  string
 			Total   int64
 		}
-		err := db.Raw(`SELECT group_id, CASE WHEN paid_on < ? THEN '`+openingBucket+`' ELSE `+s.dateMonth("paid_on")+` END AS bucket,
+		err := rawScan(db, &sums, `SELECT group_id, CASE WHEN paid_on < ? THEN '`+openingBucket+`' ELSE `+s.dateMonth("paid_on")+` END AS bucket,
 				SUM(amount) AS total
 			FROM `+t.table+` WHERE currency = ? AND paid_on < ?
-			GROUP BY group_id, bucket`, p.From.Format(time.DateOnly), PEN, p.To.Format(time.DateOnly)).Scan(&sums).Error
+			GROUP BY group_id, bucket`, p.From.Format(time.DateOnly), PEN, p.To.Format(time.DateOnly))
 		if err != nil {
 			return nil, fmt.Errorf("review dashboard: %s by group and month: %w", t.table, err)
 		}

@@ -190,12 +190,12 @@ func benchCheckout(ctx context.Context, o options) error {
 	// The shop kept up when it served every buyer who arrived: the count
 	// over the window is a tick short of rate × duration (99.9 for 100/s)
 	// and would read as below the rate it met.
-	what, keptUp := fmt.Sprintf("%d checkouts", len(p.lat)), 0.0
+	what, rateTarget := fmt.Sprintf("%d checkouts", len(p.lat)), 0.0
 	if p.skipped > 0 || p.failed > 0 {
 		what += fmt.Sprintf(" (%d buyers not served: 256 were already waiting)", p.skipped)
-		keptUp = float64(rate)
+		rateTarget = float64(rate)
 	}
-	printRate(what, p.lat, p.elapsed, p.failed, "checkouts/s", keptUp, 100*time.Millisecond)
+	printRate(what, p.lat, p.elapsed, p.failed, "checkouts/s", rateTarget, 100*time.Millisecond)
 
 	// 2. Stripe's paid events, one per order placed by card.
 	if err := benchWebhooks(ctx, store, base, meter); err != nil {
